@@ -1,0 +1,41 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { CountyRecord, RegionRef } from '../domain/regions.ts';
+import { documentClient, tableNameFrom } from './dynamo.ts';
+
+/**
+ * The Regions table: `pk = COUNTY#<6 digits>` holds a CountyRecord; `pk = PROVINCE#<2>` and
+ * `pk = CITY#<4>` hold a name and the children's names. `pk = META#import` records the
+ * data version loaded.
+ */
+const table = () => tableNameFrom('REGIONS_TABLE');
+
+export interface AreaItem {
+  code: string;
+  name: string;
+  children: Record<string, string>;
+}
+
+export async function getCounty(countyCode: string): Promise<CountyRecord | undefined> {
+  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `COUNTY#${countyCode}` } }));
+  return res.Item ? (res.Item.record as CountyRecord) : undefined;
+}
+
+export async function getArea(level: 'province' | 'city', code: string): Promise<AreaItem | undefined> {
+  const res = await documentClient().send(
+    new GetCommand({ TableName: table(), Key: { pk: `${level === 'province' ? 'PROVINCE' : 'CITY'}#${code}` } }),
+  );
+  return res.Item ? (res.Item.area as AreaItem) : undefined;
+}
+
+/** Every level's name for a province or city code, outermost first. */
+export async function areaChain(code: string): Promise<RegionRef[] | undefined> {
+  const province = await getArea('province', code.slice(0, 2));
+  if (!province) return undefined;
+  const chain: RegionRef[] = [{ code: province.code, name: province.name, level: 'province' }];
+  if (code.length === 4) {
+    const city = await getArea('city', code);
+    if (!city) return undefined;
+    chain.push({ code: city.code, name: city.name, level: 'city' });
+  }
+  return chain;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { notFound } from '../commons/errors.ts';
+import { httpHandler } from '../commons/http.ts';
+import { getArea, getCounty, areaChain } from '../adapters/regions-table.ts';
+import { regionCodeSchema, resolveInCounty, toView, type RegionView } from '../domain/regions.ts';
+
+/** GET /regions/{code}: the region's name and its ancestors, for any signed-in user. */
+export const handler = httpHandler(
+  { params: z.object({ code: regionCodeSchema }) },
+  async ({ params }) => {
+    const view = await lookup(params.code);
+    if (!view) throw notFound(`region ${params.code} does not exist`);
+    return { status: 200, body: view };
+  },
+);
+
+async function lookup(code: string): Promise<(RegionView & { children?: { code: string; name: string }[] }) | undefined> {
+  if (code.length >= 6) {
+    const county = await getCounty(code.slice(0, 6));
+    if (!county) return undefined;
+    const view = resolveInCounty(code, county);
+    if (!view) return undefined;
+    const children =
+      code.length === 6
+        ? Object.entries(county.towns).map(([suffix, name]) => ({ code: code + suffix, name }))
+        : code.length === 9
+          ? Object.entries(county.villages)
+              .filter(([suffix]) => suffix.startsWith(code.slice(6, 9)))
+              .map(([suffix, name]) => ({ code: code.slice(0, 6) + suffix, name }))
+          : undefined;
+    return { ...view, ...(children ? { children } : {}) };
+  }
+  const chain = await areaChain(code);
+  if (!chain) return undefined;
+  const area = await getArea(code.length === 2 ? 'province' : 'city', code);
+  const children = Object.entries(area?.children ?? {}).map(([c, name]) => ({ code: c, name }));
+  return { ...toView(chain), children };
+}

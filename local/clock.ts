@@ -1,0 +1,113 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The local runtime's controllable clock. Real time keeps flowing; `advance`/`set` shift an
+ * offset that is persisted, so a restarted runtime keeps the date the tests moved it to.
+ *
+ * Engines (Step Functions waits and timeouts, EventBridge schedules) subscribe. When the clock
+ * jumps, it stops at every subscriber's next due time on the way, in order, and lets each one
+ * fire what fell due — so crossing three daily schedules fires three runs, in order.
+ */
+export interface ClockSubscriber {
+  name: string;
+  /** Earliest instant (epoch ms) something is due, if any. */
+  nextDueAt(): number | undefined;
+  /** Fire everything due at or before `now`. */
+  onTick(now: number): Promise<void>;
+}
+
+const TICK_MS = 200;
+
+export class LocalClock {
+  private offsetMs = 0;
+  private readonly subscribers: ClockSubscriber[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+  private readonly file: string | undefined;
+
+  constructor(dataDir?: string) {
+    this.file = dataDir ? join(dataDir, 'clock.json') : undefined;
+    if (this.file && existsSync(this.file)) {
+      const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { offsetMs?: number };
+      this.offsetMs = saved.offsetMs ?? 0;
+    }
+  }
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  subscribe(sub: ClockSubscriber): void {
+    this.subscribers.push(sub);
+  }
+
+  /** Start the real-time tick: due items fire as wall time passes. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Let every subscriber fire what is due now; serialized so ticks never overlap. */
+  tick(): Promise<void> {
+    this.ticking = this.ticking.then(async () => {
+      const at = this.now();
+      for (const sub of this.subscribers) {
+        const due = sub.nextDueAt();
+        if (due !== undefined && due <= at) await sub.onTick(at);
+      }
+    }).catch(() => undefined);
+    return this.ticking;
+  }
+
+  async advance(ms: number): Promise<number> {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward');
+    return this.set(this.now() + ms);
+  }
+
+  /** Move to `target`, stopping at each due time on the way so things fire in order. */
+  async set(target: number): Promise<number> {
+    await this.ticking;
+    const run = async () => {
+      for (let guard = 0; guard < 1_000_000; guard++) {
+        const next = this.earliestDue();
+        if (next === undefined || next > target) break;
+        if (next > this.now()) this.setOffsetTo(next);
+        await this.fireDue();
+      }
+      this.setOffsetTo(target);
+      await this.fireDue();
+    };
+    this.ticking = this.ticking.then(run);
+    await this.ticking;
+    return this.now();
+  }
+
+  private earliestDue(): number | undefined {
+    let min: number | undefined;
+    for (const s of this.subscribers) {
+      const d = s.nextDueAt();
+      if (d !== undefined && (min === undefined || d < min)) min = d;
+    }
+    return min;
+  }
+
+  private async fireDue(): Promise<void> {
+    const at = this.now();
+    for (const sub of this.subscribers) {
+      const due = sub.nextDueAt();
+      if (due !== undefined && due <= at) await sub.onTick(at);
+    }
+  }
+
+  private setOffsetTo(instant: number): void {
+    this.offsetMs = instant - Date.now();
+    if (this.file) writeFileSync(this.file, JSON.stringify({ offsetMs: this.offsetMs }));
+  }
+}

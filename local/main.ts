@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { JavaMissingError } from './dynamodb-local.ts';
+import { startLocalStack } from './runtime.ts';
+import './plugins.ts';
+
+/** `npm start`: the whole platform on this machine. */
+const port = Number(process.env.PORT ?? 3000);
+const awsPort = Number(process.env.LOCAL_AWS_PORT ?? 4566);
+const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.local');
+const started = Date.now();
+
+try {
+  const stack = await startLocalStack({ port, awsPort, dataDir, log: (l) => console.log(`[jiuzhu] ${l}`) });
+  console.log(`[jiuzhu] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[jiuzhu]   HTTP API      ${stack.httpUrl}   (GET /health, POST /_local/token, /_local/clock)`);
+  console.log(`[jiuzhu]   AWS endpoint  ${stack.awsUrl}   (aws --endpoint-url ${stack.awsUrl} dynamodb list-tables)`);
+  console.log(`[jiuzhu]   data          ${dataDir}`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[jiuzhu] ${signal}: stopping`);
+    stack.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (err) {
+  if (err instanceof JavaMissingError) {
+    console.error(`[jiuzhu] ${err.message}`);
+    process.exit(1);
+  }
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`[jiuzhu] a port is already in use (${(err as Error).message}); set PORT / LOCAL_AWS_PORT or stop the other process`);
+    process.exit(1);
+  }
+  throw err;
+}

