@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
@@ -85,7 +86,11 @@ export async function startDynamoDbLocal(opts: { dataDir?: string; inMemory?: bo
   const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   // The guard: java in the background, wait for stdin EOF (our death), then kill java.
   const script = `java ${quoted} </dev/null >/dev/null 2>&1 & j=$!; echo $j; cat >/dev/null; kill $j 2>/dev/null; wait $j 2>/dev/null`;
-  const child: ChildProcess = spawn('sh', ['-c', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn('sh', ['-c', script], {
+    // DynamoDB Local writes a metadata file into its working directory: keep it out of the repo.
+    cwd: opts.dataDir && !opts.inMemory ? opts.dataDir : tmpdir(),
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const javaPid = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
