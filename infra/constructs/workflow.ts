@@ -166,7 +166,13 @@ export class JiuzhuWorkflow extends Construct {
         const t = resources.tables[(subs[ref] as { table: string }).table]!;
         const arns = [t.table.tableArn, ...t.gsis.map((g) => `${t.table.tableArn}/index/${g.name}`)];
         Grant.addToPrincipal({ grantee: this.stateMachine, actions: [action], resourceArns: arns });
-        t.table.encryptionKey?.grantEncryptDecrypt(this.stateMachine);
+        if (t.table.encryptionKey) {
+          const reads = /^dynamodb:(Get|Query|Scan|BatchGet|TransactGet|Describe)/.test(action);
+          t.table.encryptionKey.grant(
+            this.stateMachine,
+            ...(reads ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
+          );
+        }
       }
       return;
     }
