@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureManifest } from './fixtures/manifest.ts';
 import {
   expectFunctionGrants,
@@ -8,13 +8,14 @@ import {
   expectTables,
   expectWorkflows,
 } from './agreement.ts';
-import { actionsOf, logicalId, mentioning, ofType, statementsOfRole, synth, type Synthesized } from './support.ts';
+import { actionsOf, dispose, logicalId, mentioning, ofType, statementsOfRole, synth, type Synthesized } from './support.ts';
 
 // Prepare (once per file): synthesize the fixture manifest without bundling.
 let s: Synthesized;
 beforeAll(() => {
   s = synth({ manifest: fixtureManifest, bundle: false });
 });
+afterAll(() => dispose(s));
 
 describe('the stack built from a fixture manifest', () => {
   it('has every table with its keys, GSIs, TTL, PITR, encryption and retention', () => expectTables(s, fixtureManifest));

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifest } from '../../infra/manifest.ts';
 import type { Manifest } from '../../infra/manifest-types.ts';
 import { expectAgreement } from './agreement.ts';
-import { logicalId, synth, type Synthesized } from './support.ts';
+import { dispose, logicalId, synth, type Synthesized } from './support.ts';
 
 // Prepare (once): the real manifest, with real esbuild bundling, as `npx cdk synth` does it.
 const m = manifest as Manifest;
@@ -12,6 +12,7 @@ let s: Synthesized;
 beforeAll(() => {
   s = synth({ manifest: m, bundle: true, id: 'Jiuzhu' });
 }, 120_000);
+afterAll(() => dispose(s));
 
 describe('the stack built from infra/manifest.ts', () => {
   it('agrees with the manifest: tables, functions, grants, routes, rules, schedules, workflows', () => {

@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { JiuzhuStack } from '../../infra/stack.ts';
 import type { Manifest } from '../../infra/manifest-types.ts';
 import { taskUses } from '../../infra/constructs/workflow.ts';
 import { fixtureManifest } from './fixtures/manifest.ts';
@@ -89,5 +96,38 @@ describe('taskUses', () => {
       { state: 'A', resource: '${Direct}', refs: ['Direct'] },
       { state: 'B', resource: 'arn:aws:states:::aws-sdk:dynamodb:query', refs: ['T', 'L'] },
     ]);
+  });
+});
+
+describe('cdk-nag as the app registers it', () => {
+  const build = (extra: (stack: JiuzhuStack) => void) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'jiuzhu-cdk-'));
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new JiuzhuStack(app, 'Nag', { manifest: fixtureManifest });
+    extra(stack);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+    return { app, outdir };
+  };
+
+  it('lets the clean stack synthesize', () => {
+    const { app, outdir } = build(() => undefined);
+    try {
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails the synth on an unacknowledged finding', () => {
+    // Prepare: a wildcard grant slipped into a function role.
+    const { app, outdir } = build((stack) =>
+      stack.functions.ledgerReader!.role.addToPolicy(new PolicyStatement({ actions: ['s3:*'], resources: ['*'] })),
+    );
+    try {
+      // Act / Assess
+      expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, type CfnElement } from 'aws-cdk-lib';
@@ -33,12 +33,17 @@ export interface Resource {
  * placeholder asset): the agreement tests stay fast. One suite keeps real bundling.
  */
 export function synth(opts: { manifest?: Manifest; bundle: boolean; id?: string }): Synthesized {
-  const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'jiuzhu-cdk-')),
-    context: opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
-  });
-  const stack = new JiuzhuStack(app, opts.id ?? 'Test', opts.manifest ? { manifest: opts.manifest } : {});
-  const template = Template.fromStack(stack);
+  const outdir = mkdtempSync(join(tmpdir(), 'jiuzhu-cdk-'));
+  const app = new App({ outdir, context: opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  let stack: JiuzhuStack;
+  let template: Template;
+  try {
+    stack = new JiuzhuStack(app, opts.id ?? 'Test', opts.manifest ? { manifest: opts.manifest } : {});
+    template = Template.fromStack(stack);
+  } catch (e) {
+    rmSync(outdir, { recursive: true, force: true });
+    throw e;
+  }
   const report = new AwsSolutionsChecks(app, { verbose: true }).validateScope(app);
   return {
     app,
@@ -93,3 +98,8 @@ export const DYNAMO_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+
+/** Removes the temporary cloud assembly of a synth. */
+export function dispose(s: Synthesized | undefined): void {
+  if (s) rmSync(s.app.outdir, { recursive: true, force: true });
+}
