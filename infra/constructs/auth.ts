@@ -72,7 +72,7 @@ export class JiuzhuAuth extends Construct {
       );
     }
     acknowledge(
-      this.userPool,
+      this.userPool.node.defaultChild!,
       'AwsSolutions-COG2',
       'Citizens (低保/特困 applicants, often elderly or without a smartphone authenticator) sign in to this pool too, so MFA is optional rather than required; TOTP is offered, and Plus-tier threat protection (ENFORCED) challenges risky sign-ins. Reviewer accounts are expected to enrol TOTP (docs/deploy.md).',
     );

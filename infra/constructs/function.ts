@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -72,7 +72,10 @@ export class JiuzhuFunction extends Construct implements IGrantable {
       timeout: Duration.seconds(props.timeoutSeconds ?? 10),
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
-      role: this.role,
+      // The function sees the role as immutable, so what it would add by itself (the X-Ray
+      // statement) lands nowhere; the grants from bind* go to the mutable role's default
+      // policy, and X-Ray gets its own policy below, the only place Resource * is acknowledged.
+      role: this.role.withoutPolicyUpdates(),
       environment: {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -96,6 +99,12 @@ export class JiuzhuFunction extends Construct implements IGrantable {
       },
     });
 
+    const tracing = new Policy(this, 'TracingPolicy', {
+      statements: [new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+    });
+    tracing.attachToRole(this.role);
+    this.fn.node.addDependency(this.role, tracing);
+
     // Findings that hold for every function this construct makes.
     acknowledge(
       this.fn,
@@ -103,7 +112,7 @@ export class JiuzhuFunction extends Construct implements IGrantable {
       'The platform pins Lambda to nodejs22.x (ARCHITECTURE.md: Node 22 runtime, middy 6, Powertools tested on 22); moving to a newer runtime is a deliberate upgrade, not a default.',
     );
     acknowledge(
-      this.role,
+      tracing,
       'AwsSolutions-IAM5[Resource::*]',
       'Only the X-Ray actions added by active tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) use Resource *; X-Ray supports no resource-level permissions for them.',
     );

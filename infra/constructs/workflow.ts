@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Grant } from 'aws-cdk-lib/aws-iam';
+import { Grant, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -68,6 +68,8 @@ const PUT_EVENTS = /^arn:aws:states:::events:putEvents(?:\.waitForTaskToken)?$/;
  */
 export class JiuzhuWorkflow extends Construct {
   readonly stateMachine: StateMachine;
+  /** The execution role: grants go here. */
+  readonly role: Role;
   readonly stateMachineName: string;
   /** Formatted from the fixed name (no reference to the resource): safe in function env vars. */
   readonly arn: string;
@@ -115,8 +117,39 @@ export class JiuzhuWorkflow extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('states.amazonaws.com'),
+      description: `Execution role of the ${name} workflow`,
+    });
+    // Logging and tracing need actions without resource-level permissions: they get their own
+    // policy, the only place Resource * is acknowledged; the state machine sees its role as
+    // immutable so it does not add them to the default policy, where the Task grants go.
+    const observability = new Policy(this, 'LogsAndTracingPolicy', {
+      statements: [
+        new PolicyStatement({
+          actions: [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
+          resources: ['*'],
+        }),
+        new PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    observability.attachToRole(this.role);
+
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: this.stateMachineName,
+      role: this.role.withoutPolicyUpdates(),
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromFile(file),
       definitionSubstitutions: substitutions,
@@ -127,10 +160,12 @@ export class JiuzhuWorkflow extends Construct {
       comment: def.description,
     });
 
+    // Step Functions checks at creation that the role can deliver logs.
+    this.stateMachine.node.addDependency(this.role, observability);
     for (const use of taskUses(asl)) this.grantFor(name, use, kinds, def, resources);
 
     acknowledge(
-      this.stateMachine.role,
+      observability,
       'AwsSolutions-IAM5[Resource::*]',
       'Only the CloudWatch Logs delivery actions (logs:CreateLogDelivery etc.) and X-Ray actions that Step Functions logging and tracing need use Resource *; neither supports resource-level permissions.',
     );
@@ -153,7 +188,7 @@ export class JiuzhuWorkflow extends Construct {
       if (fns.length === 0) throw new Error(`${where}: lambda:invoke without a \${Function} substitution`);
       for (const ref of fns) {
         const sub = subs[ref] as { function: string };
-        grantInvokeExact(resources.functions[sub.function]!, this.stateMachine);
+        grantInvokeExact(resources.functions[sub.function]!, this.role);
       }
       return;
     }
@@ -165,11 +200,11 @@ export class JiuzhuWorkflow extends Construct {
       for (const ref of tables) {
         const t = resources.tables[(subs[ref] as { table: string }).table]!;
         const arns = [t.table.tableArn, ...t.gsis.map((g) => `${t.table.tableArn}/index/${g.name}`)];
-        Grant.addToPrincipal({ grantee: this.stateMachine, actions: [action], resourceArns: arns });
+        Grant.addToPrincipal({ grantee: this.role, actions: [action], resourceArns: arns });
         if (t.table.encryptionKey) {
           const reads = /^dynamodb:(Get|Query|Scan|BatchGet|TransactGet|Describe)/.test(action);
           t.table.encryptionKey.grant(
-            this.stateMachine,
+            this.role,
             ...(reads ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
           );
         }
@@ -177,7 +212,7 @@ export class JiuzhuWorkflow extends Construct {
       return;
     }
     if (PUT_EVENTS.test(use.resource)) {
-      resources.bus.grantPutEventsTo(this.stateMachine);
+      resources.bus.grantPutEventsTo(this.role);
       return;
     }
     throw new Error(

@@ -233,7 +233,7 @@ export function expectWorkflows(s: Synthesized, m: Manifest): void {
 
     // The role may invoke exactly the substituted functions its Tasks call, touch exactly the
     // substituted tables its Tasks name, with exactly their actions.
-    const sts = statementsOfRole(s, logicalId(wf.stateMachine.role));
+    const sts = statementsOfRole(s, logicalId(wf.role));
     const uses = taskUses(JSON.parse(asl));
     const invoked = sts.filter((st) => actionsOf(st).includes('lambda:InvokeFunction')).map((st) => st.Resource);
     const expectedFns = new Set(uses.flatMap((u) => u.refs).filter((r) => def.substitutions?.[r] && 'function' in def.substitutions[r]!));
