@@ -32,6 +32,27 @@ export function manifestTarget(def: TargetDef, id: string): TargetRecord {
 /** Physical names of the manifest's rules and schedules (as for functions: `<app>-<logical>`). */
 export const manifestRuleName = (logical: string) => functionName(logical);
 
+/**
+ * Create the manifest's rules (on its bus, named `<app>-<logical>`, ManagedBy 'manifest') and
+ * its schedules (EventBridge Scheduler semantics: time zone, constant input). Run at every start.
+ */
+export function applyManifest(engine: EventBridgeEngine, m: { busName: string; rules: Record<string, RuleDef>; schedules: Record<string, ScheduleDef> }): void {
+  engine.addBus(m.busName);
+  for (const [logical, def] of Object.entries(m.rules)) {
+    const name = manifestRuleName(logical);
+    engine.putRule({ Name: name, EventBusName: m.busName, EventPattern: JSON.stringify(def.eventPattern), State: 'ENABLED', Description: def.description, ManagedBy: 'manifest' });
+    const targets = def.targets.map((t, i) => manifestTarget(t, `Target${i}`));
+    if (targets.length) engine.putTargets(m.busName, name, targets);
+  }
+  engine.startRuleSchedules();
+  for (const [logical, def] of Object.entries(m.schedules)) {
+    const name = manifestRuleName(logical);
+    const target = manifestTarget(def.target, 'Target0');
+    if (def.input !== undefined && !target.InputPath && !target.InputTransformer) target.Input = JSON.stringify(def.input);
+    engine.addSchedule({ name, expression: def.expression, timezone: def.timezone, targets: [target], arn: scheduleArn(name), ruleName: name });
+  }
+}
+
 export async function startEventBridge(ctx: LocalContext): Promise<EventBridgeEngine> {
   const env = process.env;
   const engine = new EventBridgeEngine({
@@ -44,24 +65,11 @@ export async function startEventBridge(ctx: LocalContext): Promise<EventBridgeEn
     ...(env.JIUZHU_EVENTS_FSYNC === '0' ? { fsync: false } : {}),
   });
   engines.set(ctx, engine);
-  engine.addBus(manifest.busName);
 
   const loaded = await loadTestFunctionsFromEnv(env);
   if (loaded.length) ctx.log(`eventbridge: test functions ${loaded.join(', ')} (JIUZHU_TEST_FUNCTIONS)`);
 
-  for (const [logical, def] of Object.entries(manifest.rules as Record<string, RuleDef>)) {
-    const name = manifestRuleName(logical);
-    engine.putRule({ Name: name, EventBusName: manifest.busName, EventPattern: JSON.stringify(def.eventPattern), State: 'ENABLED', Description: def.description, ManagedBy: 'manifest' });
-    const targets = def.targets.map((t, i) => manifestTarget(t, `Target${i}`));
-    if (targets.length) engine.putTargets(manifest.busName, name, targets);
-  }
-  engine.startRuleSchedules();
-  for (const [logical, def] of Object.entries(manifest.schedules as Record<string, ScheduleDef>)) {
-    const name = manifestRuleName(logical);
-    const target = manifestTarget(def.target, 'Target0');
-    if (def.input !== undefined && !target.InputPath && !target.InputTransformer) target.Input = JSON.stringify(def.input);
-    engine.addSchedule({ name, expression: def.expression, timezone: def.timezone, targets: [target], arn: scheduleArn(name), ruleName: name });
-  }
+  applyManifest(engine, manifest);
 
   ctx.aws.register(eventsService(engine, () => ctx.clock.now()));
   ctx.clock.subscribe(engine);
