@@ -23,7 +23,7 @@ type Matcher =
   | { kind: 'prefix'; value: string; ignoreCase: boolean }
   | { kind: 'suffix'; value: string; ignoreCase: boolean }
   | { kind: 'equalsIgnoreCase'; value: string }
-  | { kind: 'wildcard'; re: RegExp }
+  | { kind: 'wildcard'; glob: Glob }
   | { kind: 'numeric'; test: (n: number) => boolean }
   | { kind: 'exists'; value: boolean }
   | { kind: 'cidr'; range: IpRange }
@@ -52,7 +52,7 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   }
   if (!isPlainObject(value)) throw new InvalidEventPatternError('Filter is not an object');
   if (Object.keys(value).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
-  return { root: compileNode(value, ''), source: value };
+  return { root: compileNode(value), source: value };
 }
 
 export function matchesPattern(pattern: CompiledPattern, event: unknown): boolean {
@@ -66,43 +66,43 @@ export function testEventPattern(pattern: unknown, event: unknown): boolean {
 
 // ---------------------------------------------------------------------------------- compile
 
-function compileNode(obj: Record<string, unknown>, path: string): PatternNode {
+function compileNode(obj: Record<string, unknown>): PatternNode {
   const node: PatternNode = { fields: [], ors: [] };
   for (const [key, val] of Object.entries(obj)) {
-    const here = path ? `${path}.${key}` : key;
     if (key === '$or') {
-      if (!Array.isArray(val) || val.length < 2) throw new InvalidEventPatternError('"$or" must be an array of at least 2 objects');
-      node.ors.push(
-        val.map((alt) => {
-          if (!isPlainObject(alt) || Object.keys(alt).length === 0) throw new InvalidEventPatternError('"$or" alternatives must be non-empty objects');
-          return compileNode(alt, path);
-        }),
-      );
+      if (!Array.isArray(val)) throw new InvalidEventPatternError('It must be an Array followed with $or.');
+      const alternatives = val.map((alt) => {
+        if (!isPlainObject(alt)) throw new InvalidEventPatternError('Only JSON object is allowed in array of $or relationship.');
+        if (Object.keys(alt).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
+        return compileNode(alt);
+      });
+      if (alternatives.length < 2) throw new InvalidEventPatternError('There must have at least 2 Objects in $or relationship.');
+      node.ors.push(alternatives);
       continue;
     }
     if (isPlainObject(val)) {
-      if (Object.keys(val).length === 0) throw new InvalidEventPatternError(`Empty objects are not allowed at "${here}"`);
-      node.fields.push([key, compileNode(val, here)]);
+      if (Object.keys(val).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
+      node.fields.push([key, compileNode(val)]);
     } else if (Array.isArray(val)) {
-      if (val.length === 0) throw new InvalidEventPatternError(`Empty arrays are not allowed at "${here}"`);
-      node.fields.push([key, val.map((m) => compileMatcher(m, here))]);
+      if (val.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
+      node.fields.push([key, val.map((m) => compileMatcher(m))]);
     } else {
-      throw new InvalidEventPatternError(`"${here}" must be an object or an array`);
+      throw new InvalidEventPatternError(`"${key}" must be an object or an array`);
     }
   }
   return node;
 }
 
-function compileMatcher(m: unknown, here: string): Matcher {
+function compileMatcher(m: unknown): Matcher {
   if (m === null || typeof m === 'string' || typeof m === 'boolean') return { kind: 'exact', value: m };
   if (typeof m === 'number') {
-    if (!Number.isFinite(m)) throw new InvalidEventPatternError(`Non-finite number at "${here}"`);
+    if (!Number.isFinite(m)) throw new InvalidEventPatternError(`Cannot compare number : ${m}`);
     return { kind: 'exact', value: m };
   }
-  if (Array.isArray(m)) throw new InvalidEventPatternError(`Match value must be String, number, true, false, or null at "${here}"`);
-  if (!isPlainObject(m)) throw new InvalidEventPatternError(`Unrecognized match value at "${here}"`);
+  if (Array.isArray(m) || !isPlainObject(m)) throw new InvalidEventPatternError('Match value must be String, number, true, false, or null');
   const keys = Object.keys(m);
-  if (keys.length !== 1) throw new InvalidEventPatternError(`Only one key allowed in match expression at "${here}"`);
+  if (keys.length === 0) throw new InvalidEventPatternError('Match expression name not found');
+  if (keys.length > 1) throw new InvalidEventPatternError('Only one key allowed in match expression');
   const op = keys[0]!;
   const arg = m[op];
   switch (op) {
@@ -112,141 +112,163 @@ function compileMatcher(m: unknown, here: string): Matcher {
       if (isPlainObject(arg) && Object.keys(arg).length === 1 && typeof arg['equals-ignore-case'] === 'string') {
         return { kind: op, value: (arg['equals-ignore-case'] as string).toLowerCase(), ignoreCase: true };
       }
-      throw new InvalidEventPatternError(`"${op}" match pattern must be a string or {"equals-ignore-case": string} at "${here}"`);
+      if (isPlainObject(arg)) throw new InvalidEventPatternError(`Unsupported ${op} pattern: ${Object.keys(arg)[0] ?? ''}`);
+      throw new InvalidEventPatternError(`${op} match pattern must be a string`);
     }
     case 'equals-ignore-case':
-      if (typeof arg !== 'string') throw new InvalidEventPatternError(`"equals-ignore-case" match pattern must be a string at "${here}"`);
+      if (typeof arg !== 'string') throw new InvalidEventPatternError('equals-ignore-case match pattern must be a string');
       return { kind: 'equalsIgnoreCase', value: arg.toLowerCase() };
     case 'wildcard':
-      if (typeof arg !== 'string') throw new InvalidEventPatternError(`"wildcard" match pattern must be a string at "${here}"`);
-      return { kind: 'wildcard', re: wildcardRegExp(arg) };
+      if (typeof arg !== 'string') throw new InvalidEventPatternError('wildcard match pattern must be a string');
+      return { kind: 'wildcard', glob: compileWildcard(arg) };
     case 'numeric':
-      return { kind: 'numeric', test: compileNumeric(arg, here) };
+      return { kind: 'numeric', test: compileNumeric(arg) };
     case 'exists':
-      if (typeof arg !== 'boolean') throw new InvalidEventPatternError(`exists match pattern must be either true or false at "${here}"`);
+      if (typeof arg !== 'boolean') throw new InvalidEventPatternError('exists match pattern must be either true or false.');
       return { kind: 'exists', value: arg };
     case 'cidr': {
-      if (typeof arg !== 'string') throw new InvalidEventPatternError(`"cidr" match pattern must be a string at "${here}"`);
-      const range = parseCidr(arg);
-      if (!range) throw new InvalidEventPatternError(`Nonsensical CIDR: ${arg}`);
-      return { kind: 'cidr', range };
+      if (typeof arg !== 'string') throw new InvalidEventPatternError('prefix match pattern must be a string'); // sic: AWS's wording
+      return { kind: 'cidr', range: compileCidr(arg) };
     }
     case 'anything-but':
-      return { kind: 'anythingBut', test: compileAnythingBut(arg, here) };
+      return { kind: 'anythingBut', test: compileAnythingBut(arg) };
     default:
-      throw new InvalidEventPatternError(`Unrecognized match type ${op} at "${here}"`);
+      throw new InvalidEventPatternError(`Unrecognized match type ${op}`);
   }
 }
 
-function compileAnythingBut(arg: unknown, here: string): (v: string | number | boolean | null) => boolean {
+function compileAnythingBut(arg: unknown): (v: string | number | boolean | null) => boolean {
+  const badValue = () => new InvalidEventPatternError('Value of anything-but must be an array or single string/number value.');
   if (typeof arg === 'string') return (v) => v !== arg;
-  if (typeof arg === 'number') return (v) => !(typeof v === 'number' && v === arg);
+  if (typeof arg === 'number') {
+    if (!Number.isFinite(arg)) throw new InvalidEventPatternError(`Cannot compare number : ${arg}`);
+    return (v) => !(typeof v === 'number' && v === arg);
+  }
   if (Array.isArray(arg)) {
-    if (arg.length === 0) throw new InvalidEventPatternError(`Empty arrays are not allowed in anything-but at "${here}"`);
     const strings = new Set<string>();
     const numbers = new Set<number>();
     for (const x of arg) {
       if (typeof x === 'string') strings.add(x);
       else if (typeof x === 'number' && Number.isFinite(x)) numbers.add(x);
-      else throw new InvalidEventPatternError(`Inside anything but list, start|null|boolean is not supported. at "${here}"`);
+      else throw new InvalidEventPatternError('Inside anything but list, start|null|boolean is not supported.');
     }
-    if (strings.size > 0 && numbers.size > 0) throw new InvalidEventPatternError(`Inside anything but list, values must all be strings or all numbers at "${here}"`);
+    if (arg.length === 0 || (strings.size > 0 && numbers.size > 0)) {
+      throw new InvalidEventPatternError('Inside anything but list, either all values are number or string, mixed type is not supported');
+    }
     return (v) => !((typeof v === 'string' && strings.has(v)) || (typeof v === 'number' && numbers.has(v)));
   }
   if (isPlainObject(arg)) {
     const keys = Object.keys(arg);
-    if (keys.length !== 1) throw new InvalidEventPatternError(`Only one key allowed in anything-but expression at "${here}"`);
+    if (keys.length === 0) throw new InvalidEventPatternError('Anything-But expression name not found');
+    if (keys.length > 1) throw new InvalidEventPatternError('Only one key allowed in match expression');
     const op = keys[0]!;
+    if (!['prefix', 'suffix', 'equals-ignore-case', 'wildcard'].includes(op)) throw new InvalidEventPatternError(`Unsupported anything-but pattern: ${op}`);
     const inner = arg[op];
-    const stringsOf = (name: string): string[] => {
-      const list = Array.isArray(inner) ? inner : [inner];
-      if (list.length === 0 || list.some((s) => typeof s !== 'string')) throw new InvalidEventPatternError(`anything-but "${name}" must be a string or an array of strings at "${here}"`);
-      return list as string[];
-    };
+    const list = Array.isArray(inner) ? inner : [inner];
+    if (list.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
+    if (list.some((x) => x === null || typeof x === 'boolean')) throw badValue();
     switch (op) {
-      case 'prefix': {
-        const ps = stringsOf(op);
-        if (ps.some((p) => p === '')) throw new InvalidEventPatternError(`anything-but "prefix" must not be empty at "${here}"`);
-        return (v) => typeof v === 'string' && !ps.some((p) => v.startsWith(p));
-      }
+      case 'prefix':
       case 'suffix': {
-        const ss = stringsOf(op);
-        if (ss.some((s) => s === '')) throw new InvalidEventPatternError(`anything-but "suffix" must not be empty at "${here}"`);
-        return (v) => typeof v === 'string' && !ss.some((s) => v.endsWith(s));
+        if (list.some((x) => typeof x !== 'string')) throw new InvalidEventPatternError('prefix/suffix match pattern must be a string');
+        const affixes = list as string[];
+        if (affixes.some((x) => x === '')) throw new InvalidEventPatternError('Null prefix/suffix not allowed');
+        return op === 'prefix'
+          ? (v) => typeof v === 'string' && !affixes.some((p) => v.startsWith(p))
+          : (v) => typeof v === 'string' && !affixes.some((x) => v.endsWith(x));
       }
       case 'equals-ignore-case': {
-        const ls = stringsOf(op).map((s) => s.toLowerCase());
-        return (v) => typeof v === 'string' && !ls.includes(v.toLowerCase());
+        if (list.some((x) => typeof x !== 'string')) throw new InvalidEventPatternError('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
+        const lowered = (list as string[]).map((x) => x.toLowerCase());
+        return (v) => typeof v === 'string' && !lowered.includes(v.toLowerCase());
       }
-      case 'wildcard': {
-        const res = stringsOf(op).map((w) => wildcardRegExp(w));
-        return (v) => typeof v === 'string' && !res.some((re) => re.test(v));
+      default: {
+        if (list.some((x) => typeof x !== 'string')) throw new InvalidEventPatternError('wildcard match pattern must be a string');
+        const globs = (list as string[]).map((w) => compileWildcard(w));
+        return (v) => typeof v === 'string' && !globs.some((g) => globMatch(g, v));
       }
-      default:
-        throw new InvalidEventPatternError(`Unsupported anything-but pattern: ${op} at "${here}"`);
     }
   }
-  throw new InvalidEventPatternError(`Value of anything-but must be an array, string, number or object at "${here}"`);
+  throw badValue();
 }
 
-const LOWER = new Set(['>', '>=']);
-const UPPER = new Set(['<', '<=']);
+const NUMERIC_OPS: Record<string, (a: number, b: number) => boolean> = {
+  '=': (a, b) => a === b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};
+const opName = (op: string) => (op === '=' ? 'equals' : op);
 
-function compileNumeric(arg: unknown, here: string): (n: number) => boolean {
-  if (!Array.isArray(arg) || arg.length === 0 || arg.length % 2 !== 0 || arg.length > 4) {
-    throw new InvalidEventPatternError(`Value of numeric must be an array of one or two operator/number pairs at "${here}"`);
-  }
-  const tests: ((n: number) => boolean)[] = [];
-  let seenLower = false;
-  let seenUpper = false;
-  let low = -Infinity;
-  let high = Infinity;
-  for (let i = 0; i < arg.length; i += 2) {
-    const op = arg[i];
-    const num = arg[i + 1];
-    if (typeof op !== 'string' || !['=', '<', '<=', '>', '>='].includes(op)) throw new InvalidEventPatternError(`Unrecognized numeric range operator: ${String(op)} at "${here}"`);
-    if (typeof num !== 'number' || !Number.isFinite(num)) throw new InvalidEventPatternError(`Value of ${op} must be numeric at "${here}"`);
-    if (op === '=') {
-      if (arg.length !== 2) throw new InvalidEventPatternError(`"=" cannot be combined with other numeric operators at "${here}"`);
-      tests.push((n) => n === num);
-    } else if (LOWER.has(op)) {
-      if (seenLower) throw new InvalidEventPatternError(`Bad numeric range: two lower bounds at "${here}"`);
-      seenLower = true;
-      low = num;
-      tests.push(op === '>' ? (n) => n > num : (n) => n >= num);
-    } else if (UPPER.has(op)) {
-      if (seenUpper) throw new InvalidEventPatternError(`Bad numeric range: two upper bounds at "${here}"`);
-      seenUpper = true;
-      high = num;
-      tests.push(op === '<' ? (n) => n < num : (n) => n <= num);
-    }
-  }
-  if (seenLower && seenUpper && !(low < high)) throw new InvalidEventPatternError(`Bad numeric range: bottom must be less than top at "${here}"`);
-  return (n) => tests.every((t) => t(n));
+/** `[op, n]`, or a lower bound (`>`/`>=`) followed by an upper bound (`<`/`<=`). */
+function compileNumeric(arg: unknown): (n: number) => boolean {
+  if (!Array.isArray(arg)) throw new InvalidEventPatternError('Value of numeric must be an array.');
+  if (arg.length === 0) throw new InvalidEventPatternError('Invalid member in numeric match: ]');
+  const threshold = (op: string, v: unknown): number => {
+    if (typeof v !== 'number') throw new InvalidEventPatternError(`Value of ${opName(op)} must be numeric`);
+    if (!Number.isFinite(v)) throw new InvalidEventPatternError(`Cannot compare number : ${v}`);
+    return v;
+  };
+  const first = arg[0];
+  if (typeof first !== 'string') throw new InvalidEventPatternError(`Invalid member in numeric match: ${JSON.stringify(first)}`);
+  const firstTest = NUMERIC_OPS[first];
+  if (!firstTest) throw new InvalidEventPatternError(`Unrecognized numeric range operator: ${first}`);
+  const bottom = threshold(first, arg[1]);
+  if (arg.length === 2) return (n) => firstTest(n, bottom);
+  if (first !== '>' && first !== '>=') throw new InvalidEventPatternError('Too many elements in numeric expression');
+  if (arg.length > 4) throw new InvalidEventPatternError('Too many terms in numeric range expression');
+  const second = arg[2];
+  if (typeof second !== 'string') throw new InvalidEventPatternError(`Bad value in numeric range: ${JSON.stringify(second)}`);
+  if (second !== '<' && second !== '<=') throw new InvalidEventPatternError(`Bad numeric range operator: ${second}`);
+  const top = threshold(second, arg[3]);
+  if (!(bottom < top)) throw new InvalidEventPatternError('Bottom must be less than top');
+  const secondTest = NUMERIC_OPS[second]!;
+  return (n) => firstTest(n, bottom) && secondTest(n, top);
 }
 
-/** `*` matches any run of characters; `\*` is a literal star and `\\` a literal backslash. */
-export function wildcardRegExp(pattern: string): RegExp {
-  let re = '^';
+/** A wildcard pattern as literal segments between `*`s. */
+export interface Glob {
+  segments: string[];
+}
+
+/** `*` matches any run of characters (including none); `\\*` is a literal star, `\\\\` a backslash. */
+export function compileWildcard(pattern: string): Glob {
+  const segments = [''];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
+    // AWS reports positions 1-based, counted in the quoted operand.
     if (c === '\\') {
       const next = pattern[i + 1];
-      if (next !== '*' && next !== '\\') throw new InvalidEventPatternError(`Wildcard pattern contains an invalid escape character at pos ${i}`);
-      re += escapeRe(next);
+      if (next !== '*' && next !== '\\') throw new InvalidEventPatternError(`Invalid escape character at pos ${i + 1}`);
+      segments[segments.length - 1] += next;
       i++;
     } else if (c === '*') {
       if (pattern[i + 1] === '*') throw new InvalidEventPatternError(`Consecutive wildcard characters at pos ${i + 1}`);
-      re += '[\\s\\S]*';
+      segments.push('');
     } else {
-      re += escapeRe(c);
+      segments[segments.length - 1] += c;
     }
   }
-  return new RegExp(`${re}$`, 'u');
+  return { segments };
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** Linear-time glob matching: anchored first and last segments, greedy-leftmost in between. */
+export function globMatch(g: Glob, value: string): boolean {
+  const { segments } = g;
+  if (segments.length === 1) return value === segments[0];
+  const head = segments[0]!;
+  const tail = segments[segments.length - 1]!;
+  if (value.length < head.length + tail.length || !value.startsWith(head) || !value.endsWith(tail)) return false;
+  let pos = head.length;
+  const end = value.length - tail.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const seg = segments[i]!;
+    const at = value.indexOf(seg, pos);
+    if (at < 0 || at + seg.length > end) return false;
+    pos = at + seg.length;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------- cidr
@@ -262,7 +284,8 @@ function parseIpv4(s: string): bigint | undefined {
   if (parts.length !== 4) return undefined;
   let n = 0n;
   for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
+    // Octets read as decimal, leading zeros allowed ("0177" is 177), as AWS reads them.
+    if (!/^\d{1,4}$/.test(p)) return undefined;
     const v = Number(p);
     if (v > 255) return undefined;
     n = (n << 8n) | BigInt(v);
@@ -309,18 +332,29 @@ function parseIp(s: string): { v6: boolean; n: bigint } | undefined {
   return v6 === undefined ? undefined : { v6: true, n: v6 };
 }
 
+/** A CIDR block, or undefined if it is not one. */
 export function parseCidr(cidr: string): IpRange | undefined {
-  const [addr, bitsText, extra] = cidr.split('/');
-  if (extra !== undefined || !addr) return undefined;
-  const ip = parseIp(addr);
-  if (!ip) return undefined;
-  const width = ip.v6 ? 128 : 32;
-  let bits = width;
-  if (bitsText !== undefined) {
-    if (!/^\d{1,3}$/.test(bitsText)) return undefined;
-    bits = Number(bitsText);
-    if (bits > width) return undefined;
+  try {
+    return compileCidr(cidr);
+  } catch {
+    return undefined;
   }
+}
+
+/** `address/bits` as AWS validates it: one '/', IPv4 bits < 32, IPv6 bits < 128. */
+function compileCidr(cidr: string): IpRange {
+  const slash = cidr.indexOf('/');
+  const addr = slash < 0 ? cidr : cidr.slice(0, slash);
+  const bitsText = slash < 0 ? '' : cidr.slice(slash + 1);
+  if (slash < 0 || bitsText === '' || bitsText.includes('/')) throw new InvalidEventPatternError("Malformed CIDR, one '/' required");
+  if (!/^[+-]?\d+$/.test(bitsText)) throw new InvalidEventPatternError('Malformed CIDR, mask bits must be an integer');
+  const bits = Number(bitsText);
+  if (bits < 0) throw new InvalidEventPatternError('Malformed CIDR, mask bits must not be negative');
+  const ip = parseIp(addr);
+  if (!ip) throw new InvalidEventPatternError(`Invalid IP address: ${addr}`);
+  if (!ip.v6 && bits > 31) throw new InvalidEventPatternError('IPv4 mask bits must be < 32');
+  if (ip.v6 && bits > 127) throw new InvalidEventPatternError('IPv6 mask bits must be < 128');
+  const width = ip.v6 ? 128 : 32;
   const hostBits = BigInt(width - bits);
   const mask = (1n << hostBits) - 1n;
   const lo = ip.n & ~mask;
@@ -396,7 +430,7 @@ function matchOne(m: Exclude<Matcher, { kind: 'exists' }>, v: Leaf): boolean {
     case 'equalsIgnoreCase':
       return typeof v === 'string' && v.toLowerCase() === m.value;
     case 'wildcard':
-      return typeof v === 'string' && m.re.test(v);
+      return typeof v === 'string' && globMatch(m.glob, v);
     case 'numeric':
       return typeof v === 'number' && m.test(v);
     case 'cidr':

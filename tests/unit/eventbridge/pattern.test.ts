@@ -75,7 +75,7 @@ describe('event patterns: properties', () => {
 
   it('an IPv4 address lies in every CIDR block built from it, and not in the neighbouring block', () => {
     fc.assert(
-      fc.property(fc.ipV4(), fc.integer({ min: 1, max: 32 }), (ip, bits) => {
+      fc.property(fc.ipV4(), fc.integer({ min: 0, max: 31 }), (ip, bits) => {
         const block = `${ip}/${bits}`;
         const range = parseCidr(block)!;
         const inside = testEventPattern({ ip: [{ cidr: block }] }, { ip });
@@ -84,6 +84,17 @@ describe('event patterns: properties', () => {
         if (after > 0xffffffffn) return inside;
         const afterIp = [24n, 16n, 8n, 0n].map((s) => String((after >> s) & 255n)).join('.');
         return inside && !testEventPattern({ ip: [{ cidr: block }] }, { ip: afterIp });
+      }),
+    );
+  });
+
+  it('wildcards agree with an equivalent regular expression', () => {
+    const piece = fc.constantFrom('a', 'b', 'ab', '/', '.', '*');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), fc.stringMatching(/^[ab/.]{0,10}$/), (pieces, value) => {
+        const pattern = pieces.join('').replace(/\*{2,}/g, '*');
+        const re = new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('[\\s\\S]*')}$`);
+        return testEventPattern({ f: [{ wildcard: pattern }] }, { f: value }) === re.test(value);
       }),
     );
   });
