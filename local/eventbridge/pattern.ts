@@ -31,14 +31,16 @@ type Matcher =
 
 interface PatternNode {
   fields: [string, PatternNode | Matcher[]][];
-  /** Each entry is one `$or`: at least one of its alternatives must match. */
-  ors: PatternNode[][];
 }
 
 export interface CompiledPattern {
-  readonly root: PatternNode;
+  /** The pattern with every `$or` expanded: it matches when one alternative does. */
+  readonly alternatives: PatternNode[];
   readonly source: Record<string, unknown>;
 }
+
+/** AWS refuses patterns whose `$or`s multiply out to more sub-patterns than this. */
+export const MAX_OR_COMBINATIONS = 1000;
 
 /** Parse (when a string) and validate an event pattern; throws InvalidEventPatternError. */
 export function compilePattern(pattern: unknown): CompiledPattern {
@@ -51,12 +53,22 @@ export function compilePattern(pattern: unknown): CompiledPattern {
     }
   }
   if (!isPlainObject(value)) throw new InvalidEventPatternError('Filter is not an object');
-  if (Object.keys(value).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
-  return { root: compileNode(value), source: value };
+  if (orCombinations(value) > MAX_OR_COMBINATIONS) throw new InvalidEventPatternError(`Event pattern contains over ${MAX_OR_COMBINATIONS} rule combinations`);
+  let alts: Alt[];
+  try {
+    alts = expand(value, true);
+  } catch (err) {
+    // As EventBridge does: a pattern its `$or`-aware compiler refuses is compiled again with
+    // `$or` read as an ordinary field name; if that fails too, that error stands.
+    if (!(err instanceof InvalidEventPatternError) || !JSON.stringify(value).includes('"$or"')) throw err;
+    alts = expand(value, false);
+  }
+  return { alternatives: alts.filter((a) => !a.dead).map((a) => toNode(a.root)), source: value };
 }
 
 export function matchesPattern(pattern: CompiledPattern, event: unknown): boolean {
-  return matchNode(pattern.root, event);
+  for (const alt of pattern.alternatives) if (matchNode(alt, event)) return true;
+  return false;
 }
 
 /** Convenience: compile and match in one call. */
@@ -66,31 +78,103 @@ export function testEventPattern(pattern: unknown, event: unknown): boolean {
 
 // ---------------------------------------------------------------------------------- compile
 
-function compileNode(obj: Record<string, unknown>): PatternNode {
-  const node: PatternNode = { fields: [], ors: [] };
+/**
+ * `$or` is expanded at compile time, as EventBridge does: each member forks the alternatives
+ * built so far and writes its leaves into the fork. A leaf constrained both outside and inside
+ * a `$or` keeps the last value written, in document order; a path constrained both as a leaf
+ * and as an object can match nothing.
+ */
+type Slot = Tree | Matcher[];
+type Tree = Map<string, Slot>;
+interface Alt {
+  root: Tree;
+  dead: boolean;
+}
+
+function expand(pattern: Record<string, unknown>, expandOr: boolean): Alt[] {
+  const alts: Alt[] = [{ root: new Map(), dead: false }];
+  compileObject(alts, [], pattern, expandOr);
+  return alts;
+}
+
+function compileObject(alts: Alt[], path: string[], obj: Record<string, unknown>, expandOr: boolean): void {
+  if (Object.keys(obj).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
   for (const [key, val] of Object.entries(obj)) {
-    if (key === '$or') {
-      if (!Array.isArray(val)) throw new InvalidEventPatternError('It must be an Array followed with $or.');
-      const alternatives = val.map((alt) => {
-        if (!isPlainObject(alt)) throw new InvalidEventPatternError('Only JSON object is allowed in array of $or relationship.');
-        if (Object.keys(alt).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
-        return compileNode(alt);
-      });
-      if (alternatives.length < 2) throw new InvalidEventPatternError('There must have at least 2 Objects in $or relationship.');
-      node.ors.push(alternatives);
-      continue;
-    }
-    if (isPlainObject(val)) {
-      if (Object.keys(val).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
-      node.fields.push([key, compileNode(val)]);
+    if (key === '$or' && expandOr) {
+      compileOr(alts, path, val);
+    } else if (isPlainObject(val)) {
+      compileObject(alts, [...path, key], val, expandOr);
     } else if (Array.isArray(val)) {
       if (val.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
-      node.fields.push([key, val.map((m) => compileMatcher(m))]);
+      writeLeaf(alts, [...path, key], val.map((m) => compileMatcher(m)));
     } else {
       throw new InvalidEventPatternError(`"${key}" must be an object or an array`);
     }
   }
-  return node;
+}
+
+function compileOr(alts: Alt[], path: string[], members: unknown): void {
+  if (!Array.isArray(members)) throw new InvalidEventPatternError('It must be an Array followed with $or.');
+  const prefix = alts.map(cloneAlt);
+  alts.length = 0;
+  for (const member of members) {
+    if (!isPlainObject(member)) throw new InvalidEventPatternError('Only JSON object is allowed in array of $or relationship.');
+    const forked = prefix.map(cloneAlt);
+    compileObject(forked, path, member, true);
+    alts.push(...forked);
+  }
+  if (members.length < 2) throw new InvalidEventPatternError('There must have at least 2 Objects in $or relationship.');
+}
+
+function writeLeaf(alts: Alt[], path: string[], matchers: Matcher[]): void {
+  for (const alt of alts) {
+    let node = alt.root;
+    let ok = true;
+    for (const part of path.slice(0, -1)) {
+      const child = node.get(part);
+      if (child === undefined) {
+        const fresh: Tree = new Map();
+        node.set(part, fresh);
+        node = fresh;
+      } else if (child instanceof Map) {
+        node = child;
+      } else {
+        ok = false;
+        break;
+      }
+    }
+    const last = path[path.length - 1]!;
+    if (!ok || node.get(last) instanceof Map) alt.dead = true;
+    else node.set(last, matchers);
+  }
+}
+
+function cloneTree(t: Tree): Tree {
+  return new Map([...t].map(([k, v]) => [k, v instanceof Map ? cloneTree(v) : v]));
+}
+
+function cloneAlt(a: Alt): Alt {
+  return { root: cloneTree(a.root), dead: a.dead };
+}
+
+function toNode(t: Tree): PatternNode {
+  return { fields: [...t].map(([k, v]) => [k, v instanceof Map ? toNode(v) : v]) };
+}
+
+/** The product of the lengths of all `$or` arrays, as AWS counts rule combinations. */
+function orCombinations(node: unknown): number {
+  if (!isPlainObject(node)) return 1;
+  let product = 1;
+  for (const [key, val] of Object.entries(node)) {
+    if (key === '$or' && Array.isArray(val)) {
+      product *= Math.max(val.length, 1);
+      for (const m of val) product *= orCombinations(m);
+    } else if (isPlainObject(val)) {
+      product *= orCombinations(val);
+    }
+    if (product > MAX_OR_COMBINATIONS) return product;
+  }
+  return product;
 }
 
 function compileMatcher(m: unknown): Matcher {
@@ -382,9 +466,6 @@ function matchNode(node: PatternNode, value: unknown): boolean {
     } else if (!matchNested(sub, v)) {
       return false;
     }
-  }
-  for (const alternatives of node.ors) {
-    if (!alternatives.some((alt) => matchNode(alt, value))) return false;
   }
   return true;
 }

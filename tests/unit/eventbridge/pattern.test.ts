@@ -33,6 +33,25 @@ describe('event patterns: invalid patterns are refused', () => {
   });
 });
 
+describe('event patterns: "$or" is expanded at compile time, as EventBridge does', () => {
+  it('a leaf constrained outside and inside a "$or" keeps the value written last', () => {
+    const p = compilePattern('{"a":["1"],"$or":[{"a":["2"]},{"b":["3"]}]}');
+    expect([{ a: '2' }, { a: '1', b: '3' }, { a: '1' }, { a: '2', b: '3' }].map((e) => matchesPattern(p, e))).toEqual([true, true, false, true]);
+  });
+
+  it('a "$or" that is not the operator is read as a field name', () => {
+    const p = compilePattern({ $or: { x: ['1'] } });
+    expect(matchesPattern(p, { $or: { x: '1' } })).toBe(true);
+    expect(matchesPattern(p, { x: '1' })).toBe(false);
+  });
+
+  it('nested "$or"s multiply out', () => {
+    const p = compilePattern({ $or: [{ a: ['1'], $or: [{ b: ['1'] }, { c: ['1'] }] }, { d: ['1'] }] });
+    expect([{ a: '1', c: '1' }, { d: '1' }, { a: '1' }, { b: '1', c: '1' }].map((e) => matchesPattern(p, e))).toEqual([true, true, false, false]);
+    expect(p.alternatives).toHaveLength(3);
+  });
+});
+
 describe('event patterns: properties', () => {
   const scalar = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
 
