@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const deliverRate = (N / totalMs) * 1000;
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     console.log(`local EventBridge bench: ${N} events, ${RULES} rules, ${expected} deliveries expected, PutEvents batches of 10, ${CONCURRENCY} in flight`);
-    console.log(`  PutEvents accepted (durable)      ${fmt(acceptRate)} events/s   (${failed} failed entries)`);
+    console.log(`  PutEvents accepted (${process.env.JIUZHU_EVENTS_FSYNC === '0' ? 'no fsync' : 'fdatasync'})   ${fmt(acceptRate)} events/s   (${failed} failed entries)`);
     console.log(`  delivered to targets              ${fmt(deliverRate)} events/s   (${delivered}/${expected} deliveries)`);
     console.log(`  PutEvents→target latency          p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms`);
     console.log(`  baseline: raw matcher alone       ${fmt(matcherRate)} events/s   (20 patterns each)`);
