@@ -172,7 +172,7 @@ export class EventBridgeEngine implements ClockSubscriber {
 
   deleteRule(bus: string, name: string): void {
     this.rules.delete(key(bus, name));
-    this.schedules.delete(`rule:${bus}/${name}`);
+    this.removeSchedule(`rule:${bus}/${name}`);
     this.rulesChanged(undefined);
   }
 
@@ -198,7 +198,8 @@ export class EventBridgeEngine implements ClockSubscriber {
   private syncRuleSchedule(rule: RuleRecord): void {
     const id = `rule:${rule.EventBusName}/${rule.Name}`;
     if (!rule.ScheduleExpression || rule.State !== 'ENABLED') {
-      this.schedules.delete(id);
+      // Occurrences while a rule is disabled (or gone) never fire, also not as catch-up later.
+      this.removeSchedule(id);
       return;
     }
     this.addSchedule({ name: id, expression: rule.ScheduleExpression, timezone: 'UTC', targets: rule.Targets, arn: ruleArn(rule.EventBusName, rule.Name), ruleName: rule.Name });
@@ -413,8 +414,13 @@ export class EventBridgeEngine implements ClockSubscriber {
     this.schedules.set(rec.name, { rec, schedule, state, nextAt: nextOccurrence(schedule, from, state.anchor) });
   }
 
+  /** Stop a schedule and forget its state (re-adding it starts afresh, with nothing to catch up). */
   removeSchedule(name: string): void {
     this.schedules.delete(name);
+    if (name in this.scheduleStates) {
+      delete this.scheduleStates[name];
+      this.saveScheduleStates();
+    }
   }
 
   nextDueAt(): number | undefined {
