@@ -2,4 +2,4 @@
  * The runtime's engines register themselves with `plugins` when imported. Each issue that adds
  * an engine (Step Functions, EventBridge) adds its import here.
  */
-export {};
+import './eventbridge/plugin.ts';
