@@ -117,7 +117,42 @@ const RULE_LIST = [
 
 export type RuleId = (typeof RULE_LIST)[number]['id'];
 export const RULES: readonly RuleMeta[] = RULE_LIST;
-const R = Object.fromEntries(RULE_LIST.map((r, i) => [r.id, i])) as Record<RuleId, number>;
+const ruleIndex = (id: RuleId): number => RULE_LIST.findIndex((r) => r.id === id);
+// Rule indexes as plain module constants (a lookup in a 34-key object of dotted names is a hash probe).
+const R_DIBAO_AMOUNT_GAP = ruleIndex('dibao.amount.gap');
+const R_DIBAO_ASSETS_DEPOSITS = ruleIndex('dibao.assets.deposits');
+const R_DIBAO_ASSETS_VEHICLE = ruleIndex('dibao.assets.vehicle');
+const R_DIBAO_EXCLUSION_NOTTEKUN = ruleIndex('dibao.exclusion.notTekun');
+const R_DIBAO_INCOME_BELOWSTANDARD = ruleIndex('dibao.income.belowStandard');
+const R_DIBAO_LIVING_HOUSINGANDWATERSAFE = ruleIndex('dibao.living.housingAndWaterSafe');
+const R_DIBAO_SUPPLEMENT_ELDERLY70 = ruleIndex('dibao.supplement.elderly70');
+const R_DIBAO_SUPPLEMENT_ELDERLY80 = ruleIndex('dibao.supplement.elderly80');
+const R_DIBAO_SUPPLEMENT_MINOR = ruleIndex('dibao.supplement.minor');
+const R_DIBAO_SUPPLEMENT_SERIOUSILLNESS = ruleIndex('dibao.supplement.seriousIllness');
+const R_DIBAO_SUPPLEMENT_SEVEREDISABILITY = ruleIndex('dibao.supplement.severeDisability');
+const R_DIBAOEDGE_ASSETS_DEPOSITS = ruleIndex('dibaoEdge.assets.deposits');
+const R_DIBAOEDGE_ASSETS_VEHICLE = ruleIndex('dibaoEdge.assets.vehicle');
+const R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN = ruleIndex('dibaoEdge.exclusion.notDibaoOrTekun');
+const R_DIBAOEDGE_INCOME_BELOWMULTIPLE = ruleIndex('dibaoEdge.income.belowMultiple');
+const R_DISABILITYCARE_SEVEREGRADE = ruleIndex('disabilityCare.severeGrade');
+const R_DISABILITYCARE_SEVEREMEMBERS = ruleIndex('disabilityCare.severeMembers');
+const R_DISABILITYLIVING_AMOUNT = ruleIndex('disabilityLiving.amount');
+const R_DISABILITYLIVING_DIBAOHOUSEHOLD = ruleIndex('disabilityLiving.dibaoHousehold');
+const R_DISABILITYLIVING_DISABLEDMEMBERS = ruleIndex('disabilityLiving.disabledMembers');
+const R_ORPHAN_PARENTSLOST = ruleIndex('orphan.parentsLost');
+const R_ORPHAN_UNDER18 = ruleIndex('orphan.under18');
+const R_RIGID_ASSETS_DEPOSITS = ruleIndex('rigid.assets.deposits');
+const R_RIGID_EXCLUSION_NOTINOTHERLAYERS = ruleIndex('rigid.exclusion.notInOtherLayers');
+const R_RIGID_EXPENDITURE_ABOVESHARE = ruleIndex('rigid.expenditure.aboveShare');
+const R_RIGID_INCOME_BELOWANNUALLIMIT = ruleIndex('rigid.income.belowAnnualLimit');
+const R_TEKUN_AMOUNT_STANDARD = ruleIndex('tekun.amount.standard');
+const R_TEKUN_EXCLUSION_ORPHANSUPPORT = ruleIndex('tekun.exclusion.orphanSupport');
+const R_TEKUN_NOABLESUPPORTER = ruleIndex('tekun.noAbleSupporter');
+const R_TEKUN_NOLIVELIHOOD_DEPOSITS = ruleIndex('tekun.noLivelihood.deposits');
+const R_TEKUN_NOLIVELIHOOD_INCOME = ruleIndex('tekun.noLivelihood.income');
+const R_TEKUN_NOLIVELIHOOD_VEHICLE = ruleIndex('tekun.noLivelihood.vehicle');
+const R_TEKUN_NOWORKINGCAPACITY = ruleIndex('tekun.noWorkingCapacity');
+const R_TEMPORARY_CASEWORKERASSESSMENT = ruleIndex('temporary.caseworkerAssessment');
 const RULE_CATEGORY = Uint8Array.from(RULE_LIST.map((r) => CATEGORY_CODES.indexOf(r.category)));
 
 /** Why a member has no working capacity (TEKUN): a static label, no allocation. */
@@ -156,20 +191,19 @@ const P_STD_URBAN = P('dibao.standard.urban'),
 const NO_PARAM = -1;
 
 /**
- * One evaluation's outcome in typed arrays (struct of arrays). Reuse one per thread of work:
- * `evaluateInto` resets it. Money is fen; absent limits/amounts are NaN.
+ * One evaluation's outcome in two typed arrays: per row, one packed Int32 (rule, parameter,
+ * member, basis, passed) and three Float64s (actual, limit, amount). Reuse one per thread of
+ * work: `evaluateInto` resets it. Money is fen; absent limits/amounts are NaN.
+ *
+ * Packing: bit 0 passed · bits 1–3 basis · bits 4–9 member+1 · bits 10–15 parameter+1 ·
+ * bits 16–23 rule.
  */
 export class Trace {
   n = 0;
   private cap: number;
-  rule: Uint16Array;
-  param: Int16Array;
-  member: Int8Array;
-  passed: Uint8Array;
-  basis: Uint8Array;
-  actual: Float64Array;
-  limit: Float64Array;
-  amount: Float64Array;
+  code: Int32Array;
+  /** Row i: [3i] actual, [3i+1] limit, [3i+2] amount. */
+  num: Float64Array;
   readonly eligible = new Uint8Array(NCAT);
   readonly amountFen = new Float64Array(NCAT);
   /** Bit i set = member i belongs to the category's result. */
@@ -181,52 +215,64 @@ export class Trace {
 
   constructor(capacity = 64) {
     this.cap = capacity;
-    this.rule = new Uint16Array(capacity);
-    this.param = new Int16Array(capacity);
-    this.member = new Int8Array(capacity);
-    this.passed = new Uint8Array(capacity);
-    this.basis = new Uint8Array(capacity);
-    this.actual = new Float64Array(capacity);
-    this.limit = new Float64Array(capacity);
-    this.amount = new Float64Array(capacity);
+    this.code = new Int32Array(capacity);
+    this.num = new Float64Array(capacity * 3);
   }
 
   reset(): void {
     this.n = 0;
-    this.eligible.fill(0);
-    this.amountFen.fill(0);
-    this.memberMask.fill(0);
+    const e = this.eligible,
+      a = this.amountFen,
+      m = this.memberMask;
+    for (let c = 0; c < NCAT; c++) {
+      e[c] = 0;
+      a[c] = 0;
+      m[c] = 0;
+    }
   }
 
   push(rule: number, param: number, member: number, passed: boolean, actual: number, limit: number, amount: number, basis: number): boolean {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
-    this.rule[i] = rule;
-    this.param[i] = param;
-    this.member[i] = member;
-    this.passed[i] = passed ? 1 : 0;
-    this.actual[i] = actual;
-    this.limit[i] = limit;
-    this.amount[i] = amount;
-    this.basis[i] = basis;
+    this.code[i] = (rule << 16) | ((param + 1) << 10) | ((member + 1) << 4) | (basis << 1) | (passed ? 1 : 0);
+    const j = i * 3;
+    const num = this.num;
+    num[j] = actual;
+    num[j + 1] = limit;
+    num[j + 2] = amount;
     return passed;
+  }
+
+  /** Rewrites a row's outcome (for a summary row pushed before its members were counted). */
+  setOutcome(row: number, passed: boolean, actual: number): void {
+    this.code[row] = (this.code[row]! & ~1) | (passed ? 1 : 0);
+    this.num[row * 3] = actual;
+  }
+
+  ruleAt(i: number): number {
+    return this.code[i]! >>> 16;
+  }
+  paramAt(i: number): number {
+    return ((this.code[i]! >>> 10) & 63) - 1;
+  }
+  memberAt(i: number): number {
+    return ((this.code[i]! >>> 4) & 63) - 1;
+  }
+  basisAt(i: number): number {
+    return (this.code[i]! >>> 1) & 7;
+  }
+  passedAt(i: number): boolean {
+    return (this.code[i]! & 1) === 1;
   }
 
   private grow(): void {
     const cap = this.cap * 2;
-    const g = <T extends Uint16Array | Int16Array | Int8Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(cap);
-      b.set(a);
-      return b;
-    };
-    this.rule = g(this.rule, (n) => new Uint16Array(n));
-    this.param = g(this.param, (n) => new Int16Array(n));
-    this.member = g(this.member, (n) => new Int8Array(n));
-    this.passed = g(this.passed, (n) => new Uint8Array(n));
-    this.basis = g(this.basis, (n) => new Uint8Array(n));
-    this.actual = g(this.actual, (n) => new Float64Array(n));
-    this.limit = g(this.limit, (n) => new Float64Array(n));
-    this.amount = g(this.amount, (n) => new Float64Array(n));
+    const code = new Int32Array(cap);
+    code.set(this.code);
+    const num = new Float64Array(cap * 3);
+    num.set(this.num);
+    this.code = code;
+    this.num = num;
     this.cap = cap;
   }
 }
@@ -247,19 +293,38 @@ function incapacityBasis(m: Member, age: number): number {
 }
 
 /**
- * Evaluates every category for `h` under `policy` on `asOf` (YYYY-MM-DD or a yyyymmdd
- * integer) into `t`. Allocation-free apart from the trace growing past its capacity.
+ * Facts shared between the category steps of one evaluation (scratch, reused with the Trace).
+ * Each step is a small function so that V8 inlines `Trace.push` into it; one big function
+ * would exhaust the inlining budget.
  */
-export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asOf: string | number): Trace {
-  const v = policy.v;
-  const asOfInt = typeof asOf === 'number' ? asOf : dateToInt(asOf);
-  t.reset();
-  t.asOf = asOfInt;
+class Facts {
+  n = 0;
+  perCapita = 0;
+  total = 0;
+  std = 0;
+  stdParam = 0;
+  deposits = 0;
+  maxVehicle = 0;
+  disabledCount = 0;
+  disabledMask = 0;
+  allMask = 0;
+  orphanCount = 0;
+  orphanMask = 0;
+  dibaoDepositCap = 0;
+  dibaoVehicleCap = 0;
+  incomeOk = false;
+  dibaoDepositsOk = false;
+  dibaoVehicleOk = false;
+  tekunOk = false;
+  dibaoOk = false;
+  edgeOk = false;
+}
+const factsOf = new WeakMap<Trace, Facts>();
+
+function gatherFacts(t: Trace, f: Facts, h: Household, v: Float64Array, asOfInt: number): void {
   const members = h.members;
   const n = members.length;
   const ages = t.ages;
-
-  // Facts.
   let total = 0;
   let disabledMask = 0;
   let disabledCount = 0;
@@ -267,192 +332,255 @@ export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asO
     const m = members[i]!;
     ages[i] = ageAt(m.birth, asOfInt);
     total += m.monthlyIncomeFen;
-    if (m.disability) {
+    if (m.disability !== null) {
       disabledMask |= 1 << i;
       disabledCount++;
     }
   }
-  const perCapita = perCapitaFen(total, n);
-  t.totalIncomeFen = total;
-  t.perCapitaFen = perCapita;
   let maxVehicle = 0;
-  for (let i = 0; i < h.vehicles.length; i++) {
-    const veh = h.vehicles[i]!;
+  const vehicles = h.vehicles;
+  for (let i = 0; i < vehicles.length; i++) {
+    const veh = vehicles[i]!;
     // The mobility exemption needs a disabled member to be mobile for.
     if (veh.forDisabilityMobility && disabledCount > 0) continue;
     if (veh.valueFen > maxVehicle) maxVehicle = veh.valueFen;
   }
   const stdParam = h.urban ? P_STD_URBAN : P_STD_RURAL;
   const std = v[stdParam]!;
-  const deposits = h.depositsFen;
-  const allMask = n >= 32 ? 0xffffffff : (1 << n) - 1;
+  const perCapita = perCapitaFen(total, n);
+  f.n = n;
+  f.total = total;
+  f.perCapita = perCapita;
+  f.std = std;
+  f.stdParam = stdParam;
+  f.deposits = h.depositsFen;
+  f.maxVehicle = maxVehicle;
+  f.disabledCount = disabledCount;
+  f.disabledMask = disabledMask;
+  f.allMask = n >= 32 ? 0xffffffff : (1 << n) - 1;
+  f.dibaoDepositCap = std * v[P_DIBAO_MONTHS]! * n;
+  f.dibaoVehicleCap = v[P_DIBAO_VEHICLE]!;
+  f.incomeOk = perCapita < std;
+  f.dibaoDepositsOk = h.depositsFen <= f.dibaoDepositCap;
+  f.dibaoVehicleOk = maxVehicle <= f.dibaoVehicleCap;
+  t.totalIncomeFen = total;
+  t.perCapitaFen = perCapita;
+}
 
-  // ORPHAN first: TEKUN leaves orphans to it.
-  let orphanedCount = 0;
-  for (let i = 0; i < n; i++) if (members[i]!.orphaned) orphanedCount++;
-  let orphanMask = 0;
-  let orphanCount = 0;
-  let orphanOk = t.push(R['orphan.parentsLost'], NO_PARAM, -1, orphanedCount >= 1, orphanedCount, 1, NaN, 0);
-  for (let i = 0; i < n; i++) {
-    if (!members[i]!.orphaned) continue;
-    const ok = t.push(R['orphan.under18'], P_ORPHAN, i, ages[i]! < 18, ages[i]!, 18, ages[i]! < 18 ? v[P_ORPHAN]! : NaN, 0);
-    if (ok) {
-      orphanMask |= 1 << i;
-      orphanCount++;
+function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  const members = h.members;
+  const ages = t.ages;
+  let orphaned = 0;
+  for (let i = 0; i < f.n; i++) if (members[i]!.orphaned) orphaned++;
+  t.push(R_ORPHAN_PARENTSLOST, NO_PARAM, -1, orphaned >= 1, orphaned, 1, NaN, 0);
+  let mask = 0;
+  let count = 0;
+  if (orphaned > 0) {
+    const each = v[P_ORPHAN]!;
+    for (let i = 0; i < f.n; i++) {
+      if (!members[i]!.orphaned) continue;
+      const age = ages[i]!;
+      if (t.push(R_ORPHAN_UNDER18, P_ORPHAN, i, age < 18, age, 18, age < 18 ? each : NaN, 0)) {
+        mask |= 1 << i;
+        count++;
+      }
+    }
+    if (count > 0) {
+      t.eligible[ORPHAN] = 1;
+      t.amountFen[ORPHAN] = each * count;
+      t.memberMask[ORPHAN] = mask;
     }
   }
-  orphanOk = orphanOk && orphanCount > 0;
-  if (orphanOk) {
-    t.eligible[ORPHAN] = 1;
-    t.amountFen[ORPHAN] = v[P_ORPHAN]! * orphanCount;
-    t.memberMask[ORPHAN] = orphanMask;
-  }
+  f.orphanCount = count;
+  f.orphanMask = mask;
+}
 
-  // TEKUN: all three conditions, for every member.
-  let tekunOk = true;
-  for (let i = 0; i < n; i++) {
+function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  const members = h.members;
+  const ages = t.ages;
+  let ok = true;
+  for (let i = 0; i < f.n; i++) {
     const b = incapacityBasis(members[i]!, ages[i]!);
-    if (!t.push(R['tekun.noWorkingCapacity'], NO_PARAM, i, b !== B_CAPABLE, ages[i]!, NaN, NaN, b)) tekunOk = false;
+    if (!t.push(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM, i, b !== B_CAPABLE, ages[i]!, NaN, NaN, b)) ok = false;
   }
-  const dibaoDepositCap = std * v[P_DIBAO_MONTHS]! * n;
-  const dibaoVehicleCap = v[P_DIBAO_VEHICLE]!;
-  const incomeOk = perCapita < std;
-  const dibaoDepositsOk = deposits <= dibaoDepositCap;
-  const dibaoVehicleOk = maxVehicle <= dibaoVehicleCap;
-  if (!t.push(R['tekun.noLivelihood.income'], stdParam, -1, incomeOk, perCapita, std, NaN, 0)) tekunOk = false;
-  if (!t.push(R['tekun.noLivelihood.deposits'], P_DIBAO_MONTHS, -1, dibaoDepositsOk, deposits, dibaoDepositCap, NaN, 0)) tekunOk = false;
-  if (!t.push(R['tekun.noLivelihood.vehicle'], P_DIBAO_VEHICLE, -1, dibaoVehicleOk, maxVehicle, dibaoVehicleCap, NaN, 0)) tekunOk = false;
-  let ableSupporters = 0;
-  for (let i = 0; i < h.supporters.length; i++) if (h.supporters[i]!.able) ableSupporters++;
-  if (!t.push(R['tekun.noAbleSupporter'], NO_PARAM, -1, ableSupporters === 0, ableSupporters, 0, NaN, 0)) tekunOk = false;
-  const tekunCount = n - orphanCount;
-  if (!t.push(R['tekun.exclusion.orphanSupport'], NO_PARAM, -1, tekunCount >= 1, tekunCount, 1, NaN, 0)) tekunOk = false;
-  if (tekunOk) {
-    const amount = v[P_TEKUN_STD]! * tekunCount;
-    t.push(R['tekun.amount.standard'], P_TEKUN_STD, -1, true, tekunCount, NaN, amount, 0);
+  if (!t.push(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam, -1, f.incomeOk, f.perCapita, f.std, NaN, 0)) ok = false;
+  if (!t.push(R_TEKUN_NOLIVELIHOOD_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0)) ok = false;
+  if (!t.push(R_TEKUN_NOLIVELIHOOD_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0)) ok = false;
+  let able = 0;
+  const supporters = h.supporters;
+  for (let i = 0; i < supporters.length; i++) if (supporters[i]!.able) able++;
+  if (!t.push(R_TEKUN_NOABLESUPPORTER, NO_PARAM, -1, able === 0, able, 0, NaN, 0)) ok = false;
+  const count = f.n - f.orphanCount;
+  if (!t.push(R_TEKUN_EXCLUSION_ORPHANSUPPORT, NO_PARAM, -1, count >= 1, count, 1, NaN, 0)) ok = false;
+  if (ok) {
+    const amount = v[P_TEKUN_STD]! * count;
+    t.push(R_TEKUN_AMOUNT_STANDARD, P_TEKUN_STD, -1, true, count, NaN, amount, 0);
     t.eligible[TEKUN] = 1;
     t.amountFen[TEKUN] = amount;
-    t.memberMask[TEKUN] = allMask & ~orphanMask;
+    t.memberMask[TEKUN] = f.allMask & ~f.orphanMask;
   }
+  f.tekunOk = ok;
+}
 
-  // DIBAO.
-  let dibaoOk = t.push(R['dibao.income.belowStandard'], stdParam, -1, incomeOk, perCapita, std, NaN, 0);
-  dibaoOk = t.push(R['dibao.assets.deposits'], P_DIBAO_MONTHS, -1, dibaoDepositsOk, deposits, dibaoDepositCap, NaN, 0) && dibaoOk;
-  dibaoOk = t.push(R['dibao.assets.vehicle'], P_DIBAO_VEHICLE, -1, dibaoVehicleOk, maxVehicle, dibaoVehicleCap, NaN, 0) && dibaoOk;
+function dibaoStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  let ok = t.push(R_DIBAO_INCOME_BELOWSTANDARD, f.stdParam, -1, f.incomeOk, f.perCapita, f.std, NaN, 0);
+  ok = t.push(R_DIBAO_ASSETS_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0) && ok;
+  ok = t.push(R_DIBAO_ASSETS_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0) && ok;
   if (v[P_LIVING_CHECK] === 1) {
     const safe = h.housingSafe && h.drinkingWaterSafe;
-    t.push(R['dibao.living.housingAndWaterSafe'], P_LIVING_CHECK, -1, safe, safe ? 1 : 0, 1, NaN, 0);
+    t.push(R_DIBAO_LIVING_HOUSINGANDWATERSAFE, P_LIVING_CHECK, -1, safe, safe ? 1 : 0, 1, NaN, 0);
   }
-  dibaoOk = t.push(R['dibao.exclusion.notTekun'], NO_PARAM, -1, !tekunOk, tekunOk ? 1 : 0, 0, NaN, 0) && dibaoOk;
-  if (dibaoOk) {
-    let amount = dibaoGapFen(std, perCapita, n);
-    t.push(R['dibao.amount.gap'], stdParam, -1, true, perCapita, std, amount, 0);
-    const s70 = supplementFen(v[P_SUP70]!, std),
-      s80 = supplementFen(v[P_SUP80]!, std),
-      sMinor = supplementFen(v[P_SUP_MINOR]!, std),
-      sSevere = supplementFen(v[P_SUP_SEVERE]!, std),
-      sIll = supplementFen(v[P_SUP_ILL]!, std);
-    for (let i = 0; i < n; i++) {
-      const m = members[i]!;
-      const age = ages[i]!;
-      if (age >= 80) {
-        t.push(R['dibao.supplement.elderly80'], P_SUP80, i, true, age, 80, s80, 0);
-        amount += s80;
-      } else if (age >= 70) {
-        t.push(R['dibao.supplement.elderly70'], P_SUP70, i, true, age, 70, s70, 0);
-        amount += s70;
-      }
-      if (age < 18) {
-        t.push(R['dibao.supplement.minor'], P_SUP_MINOR, i, true, age, 18, sMinor, 0);
-        amount += sMinor;
-      }
-      if (m.disability && m.disability.grade <= 2) {
-        t.push(R['dibao.supplement.severeDisability'], P_SUP_SEVERE, i, true, m.disability.grade, 2, sSevere, 0);
-        amount += sSevere;
-      }
-      if (m.seriousIllness) {
-        t.push(R['dibao.supplement.seriousIllness'], P_SUP_ILL, i, true, 1, 1, sIll, 0);
-        amount += sIll;
-      }
-    }
-    t.eligible[DIBAO] = 1;
-    t.amountFen[DIBAO] = amount;
-    t.memberMask[DIBAO] = allMask;
-  }
+  ok = t.push(R_DIBAO_EXCLUSION_NOTTEKUN, NO_PARAM, -1, !f.tekunOk, f.tekunOk ? 1 : 0, 0, NaN, 0) && ok;
+  f.dibaoOk = ok;
+  if (ok) dibaoAmount(t, f, h, v);
+}
 
-  // DIBAO_EDGE.
-  let edgeOk = t.push(R['dibaoEdge.exclusion.notDibaoOrTekun'], NO_PARAM, -1, !dibaoOk && !tekunOk, dibaoOk || tekunOk ? 1 : 0, 0, NaN, 0);
-  const edgeIncomeLimit = roundFen(std * v[P_EDGE_MULT]!);
-  edgeOk = t.push(R['dibaoEdge.income.belowMultiple'], P_EDGE_MULT, -1, perCapita < edgeIncomeLimit, perCapita, edgeIncomeLimit, NaN, 0) && edgeOk;
-  const edgeDepositCap = std * v[P_EDGE_MONTHS]! * n;
-  edgeOk = t.push(R['dibaoEdge.assets.deposits'], P_EDGE_MONTHS, -1, deposits <= edgeDepositCap, deposits, edgeDepositCap, NaN, 0) && edgeOk;
-  const edgeVehicleCap = v[P_EDGE_VEHICLE]!;
-  edgeOk = t.push(R['dibaoEdge.assets.vehicle'], P_EDGE_VEHICLE, -1, maxVehicle <= edgeVehicleCap, maxVehicle, edgeVehicleCap, NaN, 0) && edgeOk;
-  if (edgeOk) {
+function dibaoAmount(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  const std = f.std;
+  let amount = dibaoGapFen(std, f.perCapita, f.n);
+  t.push(R_DIBAO_AMOUNT_GAP, f.stdParam, -1, true, f.perCapita, std, amount, 0);
+  const s70 = supplementFen(v[P_SUP70]!, std),
+    s80 = supplementFen(v[P_SUP80]!, std),
+    sMinor = supplementFen(v[P_SUP_MINOR]!, std),
+    sSevere = supplementFen(v[P_SUP_SEVERE]!, std),
+    sIll = supplementFen(v[P_SUP_ILL]!, std);
+  const members = h.members;
+  const ages = t.ages;
+  for (let i = 0; i < f.n; i++) {
+    const m = members[i]!;
+    const age = ages[i]!;
+    if (age >= 80) {
+      t.push(R_DIBAO_SUPPLEMENT_ELDERLY80, P_SUP80, i, true, age, 80, s80, 0);
+      amount += s80;
+    } else if (age >= 70) {
+      t.push(R_DIBAO_SUPPLEMENT_ELDERLY70, P_SUP70, i, true, age, 70, s70, 0);
+      amount += s70;
+    }
+    if (age < 18) {
+      t.push(R_DIBAO_SUPPLEMENT_MINOR, P_SUP_MINOR, i, true, age, 18, sMinor, 0);
+      amount += sMinor;
+    }
+    const d = m.disability;
+    if (d !== null && d.grade <= 2) {
+      t.push(R_DIBAO_SUPPLEMENT_SEVEREDISABILITY, P_SUP_SEVERE, i, true, d.grade, 2, sSevere, 0);
+      amount += sSevere;
+    }
+    if (m.seriousIllness) {
+      t.push(R_DIBAO_SUPPLEMENT_SERIOUSILLNESS, P_SUP_ILL, i, true, 1, 1, sIll, 0);
+      amount += sIll;
+    }
+  }
+  t.eligible[DIBAO] = 1;
+  t.amountFen[DIBAO] = amount;
+  t.memberMask[DIBAO] = f.allMask;
+}
+
+function edgeStep(t: Trace, f: Facts, v: Float64Array): void {
+  const excluded = f.dibaoOk || f.tekunOk;
+  let ok = t.push(R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, NO_PARAM, -1, !excluded, excluded ? 1 : 0, 0, NaN, 0);
+  const incomeLimit = roundFen(f.std * v[P_EDGE_MULT]!);
+  ok = t.push(R_DIBAOEDGE_INCOME_BELOWMULTIPLE, P_EDGE_MULT, -1, f.perCapita < incomeLimit, f.perCapita, incomeLimit, NaN, 0) && ok;
+  const depositCap = f.std * v[P_EDGE_MONTHS]! * f.n;
+  ok = t.push(R_DIBAOEDGE_ASSETS_DEPOSITS, P_EDGE_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0) && ok;
+  const vehicleCap = v[P_EDGE_VEHICLE]!;
+  ok = t.push(R_DIBAOEDGE_ASSETS_VEHICLE, P_EDGE_VEHICLE, -1, f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN, 0) && ok;
+  if (ok) {
     t.eligible[EDGE] = 1;
-    t.memberMask[EDGE] = allMask;
+    t.memberMask[EDGE] = f.allMask;
   }
+  f.edgeOk = ok;
+}
 
-  // RIGID_EXPENDITURE.
-  const inLayer = dibaoOk || tekunOk || edgeOk;
-  let rigidOk = t.push(R['rigid.exclusion.notInOtherLayers'], NO_PARAM, -1, !inLayer, inLayer ? 1 : 0, 0, NaN, 0);
-  const annualPerCapita = perCapita * 12;
-  const rigidIncomeLimit = v[P_RIGID_INCOME]!;
-  rigidOk = t.push(R['rigid.income.belowAnnualLimit'], P_RIGID_INCOME, -1, annualPerCapita < rigidIncomeLimit, annualPerCapita, rigidIncomeLimit, NaN, 0) && rigidOk;
+function rigidStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  const inLayer = f.dibaoOk || f.tekunOk || f.edgeOk;
+  let ok = t.push(R_RIGID_EXCLUSION_NOTINOTHERLAYERS, NO_PARAM, -1, !inLayer, inLayer ? 1 : 0, 0, NaN, 0);
+  const annualPerCapita = f.perCapita * 12;
+  const incomeLimit = v[P_RIGID_INCOME]!;
+  ok = t.push(R_RIGID_INCOME_BELOWANNUALLIMIT, P_RIGID_INCOME, -1, annualPerCapita < incomeLimit, annualPerCapita, incomeLimit, NaN, 0) && ok;
   const spending = h.medicalFen + h.educationFen + h.rehabilitationFen;
-  const spendingLimit = roundFen(v[P_RIGID_SHARE]! * total * 12);
-  rigidOk = t.push(R['rigid.expenditure.aboveShare'], P_RIGID_SHARE, -1, spending > spendingLimit, spending, spendingLimit, NaN, 0) && rigidOk;
-  const rigidDepositCap = std * v[P_RIGID_MONTHS]! * n;
-  rigidOk = t.push(R['rigid.assets.deposits'], P_RIGID_MONTHS, -1, deposits <= rigidDepositCap, deposits, rigidDepositCap, NaN, 0) && rigidOk;
-  if (rigidOk) {
+  const spendingLimit = roundFen(v[P_RIGID_SHARE]! * f.total * 12);
+  ok = t.push(R_RIGID_EXPENDITURE_ABOVESHARE, P_RIGID_SHARE, -1, spending > spendingLimit, spending, spendingLimit, NaN, 0) && ok;
+  const depositCap = f.std * v[P_RIGID_MONTHS]! * f.n;
+  ok = t.push(R_RIGID_ASSETS_DEPOSITS, P_RIGID_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0) && ok;
+  if (ok) {
     t.eligible[RIGID] = 1;
-    t.memberMask[RIGID] = allMask;
+    t.memberMask[RIGID] = f.allMask;
   }
+}
 
-  // DISABILITY_LIVING_SUBSIDY.
+function disabilityLivingStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const widen = v[P_LIVING_WIDEN] === 1;
-  const inDibao = dibaoOk || (widen && edgeOk);
-  let dlsOk = t.push(R['disabilityLiving.dibaoHousehold'], widen ? P_LIVING_WIDEN : NO_PARAM, -1, inDibao, inDibao ? 1 : 0, 1, NaN, 0);
-  dlsOk = t.push(R['disabilityLiving.disabledMembers'], NO_PARAM, -1, disabledCount >= 1, disabledCount, 1, NaN, 0) && dlsOk;
-  if (dlsOk) {
-    const each = v[P_LIVING]!;
-    for (let i = 0; i < n; i++) {
-      const d = members[i]!.disability;
-      if (d) t.push(R['disabilityLiving.amount'], P_LIVING, i, true, d.grade, NaN, each, 0);
-    }
-    t.eligible[DLS] = 1;
-    t.amountFen[DLS] = each * disabledCount;
-    t.memberMask[DLS] = disabledMask;
-  }
-
-  // DISABILITY_CARE_SUBSIDY: no means test.
-  let severeCount = 0;
-  let severeMask = 0;
-  let careAmount = 0;
-  const careRow = t.n;
-  t.push(R['disabilityCare.severeMembers'], NO_PARAM, -1, false, 0, 1, NaN, 0);
-  for (let i = 0; i < n; i++) {
+  const inDibao = f.dibaoOk || (widen && f.edgeOk);
+  let ok = t.push(R_DISABILITYLIVING_DIBAOHOUSEHOLD, widen ? P_LIVING_WIDEN : NO_PARAM, -1, inDibao, inDibao ? 1 : 0, 1, NaN, 0);
+  ok = t.push(R_DISABILITYLIVING_DISABLEDMEMBERS, NO_PARAM, -1, f.disabledCount >= 1, f.disabledCount, 1, NaN, 0) && ok;
+  if (!ok) return;
+  const each = v[P_LIVING]!;
+  const members = h.members;
+  for (let i = 0; i < f.n; i++) {
     const d = members[i]!.disability;
-    if (!d) continue;
-    const severe = d.grade <= 2;
-    const each = severe ? v[d.grade === 1 ? P_CARE1 : P_CARE2]! : NaN;
-    t.push(R['disabilityCare.severeGrade'], d.grade === 1 ? P_CARE1 : P_CARE2, i, severe, d.grade, 2, each, 0);
-    if (severe) {
-      severeCount++;
-      severeMask |= 1 << i;
-      careAmount += each;
+    if (d !== null) t.push(R_DISABILITYLIVING_AMOUNT, P_LIVING, i, true, d.grade, NaN, each, 0);
+  }
+  t.eligible[DLS] = 1;
+  t.amountFen[DLS] = each * f.disabledCount;
+  t.memberMask[DLS] = f.disabledMask;
+}
+
+function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  let count = 0;
+  let mask = 0;
+  let amount = 0;
+  const summary = t.n;
+  t.push(R_DISABILITYCARE_SEVEREMEMBERS, NO_PARAM, -1, false, 0, 1, NaN, 0);
+  if (f.disabledCount > 0) {
+    const members = h.members;
+    for (let i = 0; i < f.n; i++) {
+      const d = members[i]!.disability;
+      if (d === null) continue;
+      const grade = d.grade;
+      const param = grade === 1 ? P_CARE1 : P_CARE2;
+      const severe = grade <= 2;
+      const each = severe ? v[param]! : NaN;
+      t.push(R_DISABILITYCARE_SEVEREGRADE, param, i, severe, grade, 2, each, 0);
+      if (severe) {
+        count++;
+        mask |= 1 << i;
+        amount += each;
+      }
     }
   }
-  t.passed[careRow] = severeCount >= 1 ? 1 : 0;
-  t.actual[careRow] = severeCount;
-  if (severeCount >= 1) {
+  if (count > 0) {
+    t.setOutcome(summary, true, count);
     t.eligible[DCS] = 1;
-    t.amountFen[DCS] = careAmount;
-    t.memberMask[DCS] = severeMask;
+    t.amountFen[DCS] = amount;
+    t.memberMask[DCS] = mask;
   }
+}
 
+/**
+ * Evaluates every category for `h` under `policy` on `asOf` (YYYY-MM-DD or a yyyymmdd
+ * integer) into `t`. Allocation-free apart from the trace growing past its capacity (and one
+ * scratch object per Trace, made on its first use).
+ */
+export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asOf: string | number): Trace {
+  const v = policy.v;
+  const asOfInt = typeof asOf === 'number' ? asOf : dateToInt(asOf);
+  t.reset();
+  t.asOf = asOfInt;
+  let f = factsOf.get(t);
+  if (f === undefined) {
+    f = new Facts();
+    factsOf.set(t, f);
+  }
+  gatherFacts(t, f, h, v, asOfInt);
+  orphanStep(t, f, h, v); // first: TEKUN leaves orphans to ORPHAN
+  tekunStep(t, f, h, v);
+  dibaoStep(t, f, h, v);
+  edgeStep(t, f, v);
+  rigidStep(t, f, h, v);
+  disabilityLivingStep(t, f, h, v);
+  disabilityCareStep(t, f, h, v);
   // TEMPORARY: never automatic.
-  t.push(R['temporary.caseworkerAssessment'], NO_PARAM, -1, false, NaN, NaN, NaN, 0);
+  t.push(R_TEMPORARY_CASEWORKERASSESSMENT, NO_PARAM, -1, false, NaN, NaN, NaN, 0);
   return t;
 }
 
@@ -465,10 +593,12 @@ export interface Reason {
   limit: number | null;
   parameter: string | null;
   reference: string;
-  member?: string;
-  basis?: string;
-  amount?: number;
-  informational?: true;
+  /** Absent (undefined) unless the rule is about one member; masked. */
+  member?: string | undefined;
+  basis?: string | undefined;
+  /** Yuan, for rows that make up an amount. */
+  amount?: number | undefined;
+  informational?: true | undefined;
 }
 
 export interface CategoryResult {
@@ -512,38 +642,74 @@ function intToDate(d: number): string {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
 
+/** The policy part of every result for one compiled policy: built once, shared (frozen). */
+const policyTraces = new WeakMap<CompiledPolicy, PolicyTrace>();
+function policyTraceOf(policy: CompiledPolicy): PolicyTrace {
+  let trace = policyTraces.get(policy);
+  if (!trace) {
+    const parameters: PolicyTrace['parameters'] = {};
+    for (const [name, rp] of Object.entries(policy.resolved.parameters)) {
+      if (!rp) continue;
+      parameters[name] = Object.freeze({ value: rp.value, regionCode: rp.regionCode, effectiveFrom: rp.effectiveFrom, ...(rp.reference ? { reference: rp.reference } : {}) });
+    }
+    trace = Object.freeze({ regionCode: policy.resolved.regionCode, date: policy.resolved.date, parameters: Object.freeze(parameters) });
+    policyTraces.set(policy, trace);
+  }
+  return trace;
+}
+
+const INFORMATIONAL: readonly (true | undefined)[] = RULE_LIST.map((r) => ('informational' in r && r.informational ? true : undefined));
+const RULE_UNIT: readonly Unit[] = RULE_LIST.map((r) => r.unit);
+
+/**
+ * The API's JSON for a trace. Every Reason has the same shape (absent fields are `undefined`,
+ * which JSON leaves out), so building them stays monomorphic.
+ */
 export function materialize(t: Trace, h: Household, policy: CompiledPolicy): EligibilityResult {
-  const masked = h.members.map((m) => maskId(m.idNumber));
-  const categories: CategoryResult[] = CATEGORY_CODES.map((code, c) => {
+  const n = h.members.length;
+  const masked: string[] = new Array(n);
+  let nonCountable = 0;
+  for (let i = 0; i < n; i++) {
+    const m = h.members[i]!;
+    masked[i] = maskId(m.idNumber);
+    nonCountable += m.nonCountableIncomeFen;
+  }
+  const categories: CategoryResult[] = new Array(NCAT);
+  for (let c = 0; c < NCAT; c++) {
     const mask = t.memberMask[c]!;
-    return {
-      code,
+    const members: string[] = [];
+    for (let i = 0; i < n; i++) if ((mask >>> i) & 1) members.push(masked[i]!);
+    categories[c] = {
+      code: CATEGORY_CODES[c]!,
       eligible: t.eligible[c] === 1,
       evaluated: c !== TEMPORARY,
       monthlyAmount: fenToYuan(t.amountFen[c]!),
-      members: masked.filter((_, i) => (mask >>> i) & 1),
+      members,
       reasons: [],
     };
-  });
+  }
+  const num = t.num;
   for (let i = 0; i < t.n; i++) {
-    const meta = RULE_LIST[t.rule[i]!]!;
-    const p = t.param[i]!;
-    const member = t.member[i]!;
-    const basis = t.basis[i]!;
-    const amount = t.amount[i]!;
+    const rule = t.ruleAt(i);
+    const meta = RULE_LIST[rule]!;
+    const unit = RULE_UNIT[rule]!;
+    const p = t.paramAt(i);
+    const member = t.memberAt(i);
+    const basis = t.basisAt(i);
+    const amount = num[i * 3 + 2]!;
     const reason: Reason = {
       rule: meta.id,
-      passed: t.passed[i] === 1,
-      actual: scale(meta.unit, t.actual[i]!),
-      limit: scale(meta.unit, t.limit[i]!),
+      passed: t.passedAt(i),
+      actual: scale(unit, num[i * 3]!),
+      limit: scale(unit, num[i * 3 + 1]!),
       parameter: p >= 0 ? PARAMETERS[p]!.name : null,
       reference: meta.reference,
+      member: member >= 0 ? masked[member] : undefined,
+      basis: basis > 0 ? BASES[basis] : undefined,
+      amount: amount === amount ? fenToYuan(amount) : undefined,
+      informational: INFORMATIONAL[rule],
     };
-    if (member >= 0) reason.member = masked[member]!;
-    if (basis > 0) reason.basis = BASES[basis]!;
-    if (!Number.isNaN(amount)) reason.amount = fenToYuan(amount);
-    if ('informational' in meta && meta.informational) reason.informational = true;
-    categories[RULE_CATEGORY[t.rule[i]!]!]!.reasons.push(reason);
+    categories[RULE_CATEGORY[rule]!]!.reasons.push(reason);
   }
   let primary: CategoryCode | null = null;
   for (const c of PRIMARY_ORDER) {
@@ -552,21 +718,14 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
       break;
     }
   }
-  const parameters: PolicyTrace['parameters'] = {};
-  for (const [name, rp] of Object.entries(policy.resolved.parameters)) {
-    if (!rp) continue;
-    parameters[name] = { value: rp.value, regionCode: rp.regionCode, effectiveFrom: rp.effectiveFrom, ...(rp.reference ? { reference: rp.reference } : {}) };
-  }
-  let nonCountable = 0;
-  for (const m of h.members) nonCountable += m.nonCountableIncomeFen;
   return {
     asOf: intToDate(t.asOf),
     regionCode: h.regionCode,
     perCapitaMonthlyIncome: fenToYuan(t.perCapitaFen),
-    income: { countableMonthlyTotal: fenToYuan(t.totalIncomeFen), nonCountableMonthlyTotal: fenToYuan(nonCountable), members: h.members.length },
+    income: { countableMonthlyTotal: fenToYuan(t.totalIncomeFen), nonCountableMonthlyTotal: fenToYuan(nonCountable), members: n },
     categories,
     primary,
-    policy: { regionCode: policy.resolved.regionCode, date: policy.resolved.date, parameters },
+    policy: policyTraceOf(policy),
   };
 }
 
