@@ -623,6 +623,8 @@ export interface EligibilityResult {
   perCapitaMonthlyIncome: number;
   /** Extension: what the per-capita figure rests on. */
   income: { countableMonthlyTotal: number; nonCountableMonthlyTotal: number; members: number };
+  /** Extension: each member as the rules saw them on `asOf` (age and sex from the resident ID). */
+  people: { idNumber: string; age: number; sex: 'male' | 'female' }[];
   categories: CategoryResult[];
   primary: CategoryCode | null;
   /** The parameter values used, each with where and since when it applies (OpenFisca-style). */
@@ -668,10 +670,12 @@ const RULE_UNIT: readonly Unit[] = RULE_LIST.map((r) => r.unit);
 export function materialize(t: Trace, h: Household, policy: CompiledPolicy): EligibilityResult {
   const n = h.members.length;
   const masked: string[] = new Array(n);
+  const people: EligibilityResult['people'] = new Array(n);
   let nonCountable = 0;
   for (let i = 0; i < n; i++) {
     const m = h.members[i]!;
     masked[i] = maskId(m.idNumber);
+    people[i] = { idNumber: masked[i]!, age: t.ages[i]!, sex: m.male ? 'male' : 'female' };
     nonCountable += m.nonCountableIncomeFen;
   }
   const categories: CategoryResult[] = new Array(NCAT);
@@ -723,6 +727,7 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     regionCode: h.regionCode,
     perCapitaMonthlyIncome: fenToYuan(t.perCapitaFen),
     income: { countableMonthlyTotal: fenToYuan(t.totalIncomeFen), nonCountableMonthlyTotal: fenToYuan(nonCountable), members: n },
+    people,
     categories,
     primary,
     policy: policyTraceOf(policy),

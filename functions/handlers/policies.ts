@@ -11,17 +11,17 @@ async function mustExist(regionCode: string): Promise<void> {
   if (regionCode !== 'CN' && !(await regionExists(regionCode))) throw notFound(`region ${regionCode} does not exist`);
 }
 
+export const putPolicyParamsSchema = z.object({ regionCode: policyRegionSchema, parameter: parameterNameSchema });
+export const putPolicyBodySchema = z.object({
+  value: z.number({ error: 'value must be a number' }),
+  effectiveFrom: isoDateSchema,
+  reference: z.string().trim().min(1).max(500).optional(),
+});
+export const getPoliciesQuerySchema = z.object({ regionCode: policyRegionSchema.optional().default('CN'), date: isoDateSchema.optional() });
+
 /** PUT /policies/{regionCode}/{parameter} (admin): one dated value, audited in the same transaction. */
 export const putHandler = httpHandler(
-  {
-    roles: ['admin'],
-    params: z.object({ regionCode: policyRegionSchema, parameter: parameterNameSchema }),
-    body: z.object({
-      value: z.number({ error: 'value must be a number' }),
-      effectiveFrom: isoDateSchema,
-      reference: z.string().trim().min(1).max(500).optional(),
-    }),
-  },
+  { roles: ['admin'], params: putPolicyParamsSchema, body: putPolicyBodySchema },
   async ({ params, body, caller }) => {
     const problem = valueProblem(params.parameter, body.value);
     if (problem) throw validationFailed('invalid value', [{ path: 'value', message: problem }]);
@@ -38,7 +38,7 @@ export const putHandler = httpHandler(
 
 /** GET /policies?regionCode=…&date=… (any signed-in role): the parameters in force. */
 export const getHandler = httpHandler(
-  { query: z.object({ regionCode: policyRegionSchema.optional().default('CN'), date: isoDateSchema.optional() }) },
+  { query: getPoliciesQuerySchema },
   async ({ query }) => {
     await mustExist(query.regionCode);
     const date = query.date ?? todayInShanghai();

@@ -43,6 +43,7 @@ describe('rules API on the local stack', () => {
       // seeded rural 600: gap (600 − 200) × 2 = 800, elderly70 in 西安 0.2 × 600 = 120, severe disability 0.2 × 600 = 120
       expect(dibao).toMatchObject({ eligible: true, monthlyAmount: 1040 });
       expect(res.body.policy.parameters['supplement.elderly70']).toMatchObject({ value: 0.2, regionCode: '6101' });
+      expect(res.body.people.map((p: { age: number }) => p.age)).toEqual([72, 45]);
       for (const m of household.members) expect(res.text).not.toContain(m.idNumber.slice(6, 14));
     });
 
@@ -54,6 +55,12 @@ describe('rules API on the local stack', () => {
       ]);
       const edge = (r: typeof before) => r.body.categories.find((c: { code: string }) => c.code === 'DIBAO_EDGE').eligible;
       expect([edge(before), edge(after)]).toEqual([false, true]);
+    });
+
+    it('422 when no policy value is in force yet on asOf (seeded values start 2020-01-01)', async () => {
+      const res = await api.request('POST', '/eligibility/evaluate', { token: citizen, body: { household: householdInput({ members: [{ birth: '1950-01-01' }] }), asOf: '2019-06-01' } });
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('UNPROCESSABLE');
     });
 
     it('401 without a token', async () => {
