@@ -25,8 +25,9 @@ export interface PolicyTables {
 const META = { pk: '#META', sk: 'version' };
 const SEED_MARKER = { pk: '#META', sk: 'seed' };
 
-export function tablesFromEnv(): PolicyTables {
-  return { doc: documentClient(), policies: tableNameFrom('POLICIES_TABLE'), audit: process.env.AUDIT_TABLE ?? '' };
+/** Readers need only the Policies table; writers (`forWrites`) the Audit table as well. */
+export function tablesFromEnv(opts: { forWrites?: boolean } = {}): PolicyTables {
+  return { doc: documentClient(), policies: tableNameFrom('POLICIES_TABLE'), audit: opts.forWrites ? tableNameFrom('AUDIT_TABLE') : '' };
 }
 
 interface PolicyItem extends PolicyValue {

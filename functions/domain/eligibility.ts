@@ -609,6 +609,8 @@ export interface CategoryResult {
   monthlyAmount: number;
   members: string[];
   reasons: Reason[];
+  /** Only where a category is not decided by rules (TEMPORARY): why. */
+  note?: string;
 }
 
 export interface PolicyTrace {
@@ -643,6 +645,8 @@ function intToDate(d: number): string {
   const s = String(d).padStart(8, '0');
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
+
+const TEMPORARY_NOTE = RULE_LIST[R_TEMPORARY_CASEWORKERASSESSMENT]!.description;
 
 /** The policy part of every result for one compiled policy: built once, shared (frozen). */
 const policyTraces = new WeakMap<CompiledPolicy, PolicyTrace>();
@@ -690,6 +694,7 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
       monthlyAmount: fenToYuan(t.amountFen[c]!),
       members,
       reasons: [],
+      note: c === TEMPORARY ? TEMPORARY_NOTE : undefined,
     };
   }
   const num = t.num;

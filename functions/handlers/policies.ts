@@ -27,7 +27,7 @@ export const putHandler = httpHandler(
     if (problem) throw validationFailed('invalid value', [{ path: 'value', message: problem }]);
     await mustExist(params.regionCode);
     const res = await putPolicyValue(
-      tablesFromEnv(),
+      tablesFromEnv({ forWrites: true }),
       { regionCode: params.regionCode, parameter: params.parameter, value: body.value, effectiveFrom: body.effectiveFrom, ...(body.reference ? { reference: body.reference } : {}) },
       caller.sub,
       now().toISOString(),

@@ -358,6 +358,8 @@ describe('TEMPORARY', () => {
   it('is listed, not evaluated automatically, and says why', () => {
     const r = evaluate(household(two(100)));
     expect(category(r, 'TEMPORARY')).toMatchObject({ eligible: false, evaluated: false, monthlyAmount: 0 });
+    expect(category(r, 'TEMPORARY').note).toMatch(/caseworker/);
+    expect(category(r, 'DIBAO').note).toBeUndefined();
     expect(reason(r, 'TEMPORARY', 'temporary.caseworkerAssessment')).toMatchObject({ passed: false, informational: true });
   });
 });
