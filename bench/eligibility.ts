@@ -101,6 +101,11 @@ let sink = 0;
  * household sees) and ALL (every household: memory-bound once it outgrows the caches).
  */
 const HOT = households.slice(0, Math.min(N, Number(process.env.BENCH_HOT ?? 2000)));
+/**
+ * The same households, laid out contiguously (structuredClone): zod leaves the parsed graphs
+ * scattered among its garbage, and a large scattered set measures cache misses, not rules.
+ */
+const COMPACT: Household[] = structuredClone(households);
 const oursPass = (set: Household[]) => (): number => {
   for (let i = 0; i < set.length; i++) {
     evaluateInto(trace, set[i]!, policy, asOfInt);
@@ -203,8 +208,9 @@ if (agree !== N) throw new Error('the engines disagree: the comparison would be 
 const contenders = {
   oursHot: oursPass(HOT),
   jreHot: jrePass(HOT),
+  oursCompact: oursPass(COMPACT),
+  jreCompact: jrePass(COMPACT),
   oursAll: oursPass(households),
-  jreAll: jrePass(households),
   json: oursJsonPass,
 };
 const rates = Object.fromEntries(Object.keys(contenders).map((k) => [k, [] as number[]])) as Record<keyof typeof contenders, number[]>;
@@ -217,11 +223,13 @@ const line = (label: string, xs: number[]) => console.log(`  ${label.padEnd(66)}
 const ratio = (label: string, a: number[], b: number[]) => console.log(`  ratio ${label.padEnd(60)} median ${(median(a) / median(b)).toFixed(1).padStart(5)}×  best ${(best(a) / best(b)).toFixed(1).padStart(5)}×`);
 line(`ours: all 8 categories, full trace — ${HOT.length} households (hot)`, rates.oursHot);
 line(`baseline: json-rules-engine 7, DIBAO rules only — same ${HOT.length}`, rates.jreHot);
-line(`ours: all 8 categories, full trace — all ${N} (memory-bound)`, rates.oursAll);
-line(`baseline: json-rules-engine 7, DIBAO rules only — all ${N}`, rates.jreAll);
+line(`ours: all 8 categories, full trace — all ${N}, contiguous`, rates.oursCompact);
+line(`baseline: json-rules-engine 7, DIBAO rules only — all ${N}, contiguous`, rates.jreCompact);
+line(`ours: all ${N} as parsed (scattered in the heap: memory-bound)`, rates.oursAll);
 line(`ours: full trace + the API's JSON objects — ${HOT.length}`, rates.json);
 ratio(`ours / json-rules-engine, ${HOT.length} households`, rates.oursHot, rates.jreHot);
-ratio(`ours / json-rules-engine, all ${N}`, rates.oursAll, rates.jreAll);
+ratio(`ours / json-rules-engine, all ${N} contiguous`, rates.oursCompact, rates.jreCompact);
+ratio(`ours (all ${N} scattered) / json-rules-engine`, rates.oursAll, rates.jreCompact);
 ratio('ours + JSON objects / json-rules-engine', rates.json, rates.jreHot);
 void sink;
 

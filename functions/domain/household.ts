@@ -50,19 +50,20 @@ export const memberSchema = z
      */
     nonCountableIncome: yuanToFen.optional().default(0),
   })
+  // Field order matters for speed: what evaluation reads comes first (one cache line).
   .transform((m) => ({
+    birth: Number(m.idNumber.slice(6, 14)),
+    monthlyIncomeFen: m.monthlyIncome,
+    disability: m.disability,
+    orphaned: m.orphaned,
+    inSchool: m.inSchool,
+    seriousIllness: m.seriousIllness,
+    male: sexOf(m.idNumber) === 'male',
+    nonCountableIncomeFen: m.nonCountableIncome,
     name: m.name,
     idNumber: m.idNumber,
     relation: m.relation,
-    disability: m.disability,
-    seriousIllness: m.seriousIllness,
     laborAbility: m.laborAbility,
-    inSchool: m.inSchool,
-    orphaned: m.orphaned,
-    monthlyIncomeFen: m.monthlyIncome,
-    nonCountableIncomeFen: m.nonCountableIncome,
-    birth: Number(m.idNumber.slice(6, 14)),
-    male: sexOf(m.idNumber) === 'male',
   }));
 
 const vehicleSchema = z
@@ -109,22 +110,23 @@ export const householdSchema = z
       else seen.set(m.idNumber, i);
     });
   })
+  // Field order matters for speed: what evaluation reads comes first.
   .transform((h) => ({
-    regionCode: h.regionCode,
-    address: h.address,
-    hukouType: h.hukouType,
-    urban: h.hukouType === 'urban',
     members: h.members,
+    urban: h.hukouType === 'urban',
     depositsFen: h.assets.depositsFen,
     vehicles: h.assets.vehicles,
-    properties: h.assets.properties,
-    businessRegistered: h.assets.businessRegistered,
-    housingSafe: h.livingConditions.housingSafe,
-    drinkingWaterSafe: h.livingConditions.drinkingWaterSafe,
+    supporters: h.supporters,
     medicalFen: h.rigidExpenditure12m.medical,
     educationFen: h.rigidExpenditure12m.education,
     rehabilitationFen: h.rigidExpenditure12m.rehabilitation,
-    supporters: h.supporters,
+    housingSafe: h.livingConditions.housingSafe,
+    drinkingWaterSafe: h.livingConditions.drinkingWaterSafe,
+    regionCode: h.regionCode,
+    address: h.address,
+    hukouType: h.hukouType,
+    properties: h.assets.properties,
+    businessRegistered: h.assets.businessRegistered,
   }));
 
 /** The household as evaluation reads it (money in fen, birth dates as yyyymmdd integers). */

@@ -389,3 +389,24 @@ describe('explanations', () => {
     expect(text).toContain(`${id.slice(0, 6)}********${id.slice(14)}`);
   });
 });
+
+describe('large households', () => {
+  it('30 members (the maximum): every per-member row names the right member and the gap counts all', () => {
+    // Prepare: 30 members aged 60..89, distinct IDs; member i is i+60 years old.
+    const members = Array.from({ length: 30 }, (_, i) => ({ age: 60 + i, income: 100, relation: 'other' }));
+    const h = household({ members });
+    // Act
+    const r = evaluate(h);
+    // Assess
+    const rows = reasons(r, 'TEKUN', 'tekun.noWorkingCapacity');
+    expect(rows).toHaveLength(30);
+    rows.forEach((row, i) => {
+      const id = h.members[i]!.idNumber;
+      expect(row.member).toBe(`${id.slice(0, 6)}********${id.slice(14)}`);
+      expect(row.actual).toBe(60 + i);
+    });
+    expect(category(r, 'TEKUN')).toMatchObject({ eligible: true, monthlyAmount: 30 * 1000 });
+    expect(category(r, 'TEKUN').members).toHaveLength(30);
+    expect(r.people.map((p) => p.age)).toEqual(members.map((m) => m.age));
+  });
+});
