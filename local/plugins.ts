@@ -1,5 +1,6 @@
 /**
- * The runtime's engines register themselves with `plugins` when imported. Each issue that adds
- * an engine (Step Functions, EventBridge) adds its import here.
+ * The runtime's parts beyond DynamoDB and the HTTP API register themselves with `plugins` when
+ * imported, and start in this order: the policy seed, then the event bus.
  */
+import './seed.ts';
 import './eventbridge/plugin.ts';
