@@ -3,3 +3,4 @@
  * an engine (Step Functions, EventBridge) adds its import here.
  */
 export {};
+import './stepfunctions/plugin.ts';
