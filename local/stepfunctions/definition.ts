@@ -76,9 +76,21 @@ export function checkDefinition(text: string): Definition {
   const res = aslValidator(def);
   if (!res.isValid) {
     const msgs = res.errors.map((e) => `${e['Error code'] ?? 'SCHEMA_VALIDATION_FAILED'}: ${e.Message ?? ''}`).join('; ');
-    throw new DefinitionError(`Invalid State Machine Definition: '${msgs}'`);
+    // The schema's complaint can be indirect (a JSONPath-only field makes a JSONata state
+    // "invalid"); name the offending field when our own check finds it.
+    let precise = '';
+    try {
+      checkEngineSupport(def as Definition);
+    } catch (err) {
+      if (err instanceof DefinitionError) precise = `${err.message}. `;
+    }
+    throw new DefinitionError(`${precise}Invalid State Machine Definition: '${msgs}'`);
   }
-  const d = def as Definition;
+  return checkEngineSupport(def as Definition);
+}
+
+function checkEngineSupport(d: Definition): Definition {
+  if (!d || typeof d !== 'object' || typeof d.States !== 'object' || d.States === null) throw new DefinitionError('Unsupported definition field /States: missing');
   if (d.QueryLanguage !== 'JSONata') {
     throw new DefinitionError(
       `Unsupported definition field /QueryLanguage: this local engine runs JSONata state machines only; set "QueryLanguage": "JSONata" at the top level (found ${JSON.stringify(d.QueryLanguage ?? 'JSONPath (default)')})`,

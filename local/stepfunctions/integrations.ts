@@ -110,8 +110,10 @@ export class Integrations {
     }
     if (info.resourceType === 'events' && base === 'putEvents') {
       this.events ??= new EventBridgeClient({ endpoint: this.ctx.awsUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      // The optimized integration takes Detail as JSON and serializes it for PutEvents.
+      const entries = Array.isArray(a.Entries) ? (a.Entries as Record<string, unknown>[]).map((e) => (e.Detail !== undefined && typeof e.Detail !== 'string' ? { ...e, Detail: JSON.stringify(e.Detail) } : e)) : a.Entries;
       try {
-        const { $metadata: _m, ...out } = (await this.events.send(new PutEventsCommand(a as never))) as unknown as Record<string, unknown>;
+        const { $metadata: _m, ...out } = (await this.events.send(new PutEventsCommand({ ...a, Entries: entries } as never))) as unknown as Record<string, unknown>;
         return out;
       } catch (err) {
         throw new TaskError(`EventBridge.${(err as Error).name}`, `${(err as Error).message} (Service: EventBridge)`);
