@@ -146,7 +146,13 @@ export class SfnEngine implements ClockSubscriber {
   readonly executions = new Map<string, Execution>();
   private readonly timed = new Set<Execution>();
   private stopped = false;
+  /** States entered so far (every thread), for benchmarks. */
   transitions = 0;
+
+  /** DynamoDB writes the engine has issued so far (a transaction counts its items). */
+  get persistedWrites(): number {
+    return this.store.writes;
+  }
 
   constructor(
     private readonly store: SfnStore,
