@@ -366,6 +366,19 @@ group('Retry and Catch on Task (concepts-error-handling.html)', () => {
     expect(d.status).toBe('SUCCEEDED');
   });
 
+  it('States.ALL does not catch States.Runtime (concepts-error-handling.html#states-runtime-error)', async () => {
+    const sm = await create(
+      c,
+      machine({
+        T: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Arguments: { FunctionName: '{% 42 %}', Payload: {} }, Catch: [{ ErrorEquals: ['States.ALL'], Next: 'H' }], End: true },
+        H: { Type: 'Pass', End: true },
+      }),
+    );
+    const d = await waitFor(c, await start(c, sm));
+    expect(d.status).toBe('FAILED');
+    expect(d.error).toBe('States.Runtime');
+  });
+
   it('Catch Output and Assign see $states.errorOutput; the state exits to the catcher’s Next', async () => {
     const key = uniq('k');
     const sm = await create(c, task([], { Catch: [{ ErrorEquals: ['States.ALL'], Next: 'H', Output: { err: '{% $states.errorOutput.Error %}', input: '{% $states.input.key %}' }, Assign: { failed: true } }] }));
