@@ -185,7 +185,7 @@ export class SfnEngine implements ClockSubscriber {
         }
       }
       this.updateTimers(ex);
-      void this.enqueue(ex, async () => undefined);
+      void this.enqueue(ex, async () => undefined).catch(() => undefined);
     }
     return resumed;
   }
@@ -221,7 +221,7 @@ export class SfnEngine implements ClockSubscriber {
 
   async onTick(now: number): Promise<void> {
     const due = [...this.timed].filter((e) => e.nextDue !== undefined && e.nextDue <= now);
-    await Promise.all(due.map((ex) => this.enqueue(ex, () => this.fireTimers(ex, now))));
+    await Promise.allSettled(due.map((ex) => this.enqueue(ex, () => this.fireTimers(ex, now))));
     // Let tasks started by what just fired finish (bounded), so that advancing the clock sees
     // their retries and timeouts in order.
     const inflight = due.flatMap((ex) => [...ex.inflight]);
