@@ -14,6 +14,43 @@ export const manifest = defineManifest({
       partitionKey: { name: 'pk', type: 'S' },
       envVar: 'REGIONS_TABLE',
     },
+    Applications: {
+      description: 'Applications (APP#id) with status, history, eligibility and decision; OPEN#household#category locks',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [{ name: 'byOwner', partitionKey: { name: 'ownerSub', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
+      envVar: 'APPLICATIONS_TABLE',
+    },
+    ReviewTasks: {
+      description: 'Review tasks per level with due dates; the callback token stays here. Sparse GSI of open tasks by level and region',
+      partitionKey: { name: 'id', type: 'S' },
+      gsis: [{ name: 'openByLevel', partitionKey: { name: 'openLevel', type: 'S' }, sortKey: { name: 'openSort', type: 'S' } }],
+      envVar: 'REVIEW_TASKS_TABLE',
+    },
+    Households: {
+      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash)',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'HOUSEHOLDS_TABLE',
+    },
+    Facts: {
+      description: 'What other departments hold about a person (deposits, vehicles, real estate, business) for the cross-check',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'FACTS_TABLE',
+    },
+    Audit: {
+      description: 'Append-only audit trail of every decision and policy change',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'AUDIT_TABLE',
+    },
+    Idempotency: {
+      description: 'Powertools idempotency records (Idempotency-Key of POST /applications)',
+      partitionKey: { name: 'id', type: 'S' },
+      ttlAttribute: 'expiration',
+      envVar: 'IDEMPOTENCY_TABLE',
+    },
   },
 
   functions: {
@@ -23,13 +60,49 @@ export const manifest = defineManifest({
       description: 'GET /regions/{code}: a region and its ancestors',
       tables: { Regions: 'RO' },
     },
+    applicationsApi: {
+      entry: 'functions/handlers/applications.ts',
+      handler: 'handler',
+      description: 'POST /applications, GET /applications/{id}, POST /applications/{id}/objections',
+      tables: { Applications: 'RW', Households: 'RW', Audit: 'RW', Idempotency: 'RW', Regions: 'RO' },
+      workflows: { application: 'START_AND_CALLBACK' },
+    },
+    reviewApi: {
+      entry: 'functions/handlers/review-tasks.ts',
+      handler: 'handler',
+      description: 'GET /review-tasks, POST /review-tasks/{id}/decision',
+      tables: { ReviewTasks: 'RW', Applications: 'RW', Audit: 'RW' },
+      workflows: { application: 'CALLBACK' },
+    },
+    workflowSteps: {
+      entry: 'functions/handlers/workflow-steps.ts',
+      handler: 'handler',
+      description: 'The application workflow steps: cross-check, eligibility, review tasks, notice, grant, reject',
+      tables: { Applications: 'RW', ReviewTasks: 'RW', Households: 'RW', Facts: 'RO', Audit: 'RW', Regions: 'RO' },
+      workflows: { application: 'CALLBACK' },
+      putsEvents: true,
+      timeoutSeconds: 30,
+    },
   },
 
-  routes: [{ method: 'GET', path: '/regions/{code}', function: 'regionsApi', auth: 'jwt' }],
+  routes: [
+    { method: 'GET', path: '/regions/{code}', function: 'regionsApi', auth: 'jwt' },
+    { method: 'POST', path: '/applications', function: 'applicationsApi', auth: 'jwt' },
+    { method: 'GET', path: '/applications/{id}', function: 'applicationsApi', auth: 'jwt' },
+    { method: 'POST', path: '/applications/{id}/objections', function: 'applicationsApi', auth: 'jwt' },
+    { method: 'GET', path: '/review-tasks', function: 'reviewApi', auth: 'jwt' },
+    { method: 'POST', path: '/review-tasks/{id}/decision', function: 'reviewApi', auth: 'jwt' },
+  ],
 
   rules: {},
   schedules: {},
-  workflows: {},
+  workflows: {
+    application: {
+      definition: 'workflows/application.asl.json',
+      description: 'One application from intake through 核对, eligibility, village, town, 7-day 公示 and city review to the grant',
+      substitutions: { WorkflowStepsArn: { function: 'workflowSteps' }, EventBusName: { bus: true } },
+    },
+  },
 });
 
 export type JiuzhuManifest = typeof manifest;

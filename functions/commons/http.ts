@@ -112,3 +112,17 @@ export function httpHandler<
   };
   return middy(core);
 }
+
+type AnyHandler = (event: HttpEvent, context: import('aws-lambda').Context) => Promise<APIGatewayProxyResultV2>;
+
+/**
+ * One Lambda per route group: dispatch on API Gateway's routeKey ("POST /applications").
+ * A route key the group does not serve is a wiring bug, answered 404 rather than 5xx.
+ */
+export function routeGroup(routes: Record<string, AnyHandler>) {
+  return async (event: HttpEvent, context: import('aws-lambda').Context): Promise<APIGatewayProxyResultV2> => {
+    const route = routes[event.routeKey];
+    if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `no route ${event.routeKey}` } });
+    return route(event, context);
+  };
+}
