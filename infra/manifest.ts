@@ -39,8 +39,14 @@ export const manifest = defineManifest({
       sortKey: { name: 'sk', type: 'S' },
       envVar: 'FACTS_TABLE',
     },
+    Policies: {
+      description: 'Policy parameters: one item per dated value (pk = region prefix or CN, sk = parameter#effectiveFrom), plus a version counter',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'POLICIES_TABLE',
+    },
     Audit: {
-      description: 'Append-only audit trail of every decision and policy change',
+      description: 'Append-only audit trail of every decision and policy change (who, role, when, old/new, why), written in the same transaction as the change: pk = entity, sk = at#uuid',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       envVar: 'AUDIT_TABLE',
@@ -78,10 +84,22 @@ export const manifest = defineManifest({
       entry: 'functions/handlers/workflow-steps.ts',
       handler: 'handler',
       description: 'The application workflow steps: cross-check, eligibility, review tasks, notice, grant, reject',
-      tables: { Applications: 'RW', ReviewTasks: 'RW', Households: 'RW', Facts: 'RO', Audit: 'RW', Regions: 'RO' },
+      tables: { Applications: 'RW', ReviewTasks: 'RW', Households: 'RW', Facts: 'RO', Audit: 'RW', Regions: 'RO', Policies: 'RO' },
       workflows: { application: 'CALLBACK' },
       putsEvents: true,
       timeoutSeconds: 30,
+    },
+    eligibilityApi: {
+      entry: 'functions/handlers/eligibility.ts',
+      handler: 'handler',
+      description: 'POST /eligibility/evaluate: every category with amounts and reasons under the policy in force',
+      tables: { Regions: 'RO', Policies: 'RO' },
+    },
+    policiesApi: {
+      entry: 'functions/handlers/policies.ts',
+      handler: 'handler',
+      description: 'PUT /policies/{regionCode}/{parameter} (admin, audited) and GET /policies',
+      tables: { Regions: 'RO', Policies: 'RW', Audit: 'RW' },
     },
   },
 
@@ -92,6 +110,9 @@ export const manifest = defineManifest({
     { method: 'POST', path: '/applications/{id}/objections', function: 'applicationsApi', auth: 'jwt' },
     { method: 'GET', path: '/review-tasks', function: 'reviewApi', auth: 'jwt' },
     { method: 'POST', path: '/review-tasks/{id}/decision', function: 'reviewApi', auth: 'jwt' },
+    { method: 'POST', path: '/eligibility/evaluate', function: 'eligibilityApi', auth: 'jwt' },
+    { method: 'PUT', path: '/policies/{regionCode}/{parameter}', function: 'policiesApi', auth: 'jwt' },
+    { method: 'GET', path: '/policies', function: 'policiesApi', auth: 'jwt' },
   ],
 
   rules: {},
@@ -99,6 +120,7 @@ export const manifest = defineManifest({
   workflows: {
     application: {
       definition: 'workflows/application.asl.json',
+      envVar: 'APPLICATION_WORKFLOW_ARN',
       description: 'One application from intake through 核对, eligibility, village, town, 7-day 公示 and city review to the grant',
       substitutions: { WorkflowStepsArn: { function: 'workflowSteps' }, EventBusName: { bus: true } },
     },

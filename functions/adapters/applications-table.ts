@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ApplicationStatus, Discrepancy, HistoryEntry } from '../domain/application.ts';
+import type { DeclaredAssets } from '../domain/cross-check.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
 /**
@@ -32,6 +33,8 @@ export interface ApplicationRecord {
   history: HistoryEntry[];
   eligibility?: unknown;
   discrepancies?: Discrepancy[];
+  /** Assets as the cross-check established them (fen), what eligibility is evaluated on. */
+  verifiedAssets?: DeclaredAssets;
   flags?: { type: string; detail: string; otherApplicationId?: string }[];
   publicNotice?: { from: string; until: string; round: number };
   objections?: { by: string; at: string; reason: string }[];

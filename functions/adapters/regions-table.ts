@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CountyRecord, RegionRef } from '../domain/regions.ts';
+import { resolveInCounty, type CountyRecord, type RegionRef } from '../domain/regions.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
 /**
@@ -38,4 +38,28 @@ export async function areaChain(code: string): Promise<RegionRef[] | undefined> 
     chain.push({ code: city.code, name: city.name, level: 'city' });
   }
   return chain;
+}
+
+/**
+ * Whether a region code of any level (2/4/6/9/12 digits) exists. County records are immutable
+ * between imports, so they are cached per process (bounded); unknown counties are not cached.
+ */
+const countyCache = new Map<string, CountyRecord>();
+export async function cachedCounty(countyCode: string): Promise<CountyRecord | undefined> {
+  const hit = countyCache.get(countyCode);
+  if (hit) return hit;
+  const county = await getCounty(countyCode);
+  if (county) {
+    if (countyCache.size >= 500) countyCache.clear();
+    countyCache.set(countyCode, county);
+  }
+  return county;
+}
+
+export async function regionExists(code: string): Promise<boolean> {
+  if (code.length >= 6) {
+    const county = await cachedCounty(code.slice(0, 6));
+    return county !== undefined && resolveInCounty(code, county) !== undefined;
+  }
+  return (await areaChain(code)) !== undefined;
 }

@@ -16,7 +16,7 @@ import { getCounty } from '../adapters/regions-table.ts';
 import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts';
 import { canRead } from '../domain/application.ts';
 import { applicationView } from '../domain/application-view.ts';
-import { CATEGORY_CODES } from '../domain/categories.ts';
+import { CATEGORY_CODES } from '../domain/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
 import { resolveInCounty } from '../domain/regions.ts';
 import { maskId } from '../domain/resident-id.ts';

@@ -12,7 +12,7 @@ import { factsOf } from '../adapters/facts-table.ts';
 import { entitlementItems, type EntitlementRecord } from '../adapters/households-table.ts';
 import { attachToken, getTask, markOverdue, putTaskIfAbsent } from '../adapters/review-tasks-table.ts';
 import { sendFailure, sendSuccess } from '../adapters/workflows.ts';
-import { evaluateApplication } from '../adapters/eligibility-service.ts';
+import { evaluateApplication } from '../services/eligibility.ts';
 import {
   ESCALATION_GRACE_WORKING_DAYS,
   noticeUntil,
@@ -91,7 +91,7 @@ const steps = {
         ...(app.status === 'SUBMITTED'
           ? { history: { stage: 'CROSS_CHECK', decision: result.discrepancies.length ? 'DISCREPANCIES' : 'CONSISTENT', by: SYSTEM, at } }
           : {}),
-        set: { discrepancies: result.discrepancies, verifiedAssets: result.verified } as never,
+        set: { discrepancies: result.discrepancies, verifiedAssets: result.verified },
       },
       at,
     );
