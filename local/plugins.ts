@@ -5,3 +5,4 @@
 import './seed.ts';
 
 export {};
+import './stepfunctions/plugin.ts';

@@ -1,0 +1,139 @@
+import { createRequire } from 'node:module';
+
+/**
+ * Checking a state machine definition when it is created or updated: first `asl-validator`
+ * (the Amazon States Language schema), then what this engine supports. Anything it does not
+ * support is refused here, naming the field, never silently ignored at run time.
+ */
+export type Json = unknown;
+
+export interface StateDef {
+  Type: string;
+  [k: string]: unknown;
+}
+
+export interface Graph {
+  StartAt: string;
+  States: Record<string, StateDef>;
+}
+
+export interface Definition extends Graph {
+  QueryLanguage?: string;
+  TimeoutSeconds?: number;
+  Comment?: string;
+}
+
+export class DefinitionError extends Error {}
+
+const require = createRequire(import.meta.url);
+type Validator = (def: unknown) => { isValid: boolean; errors: { 'Error code'?: string; Message?: string }[] };
+const aslModule = require('asl-validator') as Validator | { default: Validator };
+const aslValidator: Validator = typeof aslModule === 'function' ? aslModule : aslModule.default;
+
+const COMMON = ['Type', 'Comment', 'QueryLanguage'];
+const FLOW = ['Next', 'End'];
+const ALLOWED: Record<string, string[]> = {
+  Pass: [...COMMON, ...FLOW, 'Output', 'Assign'],
+  Task: [...COMMON, ...FLOW, 'Resource', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch', 'TimeoutSeconds', 'HeartbeatSeconds'],
+  Choice: [...COMMON, 'Choices', 'Default', 'Output', 'Assign'],
+  Wait: [...COMMON, ...FLOW, 'Seconds', 'Timestamp', 'Output', 'Assign'],
+  Succeed: [...COMMON, 'Output'],
+  Fail: [...COMMON, 'Error', 'Cause'],
+  Parallel: [...COMMON, ...FLOW, 'Branches', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch'],
+  Map: [...COMMON, ...FLOW, 'Items', 'ItemSelector', 'ItemProcessor', 'Iterator', 'MaxConcurrency', 'Output', 'Assign', 'Retry', 'Catch'],
+};
+const RETRY_FIELDS = ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'];
+const CATCH_FIELDS = ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'];
+const CHOICE_RULE_FIELDS = ['Condition', 'Next', 'Output', 'Assign', 'Comment'];
+const GRAPH_FIELDS = ['StartAt', 'States', 'Comment', 'QueryLanguage', 'ProcessorConfig'];
+const TOP_FIELDS = ['StartAt', 'States', 'Comment', 'QueryLanguage', 'TimeoutSeconds', 'Version'];
+
+/** Task resources this engine runs. */
+export const SUPPORTED_RESOURCES = [
+  'arn:aws:states:::lambda:invoke',
+  'arn:aws:states:::lambda:invoke.waitForTaskToken',
+  'arn:aws:states:::dynamodb:getItem',
+  'arn:aws:states:::dynamodb:putItem',
+  'arn:aws:states:::dynamodb:updateItem',
+  'arn:aws:states:::dynamodb:deleteItem',
+  'arn:aws:states:::events:putEvents',
+  'arn:aws:states:::events:putEvents.waitForTaskToken',
+];
+const LAMBDA_ARN = /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
+
+export function isJsonataExpr(v: unknown): v is string {
+  return typeof v === 'string' && v.startsWith('{%') && v.endsWith('%}');
+}
+
+/** Parses and checks a definition; throws DefinitionError with a message naming the field. */
+export function checkDefinition(text: string): Definition {
+  let def: unknown;
+  try {
+    def = JSON.parse(text);
+  } catch (err) {
+    throw new DefinitionError(`Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: definition is not JSON (${(err as Error).message})'`);
+  }
+  const res = aslValidator(def);
+  if (!res.isValid) {
+    const msgs = res.errors.map((e) => `${e['Error code'] ?? 'SCHEMA_VALIDATION_FAILED'}: ${e.Message ?? ''}`).join('; ');
+    throw new DefinitionError(`Invalid State Machine Definition: '${msgs}'`);
+  }
+  const d = def as Definition;
+  if (d.QueryLanguage !== 'JSONata') {
+    throw new DefinitionError(
+      `Unsupported definition field /QueryLanguage: this local engine runs JSONata state machines only; set "QueryLanguage": "JSONata" at the top level (found ${JSON.stringify(d.QueryLanguage ?? 'JSONPath (default)')})`,
+    );
+  }
+  unknownFields(d as unknown as Record<string, unknown>, TOP_FIELDS, '');
+  if (d.TimeoutSeconds !== undefined && !(Number.isInteger(d.TimeoutSeconds) && d.TimeoutSeconds > 0)) {
+    throw new DefinitionError('Unsupported definition field /TimeoutSeconds: must be a positive integer');
+  }
+  checkGraph(d, '');
+  return d;
+}
+
+function unknownFields(obj: Record<string, unknown>, allowed: string[], path: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) {
+      throw new DefinitionError(`Unsupported definition field ${path}/${k}: the local Step Functions engine (JSONata) does not support '${k}' here`);
+    }
+  }
+}
+
+function checkGraph(g: Graph & { QueryLanguage?: string; ProcessorConfig?: Record<string, unknown> }, path: string): void {
+  if (path) unknownFields(g as unknown as Record<string, unknown>, GRAPH_FIELDS, path);
+  if (g.QueryLanguage !== undefined && g.QueryLanguage !== 'JSONata') throw new DefinitionError(`Unsupported definition field ${path}/QueryLanguage: only JSONata is supported`);
+  if (g.ProcessorConfig) {
+    unknownFields(g.ProcessorConfig, ['Mode', 'ExecutionType'], `${path}/ProcessorConfig`);
+    if (g.ProcessorConfig.Mode !== undefined && g.ProcessorConfig.Mode !== 'INLINE') {
+      throw new DefinitionError(`Unsupported definition field ${path}/ProcessorConfig/Mode: only INLINE Map is supported (Distributed Map is not)`);
+    }
+  }
+  for (const [name, s] of Object.entries(g.States)) {
+    const p = `${path}/States/${name}`;
+    const allowed = ALLOWED[s.Type];
+    if (!allowed) throw new DefinitionError(`Unsupported definition field ${p}/Type: state type '${s.Type}' is not supported`);
+    unknownFields(s, allowed, p);
+    if (s.QueryLanguage !== undefined && s.QueryLanguage !== 'JSONata') throw new DefinitionError(`Unsupported definition field ${p}/QueryLanguage: only JSONata is supported`);
+    if (Array.isArray(s.Retry)) s.Retry.forEach((r, i) => unknownFields(r as Record<string, unknown>, RETRY_FIELDS, `${p}/Retry/${i}`));
+    if (Array.isArray(s.Catch)) s.Catch.forEach((c, i) => unknownFields(c as Record<string, unknown>, CATCH_FIELDS, `${p}/Catch/${i}`));
+    if (s.Type === 'Choice' && Array.isArray(s.Choices)) {
+      s.Choices.forEach((c, i) => {
+        unknownFields(c as Record<string, unknown>, CHOICE_RULE_FIELDS, `${p}/Choices/${i}`);
+        if ((c as Record<string, unknown>).Condition === undefined) throw new DefinitionError(`Unsupported definition field ${p}/Choices/${i}: a JSONata Choice rule needs 'Condition'`);
+      });
+    }
+    if (s.Type === 'Task') {
+      const r = String(s.Resource);
+      if (!SUPPORTED_RESOURCES.includes(r) && !LAMBDA_ARN.test(r)) {
+        throw new DefinitionError(`Unsupported definition field ${p}/Resource: '${r}' is not an integration the local engine runs (supported: ${SUPPORTED_RESOURCES.join(', ')}, or a Lambda function ARN)`);
+      }
+    }
+    if (s.Type === 'Wait' && s.Seconds === undefined && s.Timestamp === undefined) throw new DefinitionError(`Unsupported definition field ${p}: a Wait needs Seconds or Timestamp`);
+    if (s.Type === 'Parallel') (s.Branches as Graph[]).forEach((b, i) => checkGraph(b, `${p}/Branches/${i}`));
+    if (s.Type === 'Map') {
+      if (s.Iterator) throw new DefinitionError(`Unsupported definition field ${p}/Iterator: use ItemProcessor`);
+      checkGraph(s.ItemProcessor as Graph, `${p}/ItemProcessor`);
+    }
+  }
+}
