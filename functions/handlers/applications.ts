@@ -36,6 +36,7 @@ const applyBody = z.object({
 const idParams = z.object({ id: z.string().regex(/^app_[A-Za-z0-9_-]{8,64}$/, 'not an application id') });
 
 let idempotentCreate: ((input: CreateInput) => Promise<Record<string, unknown>>) | undefined;
+const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[sub, key]', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600 });
 
 interface CreateInput {
   sub: string;
@@ -47,7 +48,7 @@ interface CreateInput {
 function createOnce() {
   idempotentCreate ??= makeIdempotent(create, {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.IDEMPOTENCY_TABLE ?? 'missing-IDEMPOTENCY_TABLE' }),
-    config: new IdempotencyConfig({ eventKeyJmesPath: '[sub, key]', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600 }),
+    config: idempotencyConfig,
   });
   return idempotentCreate;
 }
@@ -120,7 +121,8 @@ async function regionMustExist(code: string): Promise<void> {
   }
 }
 
-export const submit = httpHandler({ body: applyBody, roles: ['citizen'] }, async ({ body, caller, headers, event }) => {
+export const submit = httpHandler({ body: applyBody, roles: ['citizen'] }, async ({ body, caller, headers, event, context }) => {
+  idempotencyConfig.registerLambdaContext(context);
   const key = headers['idempotency-key'];
   if (!key || !/^[\x21-\x7e]{8,128}$/.test(key)) {
     throw validationFailed('Idempotency-Key header required', [{ path: 'headers.Idempotency-Key', message: '8–128 printable ASCII characters' }]);

@@ -46,6 +46,7 @@ export function dibaoHousehold(overrides: { regionCode?: string; headId?: string
     assets: { deposits: 2000, vehicles: [], properties: 1, businessRegistered: false },
     livingConditions: { housingSafe: true, drinkingWaterSafe: true },
     rigidExpenditure12m: { medical: 0, education: 0, rehabilitation: 0 },
-    supporters: [],
+    // An able legal supporter outside the household: not 特困 (TEKUN), so DIBAO decides.
+    supporters: [{ name: '徐某', idNumber: residentId('610124', '1980-03-03', 7), able: true }],
   };
 }
