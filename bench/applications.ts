@@ -88,7 +88,7 @@ async function load(path: string, method: 'GET' | 'POST', token: string, body?: 
       {
         method,
         path,
-        setupRequest: (req: Record<string, unknown>) => ({
+        setupRequest: (req: autocannon.Request) => ({
           ...req,
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
           ...(body ? { body: JSON.stringify(body()) } : {}),
