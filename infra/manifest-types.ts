@@ -28,6 +28,9 @@ export interface TableDef {
   /** Env var through which functions learn the physical name. */
   envVar: string;
   description: string;
+  /** Encryption at rest in AWS. Default AWS_MANAGED (an AWS-managed KMS key); CUSTOMER_MANAGED
+   *  creates a customer-managed KMS key with rotation for this table. */
+  encryption?: 'AWS_MANAGED' | 'CUSTOMER_MANAGED';
 }
 
 export type AccessMode = 'RO' | 'RW';
@@ -90,6 +93,9 @@ export interface WorkflowDef {
   substitutions?: Record<string, { function: string } | { table: string } | { literal: string } | { bus: true }>;
   /** Timeout of the whole execution. */
   timeoutSeconds?: number;
+  /** Env var through which bound functions learn the state machine ARN.
+   *  Default `<NAME_IN_CONSTANT_CASE>_STATE_MACHINE_ARN` (see infra/constructs/names.ts). */
+  envVar?: string;
 }
 
 export interface Manifest {
