@@ -86,8 +86,6 @@ export interface ScheduleDef {
 export interface WorkflowDef {
   /** workflows/<file>.asl.json */
   definition: string;
-  /** Env var through which functions bound to it learn its ARN. */
-  envVar: string;
   description: string;
   /** ${Name} in the definition → a function's ARN ({function}), a table's name ({table}), or a literal. */
   substitutions?: Record<string, { function: string } | { table: string } | { literal: string } | { bus: true }>;
