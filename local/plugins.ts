@@ -1,8 +1,8 @@
 /**
- * The runtime's engines register themselves with `plugins` when imported. Each issue that adds
- * an engine (Step Functions, EventBridge) adds its import here.
+ * The runtime's parts beyond DynamoDB and the HTTP API register themselves with `plugins` when
+ * imported, and start in this order: the policy seed, the Step Functions engine, then the event
+ * bus (whose redelivered events may start executions). Each engine retries calls to the others.
  */
 import './seed.ts';
-
-export {};
 import './stepfunctions/plugin.ts';
+import './eventbridge/plugin.ts';
