@@ -14,6 +14,31 @@ export const manifest = defineManifest({
       partitionKey: { name: 'pk', type: 'S' },
       envVar: 'REGIONS_TABLE',
     },
+    Applications: {
+      description: 'Applications (APP#id) with status, history, eligibility and decision; OPEN#household#category locks',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [{ name: 'byOwner', partitionKey: { name: 'ownerSub', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } }],
+      envVar: 'APPLICATIONS_TABLE',
+    },
+    ReviewTasks: {
+      description: 'Review tasks per level with due dates; the callback token stays here. Sparse GSI of open tasks by level and region',
+      partitionKey: { name: 'id', type: 'S' },
+      gsis: [{ name: 'openByLevel', partitionKey: { name: 'openLevel', type: 'S' }, sortKey: { name: 'openSort', type: 'S' } }],
+      envVar: 'REVIEW_TASKS_TABLE',
+    },
+    Households: {
+      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash)',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'HOUSEHOLDS_TABLE',
+    },
+    Facts: {
+      description: 'What other departments hold about a person (deposits, vehicles, real estate, business) for the cross-check',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'FACTS_TABLE',
+    },
     Policies: {
       description: 'Policy parameters: one item per dated value (pk = region prefix or CN, sk = parameter#effectiveFrom), plus a version counter',
       partitionKey: { name: 'pk', type: 'S' },
@@ -21,10 +46,16 @@ export const manifest = defineManifest({
       envVar: 'POLICIES_TABLE',
     },
     Audit: {
-      description: 'Audit trail (who, when, old, new) written in the same transaction as the change: pk = entity, sk = at#uuid',
+      description: 'Append-only audit trail of every decision and policy change (who, role, when, old/new, why), written in the same transaction as the change: pk = entity, sk = at#uuid',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       envVar: 'AUDIT_TABLE',
+    },
+    Idempotency: {
+      description: 'Powertools idempotency records (Idempotency-Key of POST /applications)',
+      partitionKey: { name: 'id', type: 'S' },
+      ttlAttribute: 'expiration',
+      envVar: 'IDEMPOTENCY_TABLE',
     },
   },
 
@@ -34,6 +65,29 @@ export const manifest = defineManifest({
       handler: 'handler',
       description: 'GET /regions/{code}: a region and its ancestors',
       tables: { Regions: 'RO' },
+    },
+    applicationsApi: {
+      entry: 'functions/handlers/applications.ts',
+      handler: 'handler',
+      description: 'POST /applications, GET /applications/{id}, POST /applications/{id}/objections',
+      tables: { Applications: 'RW', Households: 'RW', Audit: 'RW', Idempotency: 'RW', Regions: 'RO' },
+      workflows: { application: 'START_AND_CALLBACK' },
+    },
+    reviewApi: {
+      entry: 'functions/handlers/review-tasks.ts',
+      handler: 'handler',
+      description: 'GET /review-tasks, POST /review-tasks/{id}/decision',
+      tables: { ReviewTasks: 'RW', Applications: 'RW', Audit: 'RW' },
+      workflows: { application: 'CALLBACK' },
+    },
+    workflowSteps: {
+      entry: 'functions/handlers/workflow-steps.ts',
+      handler: 'handler',
+      description: 'The application workflow steps: cross-check, eligibility, review tasks, notice, grant, reject',
+      tables: { Applications: 'RW', ReviewTasks: 'RW', Households: 'RW', Facts: 'RO', Audit: 'RW', Regions: 'RO', Policies: 'RO' },
+      workflows: { application: 'CALLBACK' },
+      putsEvents: true,
+      timeoutSeconds: 30,
     },
     eligibilityApi: {
       entry: 'functions/handlers/eligibility.ts',
@@ -51,6 +105,11 @@ export const manifest = defineManifest({
 
   routes: [
     { method: 'GET', path: '/regions/{code}', function: 'regionsApi', auth: 'jwt' },
+    { method: 'POST', path: '/applications', function: 'applicationsApi', auth: 'jwt' },
+    { method: 'GET', path: '/applications/{id}', function: 'applicationsApi', auth: 'jwt' },
+    { method: 'POST', path: '/applications/{id}/objections', function: 'applicationsApi', auth: 'jwt' },
+    { method: 'GET', path: '/review-tasks', function: 'reviewApi', auth: 'jwt' },
+    { method: 'POST', path: '/review-tasks/{id}/decision', function: 'reviewApi', auth: 'jwt' },
     { method: 'POST', path: '/eligibility/evaluate', function: 'eligibilityApi', auth: 'jwt' },
     { method: 'PUT', path: '/policies/{regionCode}/{parameter}', function: 'policiesApi', auth: 'jwt' },
     { method: 'GET', path: '/policies', function: 'policiesApi', auth: 'jwt' },
@@ -58,7 +117,14 @@ export const manifest = defineManifest({
 
   rules: {},
   schedules: {},
-  workflows: {},
+  workflows: {
+    application: {
+      definition: 'workflows/application.asl.json',
+      envVar: 'APPLICATION_WORKFLOW_ARN',
+      description: 'One application from intake through 核对, eligibility, village, town, 7-day 公示 and city review to the grant',
+      substitutions: { WorkflowStepsArn: { function: 'workflowSteps' }, EventBusName: { bus: true } },
+    },
+  },
 });
 
 export type JiuzhuManifest = typeof manifest;

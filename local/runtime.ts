@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { installClock } from '../functions/commons/clock.ts';
 import { manifest } from '../infra/manifest.ts';
-import type { TableDef } from '../infra/manifest-types.ts';
+import type { TableDef, WorkflowDef } from '../infra/manifest-types.ts';
 import { importRegions } from '../scripts/import-regions.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { LocalClock } from './clock.ts';
@@ -14,8 +14,9 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { HttpApi, send } from './http-api.ts';
 import { LocalJwt } from './jwt.ts';
 import { LocalLambdas } from './lambdas.ts';
-import { LOCAL_REGION, tableName } from './names.ts';
+import { LOCAL_REGION, stateMachineArn, tableName } from './names.ts';
 import { ensureTable } from './tables.ts';
+import { workflowEnvVar } from '../infra/constructs/names.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -98,6 +99,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) process.env[def.envVar] = tableName(logical);
     process.env.EVENT_BUS_NAME = manifest.busName;
+    for (const [logical, def] of Object.entries(manifest.workflows) as [string, WorkflowDef][]) process.env[workflowEnvVar(logical, def)] = stateMachineArn(logical);
     process.env.ID_HASH_KEY ??= 'local-development-key-not-secret';
 
     const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

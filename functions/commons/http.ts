@@ -23,6 +23,7 @@ export interface HttpRequest<B, Q, P> {
   params: P;
   headers: Record<string, string | undefined>;
   event: HttpEvent;
+  context: import('aws-lambda').Context;
 }
 
 export interface HttpResponse {
@@ -82,7 +83,7 @@ export function httpHandler<
   spec: RouteSpec<B, Q, P>,
   fn: (req: HttpRequest<z.output<B>, z.output<Q>, z.output<P>>) => Promise<HttpResponse>,
 ) {
-  const core = async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
+  const core = async (event: HttpEvent, context: import('aws-lambda').Context): Promise<APIGatewayProxyResultV2> => {
     try {
       const caller = callerOf(event);
       if (spec.roles && !spec.roles.includes(caller.role)) {
@@ -102,7 +103,7 @@ export function httpHandler<
       const params = spec.params ? parseOr400(spec.params, event.pathParameters ?? {}, 'path') : undefined;
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
-      const res = await fn({ caller, body, query, params, headers, event } as HttpRequest<z.output<B>, z.output<Q>, z.output<P>>);
+      const res = await fn({ caller, body, query, params, headers, event, context } as HttpRequest<z.output<B>, z.output<Q>, z.output<P>>);
       return json(res.status, res.body, res.headers);
     } catch (err) {
       if (err instanceof AppError) return json(err.status, err.toBody());
@@ -111,4 +112,18 @@ export function httpHandler<
     }
   };
   return middy(core);
+}
+
+type AnyHandler = (event: HttpEvent, context: import('aws-lambda').Context) => Promise<APIGatewayProxyResultV2>;
+
+/**
+ * One Lambda per route group: dispatch on API Gateway's routeKey ("POST /applications").
+ * A route key the group does not serve is a wiring bug, answered 404 rather than 5xx.
+ */
+export function routeGroup(routes: Record<string, AnyHandler>) {
+  return async (event: HttpEvent, context: import('aws-lambda').Context): Promise<APIGatewayProxyResultV2> => {
+    const route = routes[event.routeKey];
+    if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `no route ${event.routeKey}` } });
+    return route(event, context);
+  };
 }

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { nowMs } from '../commons/clock.ts';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
+import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { householdIdOf, idHash } from '../commons/id-hash.ts';
+import { addFlag, createApplication, DuplicateOpenApplication, getApplication, openApplicationFor, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { auditItem } from '../adapters/audit-table.ts';
+import { documentClient } from '../adapters/dynamo.ts';
+import { membershipsOf, putMembership } from '../adapters/households-table.ts';
+import { getCounty } from '../adapters/regions-table.ts';
+import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts';
+import { canRead } from '../domain/application.ts';
+import { applicationView } from '../domain/application-view.ts';
+import { CATEGORY_CODES } from '../domain/eligibility.ts';
+import { householdSchema } from '../domain/household.ts';
+import { resolveInCounty } from '../domain/regions.ts';
+import { maskId } from '../domain/resident-id.ts';
+
+/**
+ * POST /applications, GET /applications/{id}, POST /applications/{id}/objections.
+ * The workflow does the rest; these only accept, show and object.
+ */
+const applyBody = z.object({
+  household: householdSchema,
+  requested: z
+    .array(z.enum(CATEGORY_CODES))
+    .min(1, 'request at least one category')
+    .refine((r) => new Set(r).size === r.length, 'each category once'),
+});
+
+const idParams = z.object({ id: z.string().regex(/^app_[A-Za-z0-9_-]{8,64}$/, 'not an application id') });
+
+let idempotentCreate: ((input: CreateInput) => Promise<Record<string, unknown>>) | undefined;
+const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[sub, key]', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600 });
+
+interface CreateInput {
+  sub: string;
+  key: string;
+  /** The raw request body: same key with another body → 422. */
+  body: unknown;
+}
+
+function createOnce() {
+  idempotentCreate ??= makeIdempotent(create, {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.IDEMPOTENCY_TABLE ?? 'missing-IDEMPOTENCY_TABLE' }),
+    config: idempotencyConfig,
+  });
+  return idempotentCreate;
+}
+
+async function create({ sub, key, body }: CreateInput): Promise<Record<string, unknown>> {
+  const parsed = applyBody.parse(body);
+  const raw = (body as { household: Record<string, unknown> }).household;
+  const head = parsed.household.members.find((m) => m.relation === 'self')!;
+  const householdId = householdIdOf(head.idNumber);
+  // The same citizen and key always name the same case, even if the idempotency record is gone.
+  const id = `app_${createHash('sha256').update(`${sub}\n${key}`).digest('base64url').slice(0, 22)}`;
+  const at = new Date(nowMs()).toISOString();
+  const record: ApplicationRecord = {
+    id,
+    status: 'SUBMITTED',
+    version: 1,
+    ownerSub: sub,
+    householdId,
+    regionCode: parsed.household.regionCode,
+    requested: parsed.requested,
+    household: raw,
+    createdAt: at,
+    updatedAt: at,
+    history: [{ stage: 'INTAKE', decision: 'SUBMITTED', by: sub, at }],
+  };
+  let outcome: 'created' | 'exists';
+  try {
+    outcome = await createApplication(record);
+  } catch (err) {
+    if (err instanceof DuplicateOpenApplication) {
+      const existing = await Promise.all(err.categories.map(async (c) => ({ category: c, applicationId: await openApplicationFor(householdId, c) })));
+      throw new AppError(
+        'CONFLICT',
+        `this household already has an open application for ${err.categories.join(', ')}`,
+        existing.map((e) => ({ path: 'requested', message: `${e.category} is open in ${e.applicationId ?? 'another application'}` })),
+      );
+    }
+    throw err;
+  }
+  if (outcome === 'created') {
+    await flagPeopleInOtherHouseholds(record, parsed.household.members.map((m) => m.idNumber), at);
+    await documentClient().send(
+      new TransactWriteCommand({ TransactItems: [auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested } })] }),
+    );
+  }
+  // Starting is idempotent by execution name: a retry after a failure here just starts it.
+  await startApplicationWorkflow(id);
+  const app = (await getApplication(id))!;
+  return applicationView(app as unknown as Record<string, unknown>);
+}
+
+/** A person already in another household's case flags both cases (DOMAIN: duplicates). */
+async function flagPeopleInOtherHouseholds(app: ApplicationRecord, idNumbers: string[], at: string): Promise<void> {
+  for (const idNumber of idNumbers) {
+    const hash = idHash(idNumber);
+    for (const m of await membershipsOf(hash)) {
+      if (m.householdId === app.householdId) continue;
+      const detail = `${maskId(idNumber)} is also a member of household ${m.householdId}`;
+      await addFlag(app.id, { type: 'PERSON_IN_TWO_HOUSEHOLDS', detail, otherApplicationId: m.applicationId }, at);
+      await addFlag(m.applicationId, { type: 'PERSON_IN_TWO_HOUSEHOLDS', detail: `${maskId(idNumber)} is also a member of household ${app.householdId}`, otherApplicationId: app.id }, at);
+    }
+    await putMembership(hash, { householdId: app.householdId, applicationId: app.id, regionCode: app.regionCode });
+  }
+}
+
+async function regionMustExist(code: string): Promise<void> {
+  const county = await getCounty(code.slice(0, 6));
+  if (!county || !resolveInCounty(code, county)) {
+    throw validationFailed('unknown region', [{ path: 'household.regionCode', message: `${code} is not a village or community code` }]);
+  }
+}
+
+export const submit = httpHandler({ body: applyBody, roles: ['citizen'] }, async ({ body, caller, headers, event, context }) => {
+  idempotencyConfig.registerLambdaContext(context);
+  const key = headers['idempotency-key'];
+  if (!key || !/^[\x21-\x7e]{8,128}$/.test(key)) {
+    throw validationFailed('Idempotency-Key header required', [{ path: 'headers.Idempotency-Key', message: '8–128 printable ASCII characters' }]);
+  }
+  if (!body.household.members.some((m) => m.relation === 'self')) {
+    throw validationFailed('no applicant', [{ path: 'household.members', message: 'one member must have relation "self" (the applicant)' }]);
+  }
+  if (body.household.members.filter((m) => m.relation === 'self').length > 1) {
+    throw validationFailed('two applicants', [{ path: 'household.members', message: 'only one member may have relation "self"' }]);
+  }
+  await regionMustExist(body.household.regionCode);
+  try {
+    const view = await createOnce()({ sub: caller.sub, key, body: JSON.parse(event.body ?? '{}') });
+    return { status: 201, body: view };
+  } catch (err) {
+    if (err instanceof IdempotencyValidationError) {
+      throw new AppError('UNPROCESSABLE', 'this Idempotency-Key was used with a different request body');
+    }
+    if (err instanceof IdempotencyAlreadyInProgressError) throw conflict('a request with this Idempotency-Key is still being processed');
+    throw err;
+  }
+});
+
+async function readable(caller: Caller, id: string): Promise<ApplicationRecord> {
+  const app = await getApplication(id);
+  if (!app) throw notFound(`application ${id} not found`);
+  if (!canRead(caller, app)) {
+    // A citizen learns nothing about other people's cases; a reviewer is told it is outside their jurisdiction.
+    if (caller.role === 'citizen') throw notFound(`application ${id} not found`);
+    throw forbidden('this case is outside your jurisdiction');
+  }
+  return app;
+}
+
+export const get = httpHandler({ params: idParams }, async ({ params, caller }) => {
+  const app = await readable(caller, params.id);
+  return { status: 200, body: applicationView(app as unknown as Record<string, unknown>) };
+});
+
+const objectionBody = z.object({ reason: z.string().trim().min(1, 'say what the objection is').max(2000) });
+
+export const object = httpHandler({ params: idParams, body: objectionBody }, async ({ params, body, caller }) => {
+  const app = await getApplication(params.id);
+  if (!app) throw notFound(`application ${params.id} not found`);
+  const now = nowMs();
+  if (app.status !== 'PUBLIC_NOTICE' || !app.publicNotice || Date.parse(app.publicNotice.until) <= now) {
+    throw conflict('objections are taken only while the case is on public notice');
+  }
+  const at = new Date(now).toISOString();
+  const objection = { by: caller.sub, at, reason: body.reason };
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: transitionItem(
+              app.id,
+              {
+                from: ['PUBLIC_NOTICE'],
+                to: 'TOWN_REVIEW',
+                history: { stage: 'PUBLIC_NOTICE', decision: 'OBJECTION', by: caller.sub, at, reason: body.reason },
+                set: { objections: [...(app.objections ?? []), objection] },
+                remove: ['objectionToken'],
+              },
+              at,
+            ),
+          },
+          auditItem({ entity: `APPLICATION#${app.id}`, action: 'OBJECTION', by: caller.sub, role: caller.role, at, reason: body.reason }),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) throw conflict('the public notice has just ended or another objection was taken');
+    throw err;
+  }
+  // Fails the notice's watch token: the workflow leaves the notice and goes back to town review.
+  // If the watch has not attached its token yet, it sees the status and does the same.
+  if (app.objectionToken) await sendFailure(app.objectionToken, 'Objection.Raised', 'an objection was raised during the public notice');
+  return { status: 202, body: { applicationId: app.id, status: 'TOWN_REVIEW' } };
+});
+
+export const handler = routeGroup({
+  'POST /applications': submit,
+  'GET /applications/{id}': get,
+  'POST /applications/{id}/objections': object,
+});
