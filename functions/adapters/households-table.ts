@@ -1,11 +1,14 @@
-import { QueryCommand, PutCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
 /**
- * The Households table.
- *   pk = HH#<householdId>, sk = PROFILE          region, members (by keyed hash, masked ID, birth date)
- *   pk = HH#<householdId>, sk = ENT#<category>   an active entitlement (written with the approval)
- *   pk = PERSON#<idHash>,  sk = HH#<householdId> membership: which households a person is in
+ * The Households table: the approved (monitored) population.
+ *   pk = HH#<householdId>, sk = PROFILE           region, the household as approved (for re-evaluation)
+ *   pk = HH#<householdId>, sk = MEMBER#<idHash>   a member: masked ID, birth date, relation, death
+ *   pk = HH#<householdId>, sk = ENT#<category>    an entitlement with its amount schedule
+ *   pk = PERSON#<idHash>,  sk = HH#<householdId>  membership: which households a person is in
+ * Written together with the approval (one transaction), so a household is monitored exactly
+ * when it receives assistance.
  */
 const table = () => tableNameFrom('HOUSEHOLDS_TABLE');
 
@@ -15,10 +18,24 @@ export interface Membership {
   regionCode: string;
 }
 
+/** One step of an entitlement's amount: from this month on, this much (a grant, or an adjustment). */
+export interface AmountStep {
+  from: string;
+  monthlyAmountFen: number;
+  reason: string;
+  at: string;
+  by: string;
+}
+
 export interface EntitlementRecord {
   householdId: string;
   category: string;
+  /** The amount now in force (the latest step of `amounts`). */
   monthlyAmountFen: number;
+  /** The amount schedule the monthly ledger run pays from: the latest step whose `from` ≤ the month. */
+  amounts: AmountStep[];
+  /** Last month paid, when the entitlement has ended (death of the last member, validity over). */
+  endMonth?: string;
   startMonth: string;
   applicationId: string;
   regionCode: string;
@@ -64,4 +81,119 @@ export async function entitlementsOf(householdId: string): Promise<EntitlementRe
     }),
   );
   return (res.Items ?? []) as EntitlementRecord[];
+}
+
+export interface MemberRecord {
+  householdId: string;
+  idHash: string;
+  maskedId: string;
+  birthDate: string;
+  relation: string;
+  regionCode: string;
+  deceasedOn?: string;
+}
+
+export interface HouseholdProfile {
+  householdId: string;
+  regionCode: string;
+  applicationId: string;
+  /** The household as approved (raw IDs; masked on every way out). */
+  household: Record<string, unknown>;
+  updatedAt: string;
+}
+
+/** The profile, member and membership writes that go with an approval's transaction. */
+export function householdItems(profile: HouseholdProfile, members: MemberRecord[]): NonNullable<TransactWriteCommandInput['TransactItems']> {
+  return [
+    { Put: { TableName: table(), Item: { pk: `HH#${profile.householdId}`, sk: 'PROFILE', ...profile } } },
+    ...members.map((m) => ({ Put: { TableName: table(), Item: { pk: `HH#${m.householdId}`, sk: `MEMBER#${m.idHash}`, ...m } } })),
+    ...members.map((m) => ({
+      Put: {
+        TableName: table(),
+        Item: { pk: `PERSON#${m.idHash}`, sk: `HH#${m.householdId}`, householdId: m.householdId, applicationId: profile.applicationId, regionCode: m.regionCode, maskedId: m.maskedId, birthDate: m.birthDate },
+      },
+    })),
+  ];
+}
+
+export async function householdProfile(householdId: string): Promise<HouseholdProfile | undefined> {
+  const res = await documentClient().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND sk = :s', ExpressionAttributeValues: { ':p': `HH#${householdId}`, ':s': 'PROFILE' } }));
+  return res.Items?.[0] as HouseholdProfile | undefined;
+}
+
+export async function membersOf(householdId: string): Promise<MemberRecord[]> {
+  const res = await documentClient().send(
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :m)', ExpressionAttributeValues: { ':p': `HH#${householdId}`, ':m': 'MEMBER#' }, ConsistentRead: true }),
+  );
+  return (res.Items ?? []) as MemberRecord[];
+}
+
+/**
+ * Adds a step to an entitlement's amount schedule (e.g. a worker closing a 70th-birthday warning
+ * with BENEFIT_ADJUSTED). Steps with the same `from` are replaced, so repeating is harmless.
+ */
+export async function adjustEntitlementAmount(householdId: string, category: string, step: AmountStep): Promise<EntitlementRecord | undefined> {
+  const current = (await entitlementsOf(householdId)).find((e) => e.category === category);
+  if (!current || current.status !== 'ACTIVE') return undefined;
+  const amounts = [...(current.amounts ?? []).filter((a) => a.from !== step.from), step].sort((a, b) => a.from.localeCompare(b.from));
+  const latest = amounts[amounts.length - 1]!;
+  const res = await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: `HH#${householdId}`, sk: `ENT#${category}` },
+      UpdateExpression: 'SET amounts = :a, monthlyAmountFen = :m',
+      ConditionExpression: '#s = :active',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':a': amounts, ':m': latest.monthlyAmountFen, ':active': 'ACTIVE' },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return res.Attributes as EntitlementRecord;
+}
+
+/** The amount an entitlement pays for `month` (YYYY-MM), or 0 outside its months. */
+export function amountForMonth(e: EntitlementRecord, month: string): number {
+  if (month < e.startMonth || (e.endMonth && month > e.endMonth) || (e.validUntilMonth && month > e.validUntilMonth)) return 0;
+  let fen = 0;
+  for (const step of e.amounts ?? [{ from: e.startMonth, monthlyAmountFen: e.monthlyAmountFen }]) if (step.from <= month) fen = step.monthlyAmountFen;
+  return fen;
+}
+
+/**
+ * Records a death (PersonDeceased) on every household the person is in. When no member is left
+ * alive, the household's entitlements end with the month of death: nothing is paid after it.
+ * Returns the households touched. Repeating it changes nothing.
+ */
+export async function markDeceased(idHash: string, date: string): Promise<string[]> {
+  const touched: string[] = [];
+  for (const m of await membershipsOf(idHash)) {
+    await documentClient().send(
+      new UpdateCommand({ TableName: table(), Key: { pk: `HH#${m.householdId}`, sk: `MEMBER#${idHash}` }, UpdateExpression: 'SET deceasedOn = if_not_exists(deceasedOn, :d)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':d': date } }),
+    ).catch((err: unknown) => {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    });
+    await documentClient().send(
+      new UpdateCommand({ TableName: table(), Key: { pk: `PERSON#${idHash}`, sk: `HH#${m.householdId}` }, UpdateExpression: 'SET deceasedOn = if_not_exists(deceasedOn, :d)', ExpressionAttributeValues: { ':d': date } }),
+    );
+    const members = await membersOf(m.householdId);
+    if (members.length > 0 && members.every((x) => x.deceasedOn)) {
+      for (const e of await entitlementsOf(m.householdId)) {
+        if (e.status !== 'ACTIVE') continue;
+        await documentClient().send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: { pk: `HH#${m.householdId}`, sk: `ENT#${e.category}` },
+            UpdateExpression: 'SET #s = :ended, endMonth = :m',
+            ConditionExpression: '#s = :active',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':ended': 'ENDED', ':m': date.slice(0, 7), ':active': 'ACTIVE' },
+          }),
+        ).catch((err: unknown) => {
+          if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        });
+      }
+    }
+    touched.push(m.householdId);
+  }
+  return touched;
 }

@@ -9,7 +9,7 @@ import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
 import { putEvent } from '../adapters/events.ts';
 import { factsOf } from '../adapters/facts-table.ts';
-import { entitlementItems, type EntitlementRecord } from '../adapters/households-table.ts';
+import { entitlementItems, householdItems, type EntitlementRecord } from '../adapters/households-table.ts';
 import { attachToken, getTask, markOverdue, putTaskIfAbsent } from '../adapters/review-tasks-table.ts';
 import { sendFailure, sendSuccess } from '../adapters/workflows.ts';
 import { evaluateApplication } from '../services/eligibility.ts';
@@ -25,7 +25,7 @@ import {
 } from '../domain/application.ts';
 import { crossCheck } from '../domain/cross-check.ts';
 import { householdSchema } from '../domain/household.ts';
-import { maskId } from '../domain/resident-id.ts';
+import { birthDateOf, maskId } from '../domain/resident-id.ts';
 import { addWorkingDays, shanghaiDate, workingDayDeadline } from '../domain/working-days.ts';
 
 /**
@@ -203,6 +203,7 @@ const steps = {
       householdId: app.householdId,
       category: a.code,
       monthlyAmountFen: a.monthlyAmountFen,
+      amounts: [{ from: startMonth, monthlyAmountFen: a.monthlyAmountFen, reason: 'granted', at, by: SYSTEM }],
       startMonth,
       applicationId,
       regionCode: app.regionCode,
@@ -228,6 +229,17 @@ const steps = {
               ),
             },
             ...entitlementItems(entitlements),
+            ...householdItems(
+              { householdId: app.householdId, regionCode: app.regionCode, applicationId, household: app.household, updatedAt: at },
+              householdSchema.parse(app.household).members.map((m) => ({
+                householdId: app.householdId,
+                idHash: idHash(m.idNumber),
+                maskedId: maskId(m.idNumber),
+                birthDate: birthDateOf(m.idNumber),
+                relation: m.relation,
+                regionCode: app.regionCode,
+              })),
+            ),
             ...releaseLockItems(app),
             auditItem({ entity: `APPLICATION#${applicationId}`, action: 'GRANTED', by: SYSTEM, role: 'system', at, detail: { approved } }),
           ],
