@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { registerTestFunction } from '../../local/eventbridge/test-functions.ts';
 import type { LocalStack } from '../../local/runtime.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
 import { dibaoHousehold, person } from '../support/people.ts';
@@ -178,8 +180,17 @@ describe('public notice objections', () => {
 
 describe('deadlines', () => {
   it('a missed review deadline marks the task overdue and escalates, but never decides', async () => {
+    // Prepare: listen on the real bus for the escalation.
+    const escalations: { detail: { applicationId: string; level: string; escalations: number } }[] = [];
+    registerTestFunction('escalation-recorder', (e) => void escalations.push(e as (typeof escalations)[number]));
+    const eb = new EventBridgeClient({ endpoint: stack.awsUrl, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    await eb.send(new PutRuleCommand({ Name: 'overdue-reviews', EventBusName: 'jiuzhu', EventPattern: JSON.stringify({ source: ['jiuzhu.applications'], 'detail-type': ['ReviewOverdue'] }) }));
+    await eb.send(
+      new PutTargetsCommand({ Rule: 'overdue-reviews', EventBusName: 'jiuzhu', Targets: [{ Id: 'rec', Arn: 'arn:aws:lambda:us-east-1:000000000000:function:escalation-recorder' }] }),
+    );
     const id = (await submit(dibaoHousehold())).body.id as string;
     const task = await taskFor(id, 'village');
+    // Act: let the 3-working-day deadline pass.
     await api.advanceDays(10);
     const overdue = await until('the task to be overdue', async () => {
       const res = await api.request('GET', '/review-tasks', { token: tokens.village! });
@@ -188,6 +199,12 @@ describe('deadlines', () => {
     });
     expect(Date.parse(overdue.dueAt)).toBeGreaterThan(Date.parse(task.dueAt));
     expect((await statusOf(id)).status).toBe('VILLAGE_REVIEW');
+    const mine = await until('the escalation event', async () => {
+      const e = escalations.filter((x) => x.detail.applicationId === id);
+      return e.length ? e : undefined;
+    });
+    expect(mine[0]!.detail.level).toBe('village');
+    expect(mine[0]!.detail.escalations).toBe(1);
     // The reviewer can still decide, and the workflow goes on.
     expect((await decide(task.id, 'village', { decision: 'approve' })).status).toBe(200);
     await taskFor(id, 'town');
