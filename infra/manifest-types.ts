@@ -47,6 +47,8 @@ export interface FunctionDef {
   workflows?: Partial<Record<string, 'START' | 'CALLBACK' | 'START_AND_CALLBACK'>>;
   /** May put events on the bus. */
   putsEvents?: boolean;
+  /** Secrets it reads (names in the manifest's `secrets`); each adds the env var and a read grant. */
+  secrets?: string[];
   memoryMb?: number;
   timeoutSeconds?: number;
   environment?: Record<string, string>;
@@ -96,9 +98,21 @@ export interface WorkflowDef {
   envVar?: string;
 }
 
+/** A generated secret (Secrets Manager in AWS; a fixed development value locally). */
+export interface SecretDef {
+  description: string;
+  /** Env var carrying the secret's ARN in AWS. */
+  arnEnvVar: string;
+  /** Env var carrying the value directly (local runtime only). */
+  localValueEnvVar: string;
+  /** Why the secret is not rotated automatically, when it is not (cdk-nag AwsSolutions-SMG4). */
+  noRotationBecause: string;
+}
+
 export interface Manifest {
   appName: string;
   busName: string;
+  secrets?: Record<string, SecretDef>;
   tables: Record<string, TableDef>;
   functions: Record<string, FunctionDef>;
   routes: RouteDef[];

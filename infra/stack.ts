@@ -3,9 +3,11 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { acknowledge } from './constructs/nag.ts';
 import type { Construct } from 'constructs';
 import { manifest as defaultManifest } from './manifest.ts';
-import type { FunctionDef, GsiDef, KeyDef, Manifest, RuleDef, ScheduleDef, TableDef, WorkflowDef } from './manifest-types.ts';
+import type { FunctionDef, GsiDef, KeyDef, Manifest, RuleDef, ScheduleDef, SecretDef, TableDef, WorkflowDef } from './manifest-types.ts';
 import { JiuzhuAuth } from './constructs/auth.ts';
 import { bindBus, bindTable, bindWorkflow } from './constructs/bind.ts';
 import { JiuzhuRule, JiuzhuSchedule } from './constructs/events.ts';
@@ -76,6 +78,18 @@ export class JiuzhuStack extends Stack {
       this.tables[name] = table;
     }
 
+    // Secrets: generated at deploy time, never in the template.
+    const secrets: Record<string, Secret> = {};
+    for (const [name, def] of entries<SecretDef>(m.secrets)) {
+      const secret = new Secret(this, `${name}Secret`, {
+        description: def.description,
+        generateSecretString: { passwordLength: 64, excludePunctuation: true },
+        removalPolicy,
+      });
+      acknowledge(secret, 'AwsSolutions-SMG4', def.noRotationBecause);
+      secrets[name] = secret;
+    }
+
     this.bus = new EventBus(this, 'Bus', { eventBusName: m.busName, description: `${m.appName} platform events` });
 
     // Functions, with their tables and the bus (workflows follow once they exist).
@@ -98,6 +112,13 @@ export class JiuzhuStack extends Stack {
         bindTable(fn, table, tdef.envVar, mode, (tdef.gsis ?? []).length > 0);
       }
       if (def.putsEvents) bindBus(fn, this.bus, EVENT_BUS_ENV_VAR);
+      for (const secretName of def.secrets ?? []) {
+        const secret = secrets[secretName];
+        const sdef = m.secrets?.[secretName];
+        if (!secret || !sdef) throw new Error(`function ${name} names unknown secret ${secretName}`);
+        fn.fn.addEnvironment(sdef.arnEnvVar, secret.secretArn);
+        secret.grantRead(fn);
+      }
       this.functions[name] = fn;
     }
 

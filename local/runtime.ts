@@ -100,7 +100,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) process.env[def.envVar] = tableName(logical);
     process.env.EVENT_BUS_NAME = manifest.busName;
     for (const [logical, def] of Object.entries(manifest.workflows) as [string, WorkflowDef][]) process.env[workflowEnvVar(logical, def)] = stateMachineArn(logical);
-    process.env.ID_HASH_KEY ??= 'local-development-key-not-secret';
+    // Locally a secret is a fixed development value in the environment (never a real key).
+    for (const [name, def] of Object.entries(manifest.secrets ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
 
     const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });

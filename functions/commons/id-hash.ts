@@ -1,18 +1,41 @@
 import { createHmac } from 'node:crypto';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
  * Resident ID numbers are guessable (a small space), so a plain hash would not hide them: they
- * are indexed by HMAC-SHA256 under a key the platform keeps (ID_HASH_KEY; in AWS from the
- * stack's secret). The hash is what tables key people by.
+ * are indexed by HMAC-SHA256 under a key the platform keeps — in AWS a generated Secrets
+ * Manager secret (ID_HASH_KEY_SECRET_ARN) read once per cold start, locally ID_HASH_KEY.
+ * Handlers that hash IDs await `ensureIdHashKey()` first.
  */
-function key(): string {
-  const k = process.env.ID_HASH_KEY;
-  if (!k) throw new Error('ID_HASH_KEY is not set');
+let key: string | undefined = process.env.ID_HASH_KEY;
+let loading: Promise<void> | undefined;
+
+export function ensureIdHashKey(): Promise<void> {
+  if (key) return Promise.resolve();
+  key = process.env.ID_HASH_KEY;
+  if (key) return Promise.resolve();
+  const arn = process.env.ID_HASH_KEY_SECRET_ARN;
+  if (!arn) return Promise.reject(new Error('neither ID_HASH_KEY nor ID_HASH_KEY_SECRET_ARN is set'));
+  loading ??= new SecretsManagerClient({})
+    .send(new GetSecretValueCommand({ SecretId: arn }))
+    .then((res) => {
+      if (!res.SecretString) throw new Error('the ID hash key secret has no value');
+      key = res.SecretString;
+    })
+    .finally(() => {
+      loading = undefined;
+    });
+  return loading;
+}
+
+function currentKey(): string {
+  const k = key ?? process.env.ID_HASH_KEY;
+  if (!k) throw new Error('the ID hash key is not loaded: await ensureIdHashKey() in the handler');
   return k;
 }
 
 export function idHash(idNumber: string): string {
-  return createHmac('sha256', key()).update(idNumber.toUpperCase()).digest('base64url').slice(0, 32);
+  return createHmac('sha256', currentKey()).update(idNumber.toUpperCase()).digest('base64url').slice(0, 32);
 }
 
 /** A household is known by its head (relation "self"). */

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
-import { householdIdOf, idHash } from '../commons/id-hash.ts';
+import { ensureIdHashKey, householdIdOf, idHash } from '../commons/id-hash.ts';
 import { addFlag, createApplication, DuplicateOpenApplication, getApplication, openApplicationFor, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
@@ -123,6 +123,7 @@ async function regionMustExist(code: string): Promise<void> {
 
 export const submit = httpHandler({ body: applyBody, roles: ['citizen'] }, async ({ body, caller, headers, event, context }) => {
   idempotencyConfig.registerLambdaContext(context);
+  await ensureIdHashKey();
   const key = headers['idempotency-key'];
   if (!key || !/^[\x21-\x7e]{8,128}$/.test(key)) {
     throw validationFailed('Idempotency-Key header required', [{ path: 'headers.Idempotency-Key', message: '8–128 printable ASCII characters' }]);

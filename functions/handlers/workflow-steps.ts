@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
-import { idHash } from '../commons/id-hash.ts';
+import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { logger } from '../commons/logger.ts';
 import { getApplication, releaseLockItems, transition, transitionItem, type ApplicationRecord, type ApprovedCategory } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
@@ -322,6 +322,7 @@ function addMonths(month: string, n: number): string {
 
 export async function handler(event: unknown): Promise<unknown> {
   const input = stepInput.parse(event);
+  await ensureIdHashKey();
   try {
     return await (steps[input.action] as (i: StepInput) => Promise<unknown>)(input);
   } catch (err) {

@@ -86,6 +86,14 @@ export function expectFunctions(s: Synthesized, m: Manifest): void {
   }
 }
 
+function logicalIdOfSecret(s: Synthesized, name: string): string {
+  const found = Object.entries(s.template.toJSON().Resources as Record<string, { Type: string }>).find(
+    ([id, r]) => r.Type === 'AWS::SecretsManager::Secret' && id.startsWith(`${name}Secret`),
+  );
+  if (!found) throw new Error(`no secret ${name} in the template`);
+  return found[0];
+}
+
 /** Least privilege: exactly the declared access, nothing on undeclared tables or workflows. */
 export function expectFunctionGrants(s: Synthesized, m: Manifest): void {
   for (const [name, def] of entries<FunctionDef>(m.functions)) {
@@ -116,9 +124,15 @@ export function expectFunctionGrants(s: Synthesized, m: Manifest): void {
     const puts = sts.filter((st) => actionsOf(st).includes('events:PutEvents'));
     if (def.putsEvents) expect(puts.map((st) => st.Resource)).toEqual([arnOf(logicalId(s.stack.bus))]);
     else expect(puts).toEqual([]);
+    // Secrets: read access to exactly the declared ones.
+    const secretReads = sts.filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:')));
+    for (const st of secretReads) expect(actionsOf(st).every((a) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:DescribeSecret')).toBe(true);
+    expect(secretReads.map((st) => JSON.stringify(st.Resource)).sort()).toEqual(
+      (def.secrets ?? []).map((n) => JSON.stringify({ Ref: logicalIdOfSecret(s, n) })).sort(),
+    );
     // Nothing but its log group, X-Ray and what the manifest declares.
     for (const st of sts) {
-      const ok = actionsOf(st).every((a) => /^(dynamodb|states|events|logs|xray|kms):/.test(a));
+      const ok = actionsOf(st).every((a) => /^(dynamodb|states|events|logs|xray|kms|secretsmanager):/.test(a));
       expect(ok, JSON.stringify(st)).toBe(true);
     }
   }
