@@ -94,6 +94,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     // Lambda code reads everything from the environment, as in AWS.
     process.env.JIUZHU_LOCAL = '1';
+    // No CloudWatch locally: metrics would only be printed.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     process.env.AWS_REGION = LOCAL_REGION;
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';

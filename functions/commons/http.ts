@@ -2,7 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { AppError, unauthenticated, validationFailed, type ErrorDetail } from './errors.ts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { logger } from './logger.ts';
+import { count, metrics } from './metrics.ts';
 
 export type Role = 'citizen' | 'village' | 'town' | 'city' | 'admin' | 'monitor';
 export const ROLES: readonly Role[] = ['citizen', 'village', 'town', 'city', 'admin', 'monitor'];
@@ -84,6 +87,14 @@ export function httpHandler<
   fn: (req: HttpRequest<z.output<B>, z.output<Q>, z.output<P>>) => Promise<HttpResponse>,
 ) {
   const core = async (event: HttpEvent, context: import('aws-lambda').Context): Promise<APIGatewayProxyResultV2> => {
+    const started = Date.now();
+    const done = (res: APIGatewayProxyResultV2) => {
+      const status = typeof res === 'object' && res && 'statusCode' in res ? Number(res.statusCode) : 200;
+      if (status >= 500) count('ServerErrors');
+      else if (status >= 400) count('ClientErrors');
+      logger.info('request', { route: event.routeKey, status, ms: Date.now() - started });
+      return res;
+    };
     try {
       const caller = callerOf(event);
       if (spec.roles && !spec.roles.includes(caller.role)) {
@@ -104,14 +115,14 @@ export function httpHandler<
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
       const res = await fn({ caller, body, query, params, headers, event, context } as HttpRequest<z.output<B>, z.output<Q>, z.output<P>>);
-      return json(res.status, res.body, res.headers);
+      return done(json(res.status, res.body, res.headers));
     } catch (err) {
-      if (err instanceof AppError) return json(err.status, err.toBody());
-      logger.error('unhandled error', { error: err as Error });
-      return json(500, { error: { code: 'INTERNAL', message: 'internal error' } });
+      if (err instanceof AppError) return done(json(err.status, err.toBody()));
+      logger.error('unhandled error', { route: event.routeKey, error: err as Error });
+      return done(json(500, { error: { code: 'INTERNAL', message: 'internal error' } }));
     }
   };
-  return middy(core);
+  return middy(core).use(injectLambdaContext(logger)).use(logMetrics(metrics));
 }
 
 type AnyHandler = (event: HttpEvent, context: import('aws-lambda').Context) => Promise<APIGatewayProxyResultV2>;

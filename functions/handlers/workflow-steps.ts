@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { logger } from '../commons/logger.ts';
+import { count, metrics } from '../commons/metrics.ts';
 import { getApplication, releaseLockItems, transition, transitionItem, type ApplicationRecord, type ApprovedCategory } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
@@ -320,11 +321,26 @@ function addMonths(month: string, n: number): string {
   return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
 }
 
+/** What operators watch: decisions, escalations and stalls per step run. */
+const STEP_METRICS: Partial<Record<StepInput['action'], string>> = {
+  grant: 'ApplicationsApproved',
+  reject: 'ApplicationsRejected',
+  escalateReview: 'ReviewsEscalated',
+  stall: 'ApplicationsStalled',
+  openNotice: 'PublicNoticesPosted',
+};
+
 export async function handler(event: unknown): Promise<unknown> {
   const input = stepInput.parse(event);
   await ensureIdHashKey();
   try {
-    return await (steps[input.action] as (i: StepInput) => Promise<unknown>)(input);
+    const out = await (steps[input.action] as (i: StepInput) => Promise<unknown>)(input);
+    const metric = STEP_METRICS[input.action];
+    if (metric) {
+      count(metric);
+      metrics.publishStoredMetrics();
+    }
+    return out;
   } catch (err) {
     const name = (err as Error).name;
     if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'InternalServerError') {
