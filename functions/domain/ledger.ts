@@ -163,7 +163,7 @@ const ID_LIKE = /\d{6}(\d{8})\d{3}[\dXx]|\d{15}/g;
  * never kept), so neither the store nor a listing ever shows a raw resident ID.
  */
 export function scrubIds(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(ID_LIKE, (m) => (m.length === 18 ? `${m.slice(0, 6)}********${m.slice(14)}` : `${m.slice(0, 6)}*****${m.slice(11)}`));
+  if (typeof value === 'string') return value.replace(ID_LIKE, (m) => (m.length === 18 ? `${m.slice(0, 6)}********${m.slice(14)}` : `${m.slice(0, 6)}******${m.slice(12)}`));
   if (Array.isArray(value)) return value.map(scrubIds);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubIds(v)]));
   return value;
