@@ -37,10 +37,23 @@ export const manifest = defineManifest({
       envVar: 'REVIEW_TASKS_TABLE',
     },
     Households: {
-      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash)',
+      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash). Sparse GSI of entitlements by shard and start month (the monthly ledger run)',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
+      gsis: [{ name: 'entitlementsByShard', partitionKey: { name: 'entShard', type: 'S' }, sortKey: { name: 'entSort', type: 'S' } }],
       envVar: 'HOUSEHOLDS_TABLE',
+    },
+    Ledger: {
+      description: 'Household ledger: pk = HH#household, sk = month#type#ENT (monthly run) or month#type#EVT#ref (department grants); conditional puts make every write idempotent',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'LEDGER_TABLE',
+    },
+    LedgerDeadLetters: {
+      description: 'Department events the ledger could not take (malformed, unknown person) with the reason; IDs masked and hashed. pk = month of the event, sk = event id',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'LEDGER_DEAD_LETTERS_TABLE',
     },
     Facts: {
       description: 'What other departments hold about a person (deposits, vehicles, real estate, business) for the cross-check',
@@ -112,6 +125,27 @@ export const manifest = defineManifest({
       description: 'PUT /policies/{regionCode}/{parameter} (admin, audited) and GET /policies',
       tables: { Regions: 'RO', Policies: 'RW', Audit: 'RW' },
     },
+    ledgerApi: {
+      entry: 'functions/handlers/ledger.ts',
+      handler: 'handler',
+      description: 'GET /households/{id}/ledger, POST /ledger/runs (admin), GET /ledger/dead-letters (admin)',
+      tables: { Ledger: 'RW', LedgerDeadLetters: 'RO', Households: 'RW', Applications: 'RO' },
+      timeoutSeconds: 30,
+    },
+    ledgerRun: {
+      entry: 'functions/handlers/ledger-run.ts',
+      handler: 'handler',
+      description: 'Monthly ledger run: active entitlements → one ledger entry per household, category and month',
+      tables: { Ledger: 'RW', Households: 'RW' },
+      timeoutSeconds: 900,
+      memoryMb: 512,
+    },
+    ledgerEvents: {
+      entry: 'functions/handlers/ledger-events.ts',
+      handler: 'handler',
+      description: 'AssistanceGranted (gov.*) → ledger entry or dead letter; PersonDeceased → death recorded, entitlements end',
+      tables: { Ledger: 'RW', LedgerDeadLetters: 'RW', Households: 'RW' },
+    },
   },
 
   routes: [
@@ -124,10 +158,31 @@ export const manifest = defineManifest({
     { method: 'POST', path: '/eligibility/evaluate', function: 'eligibilityApi', auth: 'jwt' },
     { method: 'PUT', path: '/policies/{regionCode}/{parameter}', function: 'policiesApi', auth: 'jwt' },
     { method: 'GET', path: '/policies', function: 'policiesApi', auth: 'jwt' },
+    { method: 'GET', path: '/households/{id}/ledger', function: 'ledgerApi', auth: 'jwt' },
+    { method: 'POST', path: '/ledger/runs', function: 'ledgerApi', auth: 'jwt' },
+    { method: 'GET', path: '/ledger/dead-letters', function: 'ledgerApi', auth: 'jwt' },
   ],
 
-  rules: {},
-  schedules: {},
+  rules: {
+    assistanceGranted: {
+      description: "Any department's grant (gov.*) becomes an entry in the household's ledger",
+      eventPattern: { source: [{ prefix: 'gov.' }], 'detail-type': ['AssistanceGranted'] },
+      targets: [{ function: 'ledgerEvents' }],
+    },
+    personDeceasedLedger: {
+      description: "A death (civil registry) is recorded on the person's households; payments stop when no member is left",
+      eventPattern: { source: ['gov.civil-registry'], 'detail-type': ['PersonDeceased'] },
+      targets: [{ function: 'ledgerEvents' }],
+    },
+  },
+  schedules: {
+    monthlyLedger: {
+      description: 'Monthly ledger run: the 1st of each month, 02:00 Asia/Shanghai',
+      expression: 'cron(0 2 1 * ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { function: 'ledgerRun' },
+    },
+  },
   workflows: {
     application: {
       definition: 'workflows/application.asl.json',

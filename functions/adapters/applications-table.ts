@@ -193,3 +193,24 @@ export async function addFlag(id: string, flag: { type: string; detail: string; 
     }),
   );
 }
+
+/** Whether `ownerSub` has (had) an application for the household: how a citizen is linked to a household. */
+export async function ownsApplicationFor(ownerSub: string, householdId: string): Promise<boolean> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byOwner',
+        KeyConditionExpression: 'ownerSub = :o',
+        FilterExpression: 'householdId = :h',
+        ExpressionAttributeValues: { ':o': ownerSub, ':h': householdId },
+        ProjectionExpression: 'householdId',
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    if ((res.Items ?? []).length > 0) return true;
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return false;
+}

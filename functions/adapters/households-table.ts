@@ -1,4 +1,5 @@
 import { QueryCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
 /**
@@ -64,11 +65,82 @@ export function entitlementItems(records: EntitlementRecord[]): NonNullable<Tran
   return records.map((r) => ({
     Put: {
       TableName: table(),
-      Item: { pk: `HH#${r.householdId}`, sk: `ENT#${r.category}`, ...r },
+      Item: { pk: `HH#${r.householdId}`, sk: `ENT#${r.category}`, ...r, ...entitlementIndexKeys(r) },
       ConditionExpression: 'attribute_not_exists(pk) OR applicationId <> :app',
       ExpressionAttributeValues: { ':app': r.applicationId },
     },
   }));
+}
+
+/**
+ * Sparse GSI `entitlementsByShard` (the monthly ledger run reads it instead of scanning the
+ * table): every entitlement item carries `entShard` = ENT#<0..ENTITLEMENT_SHARDS-1> (by
+ * household, so no hot partition) and `entSort` = <startMonth>#<householdId>#<category>, so a
+ * month's run reads only entitlements that have started. Profiles, members and memberships
+ * have neither attribute and stay out of the index.
+ */
+export const ENTITLEMENT_SHARDS = 8;
+
+export function entitlementIndexKeys(r: Pick<EntitlementRecord, 'householdId' | 'category' | 'startMonth'>): { entShard: string; entSort: string } {
+  const shard = createHash('sha256').update(r.householdId).digest()[0]! % ENTITLEMENT_SHARDS;
+  return { entShard: `ENT#${shard}`, entSort: `${r.startMonth}#${r.householdId}#${r.category}` };
+}
+
+/** One shard's entitlements that started in or before `month` (any status), page by page. */
+export async function* entitlementsStartedBy(shard: number, month: string): AsyncGenerator<EntitlementRecord[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'entitlementsByShard',
+        KeyConditionExpression: 'entShard = :s AND entSort < :next',
+        ExpressionAttributeValues: { ':s': `ENT#${shard}`, ':next': `${month}#~` },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    yield (res.Items ?? []) as EntitlementRecord[];
+    start = res.LastEvaluatedKey;
+  } while (start);
+}
+
+/**
+ * Ends an entitlement whose time is over (RIGID_EXPENDITURE after its 12 months) and takes it out
+ * of the run's index. Conditional: only an ACTIVE one, so repeating it is harmless.
+ */
+export async function endEntitlement(householdId: string, category: string, endMonth: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { pk: `HH#${householdId}`, sk: `ENT#${category}` },
+        UpdateExpression: 'SET #s = :ended, endMonth = :m REMOVE entShard, entSort',
+        ConditionExpression: '#s = :active',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':ended': 'ENDED', ':m': endMonth, ':active': 'ACTIVE' },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+/** Takes an ENDED entitlement out of the run's index once the run is past its last month. */
+export async function unindexEntitlement(householdId: string, category: string): Promise<void> {
+  await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: `HH#${householdId}`, sk: `ENT#${category}` },
+      UpdateExpression: 'REMOVE entShard, entSort',
+      ConditionExpression: '#s = :ended',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':ended': 'ENDED' },
+    }),
+  ).catch((err: unknown) => {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  });
 }
 
 export async function entitlementsOf(householdId: string): Promise<EntitlementRecord[]> {

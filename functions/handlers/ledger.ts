@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { nowMs } from '../commons/clock.ts';
+import { forbidden, notFound } from '../commons/errors.ts';
+import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { ownsApplicationFor } from '../adapters/applications-table.ts';
+import { householdProfile } from '../adapters/households-table.ts';
+import { anyLedgerEntry, deadLettersOf, ledgerOf } from '../adapters/ledger-table.ts';
+import { ledgerView, monthSchema, shanghaiMonth, yearSchema } from '../domain/ledger.ts';
+import { isWithin } from '../domain/regions.ts';
+import { runLedgerMonth } from '../services/ledger.ts';
+
+/**
+ * GET /households/{id}/ledger?year=YYYY — what the household received that year, by type, date
+ * and amount, with totals. Visible to a citizen who applied for the household (their
+ * application names it), to village/town/city reviewers whose jurisdiction covers it, and to
+ * admins and monitors. A citizen learns nothing about other households (404); a reviewer
+ * outside the jurisdiction gets 403.
+ *
+ * POST /ledger/runs {"month"} (admin) — the monthly run for a given month, synchronously.
+ * GET /ledger/dead-letters?month=YYYY-MM (admin) — events the ledger could not take.
+ */
+const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });
+const ledgerQuery = z.object({ year: yearSchema.optional() });
+
+async function regionOf(householdId: string): Promise<string | undefined> {
+  const profile = await householdProfile(householdId);
+  if (profile) return profile.regionCode;
+  return (await anyLedgerEntry(householdId))?.regionCode;
+}
+
+async function mayRead(caller: Caller, householdId: string): Promise<void> {
+  if (caller.role === 'admin' || caller.role === 'monitor') return;
+  if (caller.role === 'citizen') {
+    if (!(await ownsApplicationFor(caller.sub, householdId))) throw notFound(`household ${householdId} not found`);
+    return;
+  }
+  const region = await regionOf(householdId);
+  if (!region) throw notFound(`household ${householdId} not found`);
+  if (!isWithin(caller.regionCode, region)) throw forbidden('this household is outside your jurisdiction');
+}
+
+export const getLedger = httpHandler({ params: householdParams, query: ledgerQuery }, async ({ params, query, caller }) => {
+  await mayRead(caller, params.id);
+  const year = query.year ?? Number(shanghaiMonth(nowMs()).slice(0, 4));
+  return { status: 200, body: ledgerView(params.id, year, await ledgerOf(params.id, year)) };
+});
+
+export const runMonth = httpHandler({ body: z.object({ month: monthSchema }).strict(), roles: ['admin'] }, async ({ body }) => {
+  const result = await runLedgerMonth(body.month);
+  const { amountFen, ...rest } = result;
+  return { status: 200, body: { ...rest, amount: amountFen / 100 } };
+});
+
+export const listDeadLetters = httpHandler({ query: z.object({ month: monthSchema.optional() }), roles: ['admin'] }, async ({ query }) => {
+  const month = query.month ?? shanghaiMonth(nowMs());
+  return { status: 200, body: { month, items: await deadLettersOf(month) } };
+});
+
+export const handler = routeGroup({
+  'GET /households/{id}/ledger': getLedger,
+  'POST /ledger/runs': runMonth,
+  'GET /ledger/dead-letters': listDeadLetters,
+});

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/runtime.ts';
+import { membersOf } from '../../functions/adapters/households-table.ts';
+import { ageOn, dateOfAge } from '../../functions/domain/resident-id.ts';
+import { seedDemo, XU_2024, type SeedResult } from '../../scripts/seed-demo.ts';
+import { ApiClient, startTestStack } from '../support/local-stack.ts';
+
+/**
+ * `npm run seed:demo` against a test stack: the demo household's 2024 ledger totals exactly what
+ * the seed put in, by type and overall (the article's 59,486 yuan), every case reaches the review
+ * level it was meant for, and a second run changes nothing.
+ */
+let stack: LocalStack;
+let api: ApiClient;
+let first: SeedResult;
+
+/** The plan's figures summed here, independently of the seed's own helper. */
+function planned(): { total: number; byType: Record<string, number> } {
+  const byTypeFen: Record<string, number> = {};
+  for (const m of XU_2024.monthly) byTypeFen[m.type] = (byTypeFen[m.type] ?? 0) + 12 * Math.round(m.yuanPerMonth * 100);
+  for (const g of XU_2024.grants) byTypeFen[g.type] = (byTypeFen[g.type] ?? 0) + Math.round(g.amount * 100);
+  let total = 0;
+  for (const f of Object.values(byTypeFen)) total += f;
+  return { total: total / 100, byType: Object.fromEntries(Object.entries(byTypeFen).map(([t, f]) => [t, f / 100])) };
+}
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  api = new ApiClient(stack.httpUrl);
+  first = await seedDemo({ httpUrl: stack.httpUrl, awsUrl: stack.awsUrl });
+}, 240_000);
+afterAll(() => stack?.stop());
+
+describe('npm run seed:demo', () => {
+  it("puts exactly the planned 2024 ledger in the Xu family's household, as its citizen sees it", async () => {
+    const res = await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens['citizen:xu']!.token });
+    expect(res.status).toBe(200);
+    const expected = planned();
+    expect(expected.total).toBe(59_486);
+    expect(res.body.totals.byType).toEqual(expected.byType);
+    expect(res.body.total).toBe(expected.total);
+    expect(res.body.entries).toHaveLength(XU_2024.monthly.length * 12 + XU_2024.grants.length);
+    expect(new Set(res.body.entries.map((e: { type: string }) => e.type))).toEqual(
+      new Set(['DIBAO', 'DISABILITY_CARE_SUBSIDY', 'DISABILITY_LIVING_SUBSIDY', 'ELECTRICITY_SUBSIDY', 'SPRING_FESTIVAL_SUBSIDY', 'HEATING_SUBSIDY', 'EDUCATION_AID', 'MEDICAL_AID']),
+    );
+    // Another household's citizen does not see it.
+    expect((await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens['citizen:tekun']!.token })).status).toBe(404);
+  });
+
+  it('leaves every case at the level it was meant for, with households in every category', async () => {
+    for (const a of first.applications) expect(`${a.key}: ${a.status}`).toBe(`${a.key}: ${a.target}`);
+    const approved = new Set<string>();
+    for (const a of first.applications.filter((x) => x.status === 'APPROVED')) {
+      const app = (await api.request('GET', `/applications/${a.id}`, { token: first.tokens.admin!.token })).body;
+      for (const c of app.decision.approved) approved.add(c.code);
+    }
+    expect([...approved].sort()).toEqual(['DIBAO', 'DIBAO_EDGE', 'DISABILITY_CARE_SUBSIDY', 'DISABILITY_LIVING_SUBSIDY', 'ORPHAN', 'RIGID_EXPENDITURE', 'TEKUN', 'TEMPORARY']);
+    // The printed reviewer tokens each see their open task.
+    const open = Object.fromEntries(first.applications.map((a) => [a.key, a.id]));
+    for (const [level, key] of [['village', 'open-village'], ['town', 'open-town'], ['city', 'open-city']] as const) {
+      const tasks = (await api.request('GET', '/review-tasks', { token: first.tokens[`${level}:baiyanglin`]!.token })).body.items;
+      expect(tasks.map((t: { applicationId: string }) => t.applicationId)).toContain(open[key]);
+    }
+  });
+
+  it('has people about to turn 70 and 80', async () => {
+    const today = new Date(stack.clock.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    for (const [key, age] of [['turning70', 70], ['turning80', 80]] as const) {
+      const hid = first.applications.find((a) => a.key === key)!.householdId;
+      const [head] = await membersOf(hid);
+      expect(ageOn(head!.birthDate, today)).toBe(age - 1);
+      const days = (Date.parse(dateOfAge(head!.birthDate, age)) - Date.parse(today)) / 86_400_000;
+      expect(days).toBeGreaterThan(0);
+      expect(days).toBeLessThanOrEqual(30);
+    }
+  });
+
+  it('a second run changes nothing: same cases, same ledger, the clock left alone', async () => {
+    const before = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
+    const clockBefore = stack.clock.now();
+    const again = await seedDemo({ httpUrl: stack.httpUrl, awsUrl: stack.awsUrl });
+    expect(again.clockMoved).toBe(false);
+    expect(stack.clock.now() - clockBefore).toBeLessThan(60_000);
+    expect(again.applications.map((a) => [a.key, a.id, a.status])).toEqual(first.applications.map((a) => [a.key, a.id, a.status]));
+    const after = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
+    expect(after).toEqual(before);
+  }, 120_000);
+});
