@@ -145,6 +145,7 @@ export const manifest = defineManifest({
       handler: 'handler',
       description: 'AssistanceGranted (gov.*) → ledger entry or dead letter; PersonDeceased → death recorded, entitlements end',
       tables: { Ledger: 'RW', LedgerDeadLetters: 'RW', Households: 'RW' },
+      secrets: ['idHashKey'],
     },
   },
 

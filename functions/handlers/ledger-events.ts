@@ -1,3 +1,4 @@
+import { ensureIdHashKey } from '../commons/id-hash.ts';
 import { recordDeath, recordGrant, type EventOutcome } from '../services/ledger.ts';
 
 /**
@@ -7,6 +8,7 @@ import { recordDeath, recordGrant, type EventOutcome } from '../services/ledger.
  * Storage failures throw, so EventBridge retries; bad input never throws (dead letter instead).
  */
 export async function handler(event: { 'detail-type'?: unknown }): Promise<EventOutcome> {
+  await ensureIdHashKey();
   if (event?.['detail-type'] === 'PersonDeceased') return recordDeath(event);
   return recordGrant(event);
 }
