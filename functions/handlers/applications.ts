@@ -12,13 +12,12 @@ import { addFlag, createApplication, DuplicateOpenApplication, getApplication, o
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
 import { membershipsOf, putMembership } from '../adapters/households-table.ts';
-import { getCounty } from '../adapters/regions-table.ts';
+import { regionExists } from '../adapters/regions-table.ts';
 import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts';
 import { canRead } from '../domain/application.ts';
 import { applicationView } from '../domain/application-view.ts';
 import { CATEGORY_CODES } from '../domain/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
-import { resolveInCounty } from '../domain/regions.ts';
 import { maskId } from '../domain/resident-id.ts';
 
 /**
@@ -115,8 +114,7 @@ async function flagPeopleInOtherHouseholds(app: ApplicationRecord, idNumbers: st
 }
 
 async function regionMustExist(code: string): Promise<void> {
-  const county = await getCounty(code.slice(0, 6));
-  if (!county || !resolveInCounty(code, county)) {
+  if (!(await regionExists(code))) {
     throw validationFailed('unknown region', [{ path: 'household.regionCode', message: `${code} is not a village or community code` }]);
   }
 }
