@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { notFound } from '../commons/errors.ts';
 import { httpHandler } from '../commons/http.ts';
-import { getArea, getCounty, areaChain } from '../adapters/regions-table.ts';
+import { areaChain, cachedCounty, getArea } from '../adapters/regions-table.ts';
 import { regionCodeSchema, resolveInCounty, toView, type RegionView } from '../domain/regions.ts';
 
 /** GET /regions/{code}: the region's name and its ancestors, for any signed-in user. */
@@ -16,7 +16,7 @@ export const handler = httpHandler(
 
 async function lookup(code: string): Promise<(RegionView & { children?: { code: string; name: string }[] }) | undefined> {
   if (code.length >= 6) {
-    const county = await getCounty(code.slice(0, 6));
+    const county = await cachedCounty(code.slice(0, 6));
     if (!county) return undefined;
     const view = resolveInCounty(code, county);
     if (!view) return undefined;
