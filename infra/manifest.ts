@@ -28,10 +28,21 @@ export const manifest = defineManifest({
       envVar: 'REVIEW_TASKS_TABLE',
     },
     Households: {
-      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash)',
+      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash). Sparse GSI dueByCounty: the next dated monitoring check of members, profiles and rigid entitlements by county and due month',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
+      gsis: [{ name: 'dueByCounty', partitionKey: { name: 'dueKey', type: 'S' }, sortKey: { name: 'dueOn', type: 'S' } }],
       envVar: 'HOUSEHOLDS_TABLE',
+    },
+    Monitoring: {
+      description: 'Monitoring warnings (W#id, deterministic per person, indicator, period), runs (RUN#id), yearly medical totals (MED#idHash), monitored counties. GSIs: byCity (warnings by region), openByDue (sparse: OPEN, not yet escalated)',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [
+        { name: 'byCity', partitionKey: { name: 'city', type: 'S' }, sortKey: { name: 'regionSort', type: 'S' } },
+        { name: 'openByDue', partitionKey: { name: 'openDueBy', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
+      ],
+      envVar: 'MONITORING_TABLE',
     },
     Facts: {
       description: 'What other departments hold about a person (deposits, vehicles, real estate, business) for the cross-check',
@@ -101,6 +112,29 @@ export const manifest = defineManifest({
       description: 'PUT /policies/{regionCode}/{parameter} (admin, audited) and GET /policies',
       tables: { Regions: 'RO', Policies: 'RW', Audit: 'RW' },
     },
+    monitoringApi: {
+      entry: 'functions/handlers/monitoring-api.ts',
+      handler: 'handler',
+      description: 'POST /monitoring/runs, GET /monitoring/runs/{runId}, GET /warnings, GET /warnings/stats, POST /warnings/{id}/verify|close (audited; BENEFIT_ADJUSTED adjusts the amount schedule)',
+      tables: { Monitoring: 'RW', Households: 'RW', Audit: 'RW', Policies: 'RO', Regions: 'RO' },
+      workflows: { monitoring: 'START' },
+    },
+    monitoringSteps: {
+      entry: 'functions/handlers/monitoring-steps.ts',
+      handler: 'handler',
+      description: 'The monitoring workflow steps: plan, dated checks per county batch (dueByCounty GSI), escalation, parallel-scan re-evaluation segments, finish',
+      tables: { Monitoring: 'RW', Households: 'RW', Policies: 'RO', Regions: 'RO' },
+      putsEvents: true,
+      memoryMb: 1024,
+      timeoutSeconds: 900,
+    },
+    monitoringEvents: {
+      entry: 'functions/handlers/monitoring-events.ts',
+      handler: 'handler',
+      description: 'Department events (MedicalExpenseSettled, PersonDeceased, DisabilityCertified) and ApplicationDecided → warnings, deaths, monitored counties',
+      tables: { Monitoring: 'RW', Households: 'RW', Policies: 'RO', Regions: 'RO' },
+      timeoutSeconds: 30,
+    },
   },
 
   routes: [
@@ -113,16 +147,63 @@ export const manifest = defineManifest({
     { method: 'POST', path: '/eligibility/evaluate', function: 'eligibilityApi', auth: 'jwt' },
     { method: 'PUT', path: '/policies/{regionCode}/{parameter}', function: 'policiesApi', auth: 'jwt' },
     { method: 'GET', path: '/policies', function: 'policiesApi', auth: 'jwt' },
+    { method: 'POST', path: '/monitoring/runs', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/monitoring/runs/{runId}', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/warnings', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/warnings/stats', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'POST', path: '/warnings/{id}/verify', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'POST', path: '/warnings/{id}/close', function: 'monitoringApi', auth: 'jwt' },
   ],
 
-  rules: {},
-  schedules: {},
+  rules: {
+    medicalExpenseSettled: {
+      description: 'Medical insurance settlements → yearly out-of-pocket totals against the rapid-help thresholds',
+      eventPattern: { source: ['gov.medical-insurance'], 'detail-type': ['MedicalExpenseSettled'] },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+    personDeceased: {
+      description: 'Civil registry deaths → mark the member deceased (payments stop) and raise the death warnings',
+      eventPattern: { source: ['gov.civil-registry'], 'detail-type': ['PersonDeceased'] },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+    disabilityCertified: {
+      description: 'Disabled persons’ federation certificates → disability subsidy and supplement warnings',
+      eventPattern: { source: ['gov.disabled-persons-federation'], 'detail-type': ['DisabilityCertified'] },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+    applicationApproved: {
+      description: 'An approval adds its county to the daily run’s fan-out',
+      eventPattern: { source: ['jiuzhu.applications'], 'detail-type': ['ApplicationDecided'], detail: { status: ['APPROVED'] } },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+  },
+  schedules: {
+    dailyMonitoring: {
+      description: 'The daily monitoring run: dated checks (age milestones, re-reviews, validity) and escalations',
+      expression: 'cron(0 1 * * ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { workflow: 'monitoring' },
+    },
+    monthlyReevaluation: {
+      description: 'The monthly full re-evaluation of the monitored population (parallel Scan segments)',
+      expression: 'cron(0 2 1 * ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { workflow: 'monitoring' },
+      input: { mode: 'full' },
+    },
+  },
   workflows: {
     application: {
       definition: 'workflows/application.asl.json',
       envVar: 'APPLICATION_WORKFLOW_ARN',
       description: 'One application from intake through 核对, eligibility, village, town, 7-day 公示 and city review to the grant',
       substitutions: { WorkflowStepsArn: { function: 'workflowSteps' }, EventBusName: { bus: true } },
+    },
+    monitoring: {
+      definition: 'workflows/monitoring.asl.json',
+      envVar: 'MONITORING_WORKFLOW_ARN',
+      description: 'A monitoring run: daily dated checks over the dueByCounty GSI fanned out by county batch, escalation; or a full re-evaluation over parallel Scan segments',
+      substitutions: { MonitoringStepsArn: { function: 'monitoringSteps' } },
     },
   },
 });
