@@ -105,8 +105,9 @@ export async function listWarnings(filter: WarningFilter): Promise<WarningRecord
     filters.push('#st = :st');
   }
   if (filter.indicator) {
+    names['#ind'] = 'indicator';
     values[':ind'] = filter.indicator;
-    filters.push('indicator = :ind');
+    filters.push('#ind = :ind');
   }
   const out: WarningRecord[] = [];
   const limit = filter.limit ?? 1000;
