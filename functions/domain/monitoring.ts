@@ -242,3 +242,8 @@ export function reevaluateHousehold(input: ReevaluationInput, policy: CompiledPo
   if (h.members.length === 1 && Math.floor((Number(asOf.replace(/-/g, '')) - h.members[0]!.birth) / 10000) >= 80) add('ELDERLY_ALONE_80', 0, {});
   return out;
 }
+
+/** Whether the daily run of `asOf` reads an item with these marks (the same partitions and key condition as the query). */
+export function isDue(marks: Pick<DueMarks, 'dueKey' | 'dueOn'>, asOf: string, leadDays: number): boolean {
+  return duePartitions(marks.dueKey.slice(0, 6), asOf, leadDays).some((p) => p.dueKey === marks.dueKey && marks.dueOn <= p.until);
+}
