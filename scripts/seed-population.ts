@@ -19,6 +19,7 @@ import { householdSchema, type HouseholdInput } from '../functions/domain/househ
 import { compilePolicy, resolvePolicy, type CompiledPolicy } from '../functions/domain/policy.ts';
 import { seedValues } from '../functions/domain/policy-seed.ts';
 import { birthDateOf, checkCharacter, maskId } from '../functions/domain/resident-id.ts';
+import { nextMemberDue, nextReReviewDue } from '../functions/domain/monitoring.ts';
 
 export interface SeedOptions {
   people: number;
@@ -29,6 +30,8 @@ export interface SeedOptions {
   /** Share of DIBAO households with a disabled member whose living subsidy is left out. */
   gapShare: number;
   seed: number;
+  /** Dated marks as the daily runs up to this date left them (default: as approvals wrote them). */
+  monitoredThrough?: string;
 }
 
 export const DEFAULT_VILLAGES = ['610124001200', '610124001201', '610124121200', '610124001001', '610124001002'];
@@ -80,7 +83,11 @@ export interface HouseholdWrite {
  * The items an approval of `household` at `approvedAt` writes, with the categories the rules
  * give (or `categories` when given), minus `omit`.
  */
-export function householdWrite(household: HouseholdInput, approvedAt: string, opts: { categories?: string[]; omit?: string[]; amountsFen?: Record<string, number>; validUntilMonth?: string } = {}): HouseholdWrite {
+export function householdWrite(
+  household: HouseholdInput,
+  approvedAt: string,
+  opts: { categories?: string[]; omit?: string[]; amountsFen?: Record<string, number>; validUntilMonth?: string; monitoredThrough?: string } = {},
+): HouseholdWrite {
   const parsed = householdSchema.parse(household);
   const approvedOn = new Date(Date.parse(approvedAt) + 8 * 3600_000).toISOString().slice(0, 10);
   const t = evaluateInto(new Trace(), parsed, localPolicy(parsed.regionCode, approvedOn), approvedOn);
@@ -118,7 +125,24 @@ export function householdWrite(household: HouseholdInput, approvedAt: string, op
       parsed.members.map((m) => ({ householdId, idHash: idHash(m.idNumber), maskedId: maskId(m.idNumber), birthDate: birthDateOf(m.idNumber), relation: m.relation, regionCode: parsed.regionCode })),
     ),
   ];
-  return { householdId, regionCode: parsed.regionCode, categories, items: tx.map((x) => x.Put!.Item as Record<string, unknown>) };
+  const items = tx.map((x) => x.Put!.Item as Record<string, unknown>);
+  // Steady state: the daily runs up to `monitoredThrough` have already moved every dated mark
+  // past it (what the approval wrote, advanced as the runs would have advanced it).
+  if (opts.monitoredThrough) {
+    const after = opts.monitoredThrough;
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (typeof item.dueOn !== 'string' || item.dueOn > after) continue;
+      delete item.dueKey, delete item.dueOn, delete item.dueKinds;
+      const next = sk.startsWith('MEMBER#')
+        ? nextMemberDue({ birthDate: String(item.birthDate), orphaned: item.orphaned === true }, categories, parsed.regionCode, after)
+        : sk === 'PROFILE'
+          ? nextReReviewDue(household.members.map((m) => ({ idNumber: m.idNumber, laborAbility: m.laborAbility })), approvedOn, parsed.regionCode, after)
+          : undefined;
+      if (next) Object.assign(item, next);
+    }
+  }
+  return { householdId, regionCode: parsed.regionCode, categories, items };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -208,7 +232,7 @@ export async function seedPopulation(doc: DynamoDBDocumentClient, tables: { hous
     const { household, approvedAt, people: n } = syntheticHousehold(r, ids, opts);
     const parsedHasDisabled = household.members.some((m) => m.disability);
     const omit = parsedHasDisabled && gaps() < opts.gapShare ? ['DISABILITY_LIVING_SUBSIDY'] : [];
-    const w = householdWrite(household, approvedAt, { omit });
+    const w = householdWrite(household, approvedAt, { omit, ...(opts.monitoredThrough ? { monitoredThrough: opts.monitoredThrough } : {}) });
     if (w.categories.length === 0) continue;
     queue.push(...w.items);
     counties.add(w.regionCode.slice(0, 6));
@@ -238,6 +262,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.env.ID_HASH_KEY ??= 'local-development-key-not-secret';
   process.env.HOUSEHOLDS_TABLE ??= 'jiuzhu-Households';
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), { marshallOptions: { removeUndefinedValues: true } });
-  const res = await seedPopulation(doc, { households: process.env.HOUSEHOLDS_TABLE, monitoring: process.env.MONITORING_TABLE ?? 'jiuzhu-Monitoring' }, { people, baseDate: new Date().toISOString().slice(0, 10), villages: DEFAULT_VILLAGES, gapShare: 0.02, seed: 42 }, true);
+  const res = await seedPopulation(doc, { households: process.env.HOUSEHOLDS_TABLE, monitoring: process.env.MONITORING_TABLE ?? 'jiuzhu-Monitoring' }, { people, baseDate: new Date().toISOString().slice(0, 10), villages: DEFAULT_VILLAGES, gapShare: 0.02, seed: 42, monitoredThrough: new Date(Date.now() + 29 * 86_400_000).toISOString().slice(0, 10) }, true);
   console.log(`seeded ${res.people.toLocaleString('en')} people in ${res.households.toLocaleString('en')} households (${res.items.toLocaleString('en')} items) in ${res.seconds.toFixed(1)} s`);
 }
