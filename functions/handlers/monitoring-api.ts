@@ -62,6 +62,8 @@ export function view(w: WarningRecord) {
     person: w.person,
     householdId: w.householdId,
     regionCode: w.regionCode,
+    /** The village (12 digits) the warning is assigned to; the county (6) for people outside the monitored population. */
+    assignedTo: w.regionCode,
     raisedAt: w.raisedAt,
     dueBy: w.dueBy,
     status: w.status,
