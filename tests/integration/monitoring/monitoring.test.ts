@@ -226,6 +226,33 @@ describe('department events', () => {
   }, 60_000);
 });
 
+describe('at-least-once delivery', () => {
+  it('the same event envelope delivered twice to the Lambda raises and counts nothing the second time', async () => {
+    // Prepare
+    const head = idBorn('1958-04-04');
+    const w = await writeHousehold(household([member(head)]), APPROVED_AT);
+    const envelope = (detailType: string, source: string, detail: unknown) => ({
+      version: '0', id: `evt-${detailType}-${head.slice(-4)}`, 'detail-type': detailType, source, account: '000000000000', time: '2026-12-20T00:00:00Z', region: 'us-east-1', resources: [], detail,
+    });
+    const medical = envelope('MedicalExpenseSettled', 'gov.medical-insurance', { idNumber: head, outOfPocket: 10000.5, settledOn: '2026-12-20' });
+    const death = envelope('PersonDeceased', 'gov.civil-registry', { idNumber: head, date: '2026-12-21' });
+    // Act
+    const first = [await stack.ctx.lambdas.invoke('monitoringEvents', medical), await stack.ctx.lambdas.invoke('monitoringEvents', death)];
+    const second = [await stack.ctx.lambdas.invoke('monitoringEvents', medical), await stack.ctx.lambdas.invoke('monitoringEvents', death)];
+    // Assess
+    expect(first).toEqual([{ raised: 1 }, { raised: 1 }]);
+    expect(second).toEqual([{ raised: 0 }, { raised: 0 }]);
+    const mine = (await warnings()).filter((x) => x.householdId === w.householdId);
+    expect(mine.map((x) => x.indicator).sort()).toEqual(['DECEASED_STOP_PAYMENT', 'MEDICAL_OOP_KEY_RECIPIENT']);
+    expect(mine.find((x) => x.indicator === 'MEDICAL_OOP_KEY_RECIPIENT')!.details.outOfPocketTotal).toBe(10000.5);
+  }, 60_000);
+
+  it('a malformed department event is dropped (not retried), and nothing is raised', async () => {
+    const res = await stack.ctx.lambdas.invoke('monitoringEvents', { version: '0', id: 'bad-1', 'detail-type': 'MedicalExpenseSettled', source: 'gov.medical-insurance', account: '0', time: '2026-12-20T00:00:00Z', region: 'us-east-1', resources: [], detail: { idNumber: '123', outOfPocket: -1 } });
+    expect(res).toEqual({ dropped: 'malformed' });
+  });
+});
+
 describe('full re-evaluation', () => {
   it('fans out over scan segments, finds a disabled DIBAO member without the living subsidy, and a re-run raises nothing', async () => {
     const id = idBorn('1975-09-09');
