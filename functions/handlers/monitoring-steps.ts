@@ -45,6 +45,15 @@ const input = z.discriminatedUnion('action', [
 ]);
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const ITEM_CONCURRENCY = 8;
+
+async function eachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 /** Policies per (region, date) for one invocation (policyFor re-reads the version counter). */
 function policies() {
@@ -141,12 +150,14 @@ export async function milestones(runId: string, asOf: string, counties: string[]
     for (const { dueKey, until } of duePartitions(county, asOf, lead)) {
       const { items, read } = await queryDue(dueKey, until);
       itemsRead += read;
-      for (const item of items) {
+      // Items are independent: a few at a time (each is a raise, then an advance).
+      await eachLimited(items, ITEM_CONCURRENCY, async (item) => {
         const { findings, next, extraReads } = await dueFindings(item);
+        const raised = await raise(findings, runId); // (not `x += await`: workers interleave)
         itemsRead += extraReads;
-        warningsRaised += await raise(findings, runId);
+        warningsRaised += raised;
         await advanceDue(item, next);
-      }
+      });
     }
   }
   return { itemsRead, warningsRaised, policyReads: pol.reads };
@@ -228,7 +239,8 @@ export async function scanSegment(runId: string, asOf: string, segment: number, 
   let key = startKey ?? undefined;
   const flush = async (g: Group) => {
     households++;
-    warningsRaised += await raise(await reevaluateGroup(g, asOf, pol), runId);
+    const raised = await raise(await reevaluateGroup(g, asOf, pol), runId);
+    warningsRaised += raised;
   };
   for (;;) {
     const res = await documentClient().send(
