@@ -46,10 +46,16 @@ export function dueKeyOf(regionCode: string, date: string): string {
   return `${regionCode.slice(0, 6)}#${date.slice(0, 7)}`;
 }
 
-/** The partitions one day's run reads: the months of asOf and of asOf + lead. */
+/** Days back the run still looks (a missed run, a mark written late in a month), as the scheduler's catch-up. */
+export const DUE_LOOKBACK_DAYS = 10;
+
+/**
+ * The partitions one day's run reads: the months of asOf − lookback, asOf and asOf + lead
+ * (usually two, at most three), each up to asOf + lead.
+ */
 export function duePartitions(county: string, asOf: string, leadDays: number): { dueKey: string; until: string }[] {
   const until = addDays(asOf, leadDays);
-  const months = [...new Set([asOf.slice(0, 7), until.slice(0, 7)])];
+  const months = [...new Set([addDays(asOf, -DUE_LOOKBACK_DAYS).slice(0, 7), asOf.slice(0, 7), until.slice(0, 7)])];
   return months.map((m) => ({ dueKey: `${county}#${m}`, until }));
 }
 

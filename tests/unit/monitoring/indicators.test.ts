@@ -55,6 +55,12 @@ describe('age milestones (dueByCounty marks, read lead days ahead)', () => {
     expect(nextMemberDue({ birthDate: '1957-06-15', deceasedOn: '2026-02-01' }, ['DIBAO'], REGION, '2026-01-01')).toBeUndefined();
     expect(nextMemberDue({ birthDate: '1967-06-15' }, ['TEKUN'], REGION, '2026-01-01')).toBeUndefined();
   });
+  it('a mark the run of its day missed (written late, or the run skipped) is still read within the look-back, across a month boundary', () => {
+    const marks = { dueKey: '610124#2026-11', dueOn: '2026-11-30' };
+    expect(isDue(marks, '2026-12-01', LEAD)).toBe(true);
+    expect(isDue(marks, '2026-12-10', LEAD)).toBe(true);
+    expect(isDue(marks, '2027-01-15', LEAD)).toBe(false);
+  });
   it('after a milestone the mark moves to the next one (70 → 80)', () => {
     const next = nextMemberDue({ birthDate: '1957-06-15' }, ['DIBAO'], REGION, '2027-06-15')!;
     expect([next.dueOn, next.dueKinds]).toEqual(['2037-06-15', ['ELDERLY_80']]);
