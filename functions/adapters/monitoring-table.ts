@@ -43,9 +43,12 @@ export interface WarningRecord {
 
 const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 
-/** Raises a warning unless it exists (same person, indicator, period). True when new. */
-export async function raiseWarning(id: string, f: Finding, at: string, source: string): Promise<boolean> {
-  const raisedOn = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10);
+/**
+ * Raises a warning unless it exists (same person, indicator, period). True when new. `raisedOn`
+ * (default: the day of `at` in Asia/Shanghai) starts the 5-working-day verification clock; a
+ * monitoring run passes its asOf.
+ */
+export async function raiseWarning(id: string, f: Finding, at: string, source: string, raisedOn = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10)): Promise<boolean> {
   const dueBy = verifyDueBy(raisedOn);
   const w: WarningRecord = {
     id,

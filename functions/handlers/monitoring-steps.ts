@@ -95,10 +95,11 @@ export async function plan(raw: Record<string, unknown>) {
   return { runId, asOf, mode, segments, batches, planRead };
 }
 
-async function raise(findings: Finding[], runId: string): Promise<number> {
+/** A run's warnings count as raised on its asOf (the verification deadline runs from there). */
+async function raise(findings: Finding[], runId: string, asOf: string): Promise<number> {
   const at = iso(nowMs());
   let n = 0;
-  for (const f of findings) if (await raiseWarning(warningId(f.idHash, f.indicator, f.period), f, at, `run:${runId}`)) n++;
+  for (const f of findings) if (await raiseWarning(warningId(f.idHash, f.indicator, f.period), f, at, `run:${runId}`, asOf)) n++;
   return n;
 }
 
@@ -153,7 +154,7 @@ export async function milestones(runId: string, asOf: string, counties: string[]
       // Items are independent: a few at a time (each is a raise, then an advance).
       await eachLimited(items, ITEM_CONCURRENCY, async (item) => {
         const { findings, next, extraReads } = await dueFindings(item);
-        const raised = await raise(findings, runId); // (not `x += await`: workers interleave)
+        const raised = await raise(findings, runId, asOf); // (not `x += await`: workers interleave)
         itemsRead += extraReads;
         warningsRaised += raised;
         await advanceDue(item, next);
@@ -239,7 +240,7 @@ export async function scanSegment(runId: string, asOf: string, segment: number, 
   let key = startKey ?? undefined;
   const flush = async (g: Group) => {
     households++;
-    const raised = await raise(await reevaluateGroup(g, asOf, pol), runId);
+    const raised = await raise(await reevaluateGroup(g, asOf, pol), runId, asOf);
     warningsRaised += raised;
   };
   for (;;) {

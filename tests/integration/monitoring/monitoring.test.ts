@@ -275,7 +275,7 @@ describe('escalation', () => {
     const dueBy = (all.find((x) => x.id === open.id) as unknown as { dueBy: string }).dueBy;
     const first = await run(addDays(dueBy, 1));
     await localAction(stack.awsUrl, 'LocalWaitForDeliveries', { TimeoutMs: 10_000 });
-    const again = await run(addDays(dueBy, 2));
+    const again = await run(addDays(dueBy, 1));
     await localAction(stack.awsUrl, 'LocalWaitForDeliveries', { TimeoutMs: 10_000 });
     const after = (await warnings()).find((x) => x.id === open.id)!;
     expect(after.escalatedAt).toBeDefined();
