@@ -289,6 +289,18 @@ describe('escalation', () => {
   }, 120_000);
 });
 
+describe('the runs API', () => {
+  it('admin and monitor only; asOf is validated; an unknown run is 404', async () => {
+    expect((await api.request('POST', '/monitoring/runs', { token: tokens.village, body: { asOf: '2027-01-01' } })).status).toBe(403);
+    expect((await api.request('POST', '/monitoring/runs', { token: tokens.citizen, body: { asOf: '2027-01-01' } })).status).toBe(403);
+    const bad = await api.request('POST', '/monitoring/runs', { token: tokens.admin, body: { asOf: '2027-02-30' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('asOf');
+    expect((await api.request('GET', '/monitoring/runs/run_nope', { token: tokens.admin })).status).toBe(404);
+    expect((await api.request('POST', '/warnings/w_doesnotexist0000000000/verify', { token: tokens.village, body: { note: 'x' } })).status).toBe(404);
+  });
+});
+
 describe('the schedule', () => {
   it('starts the daily run at 01:00 Asia/Shanghai', async () => {
     const now = stack.clock.now();
