@@ -37,10 +37,13 @@ export const manifest = defineManifest({
       envVar: 'REVIEW_TASKS_TABLE',
     },
     Households: {
-      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash). Sparse GSI of entitlements by shard and start month (the monthly ledger run)',
+      description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash). Sparse GSIs: entitlementsByShard (the monthly ledger run) and dueByCounty (the next dated monitoring check of members, profiles and rigid entitlements by county and due month)',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
-      gsis: [{ name: 'entitlementsByShard', partitionKey: { name: 'entShard', type: 'S' }, sortKey: { name: 'entSort', type: 'S' } }],
+      gsis: [
+        { name: 'entitlementsByShard', partitionKey: { name: 'entShard', type: 'S' }, sortKey: { name: 'entSort', type: 'S' } },
+        { name: 'dueByCounty', partitionKey: { name: 'dueKey', type: 'S' }, sortKey: { name: 'dueOn', type: 'S' } },
+      ],
       envVar: 'HOUSEHOLDS_TABLE',
     },
     Ledger: {
@@ -54,6 +57,16 @@ export const manifest = defineManifest({
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
       envVar: 'LEDGER_DEAD_LETTERS_TABLE',
+    },
+    Monitoring: {
+      description: 'Monitoring warnings (W#id, deterministic per person, indicator, period), runs (RUN#id), yearly medical totals (MED#idHash), monitored counties. GSIs: byCity (warnings by region), openByDue (sparse: OPEN, not yet escalated)',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [
+        { name: 'byCity', partitionKey: { name: 'city', type: 'S' }, sortKey: { name: 'regionSort', type: 'S' } },
+        { name: 'openByDue', partitionKey: { name: 'openDueBy', type: 'S' }, sortKey: { name: 'id', type: 'S' } },
+      ],
+      envVar: 'MONITORING_TABLE',
     },
     Facts: {
       description: 'What other departments hold about a person (deposits, vehicles, real estate, business) for the cross-check',
@@ -147,6 +160,32 @@ export const manifest = defineManifest({
       tables: { Ledger: 'RW', LedgerDeadLetters: 'RW', Households: 'RW' },
       secrets: ['idHashKey'],
     },
+    monitoringApi: {
+      entry: 'functions/handlers/monitoring-api.ts',
+      handler: 'handler',
+      description: 'POST /monitoring/runs, GET /monitoring/runs/{runId}, GET /warnings, GET /warnings/stats, POST /warnings/{id}/verify|close (audited; BENEFIT_ADJUSTED adjusts the amount schedule)',
+      tables: { Monitoring: 'RW', Households: 'RW', Audit: 'RW', Policies: 'RO', Regions: 'RO' },
+      workflows: { monitoring: 'START' },
+      secrets: ['idHashKey'],
+    },
+    monitoringSteps: {
+      entry: 'functions/handlers/monitoring-steps.ts',
+      handler: 'handler',
+      description: 'The monitoring workflow steps: plan, dated checks per county batch (dueByCounty GSI), escalation, parallel-scan re-evaluation segments, finish',
+      tables: { Monitoring: 'RW', Households: 'RW', Policies: 'RO', Regions: 'RO' },
+      putsEvents: true,
+      memoryMb: 1024,
+      timeoutSeconds: 900,
+      secrets: ['idHashKey'],
+    },
+    monitoringEvents: {
+      entry: 'functions/handlers/monitoring-events.ts',
+      handler: 'handler',
+      description: 'Department events (MedicalExpenseSettled, PersonDeceased, DisabilityCertified) and ApplicationDecided → warnings, deaths, monitored counties',
+      tables: { Monitoring: 'RW', Households: 'RW', Policies: 'RO', Regions: 'RO' },
+      timeoutSeconds: 30,
+      secrets: ['idHashKey'],
+    },
   },
 
   routes: [
@@ -162,6 +201,12 @@ export const manifest = defineManifest({
     { method: 'GET', path: '/households/{id}/ledger', function: 'ledgerApi', auth: 'jwt' },
     { method: 'POST', path: '/ledger/runs', function: 'ledgerApi', auth: 'jwt' },
     { method: 'GET', path: '/ledger/dead-letters', function: 'ledgerApi', auth: 'jwt' },
+    { method: 'POST', path: '/monitoring/runs', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/monitoring/runs/{runId}', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/warnings', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/warnings/stats', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'POST', path: '/warnings/{id}/verify', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'POST', path: '/warnings/{id}/close', function: 'monitoringApi', auth: 'jwt' },
   ],
 
   rules: {
@@ -175,6 +220,26 @@ export const manifest = defineManifest({
       eventPattern: { source: ['gov.civil-registry'], 'detail-type': ['PersonDeceased'] },
       targets: [{ function: 'ledgerEvents' }],
     },
+    medicalExpenseSettled: {
+      description: 'Medical insurance settlements → yearly out-of-pocket totals against the rapid-help thresholds',
+      eventPattern: { source: ['gov.medical-insurance'], 'detail-type': ['MedicalExpenseSettled'] },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+    personDeceased: {
+      description: 'Civil registry deaths → mark the member deceased (payments stop) and raise the death warnings',
+      eventPattern: { source: ['gov.civil-registry'], 'detail-type': ['PersonDeceased'] },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+    disabilityCertified: {
+      description: 'Disabled persons’ federation certificates → disability subsidy and supplement warnings',
+      eventPattern: { source: ['gov.disabled-persons-federation'], 'detail-type': ['DisabilityCertified'] },
+      targets: [{ function: 'monitoringEvents' }],
+    },
+    applicationApproved: {
+      description: 'An approval adds its county to the daily run’s fan-out',
+      eventPattern: { source: ['jiuzhu.applications'], 'detail-type': ['ApplicationDecided'], detail: { status: ['APPROVED'] } },
+      targets: [{ function: 'monitoringEvents' }],
+    },
   },
   schedules: {
     monthlyLedger: {
@@ -183,6 +248,19 @@ export const manifest = defineManifest({
       timezone: 'Asia/Shanghai',
       target: { function: 'ledgerRun' },
     },
+    dailyMonitoring: {
+      description: 'The daily monitoring run: dated checks (age milestones, re-reviews, validity) and escalations',
+      expression: 'cron(0 1 * * ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { workflow: 'monitoring' },
+    },
+    monthlyReevaluation: {
+      description: 'The monthly full re-evaluation of the monitored population (parallel Scan segments)',
+      expression: 'cron(0 2 1 * ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { workflow: 'monitoring' },
+      input: { mode: 'full' },
+    },
   },
   workflows: {
     application: {
@@ -190,6 +268,12 @@ export const manifest = defineManifest({
       envVar: 'APPLICATION_WORKFLOW_ARN',
       description: 'One application from intake through 核对, eligibility, village, town, 7-day 公示 and city review to the grant',
       substitutions: { WorkflowStepsArn: { function: 'workflowSteps' }, EventBusName: { bus: true } },
+    },
+    monitoring: {
+      definition: 'workflows/monitoring.asl.json',
+      envVar: 'MONITORING_WORKFLOW_ARN',
+      description: 'A monitoring run: daily dated checks over the dueByCounty GSI fanned out by county batch, escalation; or a full re-evaluation over parallel Scan segments',
+      substitutions: { MonitoringStepsArn: { function: 'monitoringSteps' } },
     },
   },
 });

@@ -1,6 +1,8 @@
 import { QueryCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { documentClient, tableNameFrom } from './dynamo.ts';
+import { addDays, nextMemberDue, nextReReviewDue, rigidValidityDue, type DueMarks } from '../domain/monitoring.ts';
+import { maskId } from '../domain/resident-id.ts';
 
 /**
  * The Households table: the approved (monitored) population.
@@ -10,6 +12,11 @@ import { documentClient, tableNameFrom } from './dynamo.ts';
  *   pk = PERSON#<idHash>,  sk = HH#<householdId>  membership: which households a person is in
  * Written together with the approval (one transaction), so a household is monitored exactly
  * when it receives assistance.
+ *
+ * Monitoring's sparse GSI `dueByCounty` (dueKey = county#YYYY-MM, dueOn = date, dueKinds):
+ * MEMBER items carry their next age milestone, PROFILE its next re-review, ENT#RIGID_EXPENDITURE
+ * its validity end, computed by functions/domain/monitoring.ts whenever the item is written;
+ * the daily run advances them, a death removes them.
  */
 const table = () => tableNameFrom('HOUSEHOLDS_TABLE');
 
@@ -46,6 +53,8 @@ export interface EntitlementRecord {
   validUntilMonth?: string;
 }
 
+const dueMarks = (d: DueMarks | undefined) => (d ? { dueKey: d.dueKey, dueOn: d.dueOn, dueKinds: d.dueKinds } : {});
+
 export async function membershipsOf(idHash: string): Promise<Membership[]> {
   const res = await documentClient().send(
     new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PERSON#${idHash}` } }),
@@ -65,7 +74,14 @@ export function entitlementItems(records: EntitlementRecord[]): NonNullable<Tran
   return records.map((r) => ({
     Put: {
       TableName: table(),
-      Item: { pk: `HH#${r.householdId}`, sk: `ENT#${r.category}`, ...r, ...entitlementIndexKeys(r) },
+      Item: {
+        pk: `HH#${r.householdId}`,
+        sk: `ENT#${r.category}`,
+        ...r,
+        // The ledger run's sparse index, and the monitoring's validity-end mark for RIGID_EXPENDITURE.
+        ...entitlementIndexKeys(r),
+        ...(r.validUntilMonth && r.status === 'ACTIVE' ? dueMarks(rigidValidityDue(r.regionCode, r.validUntilMonth)) : {}),
+      },
       ConditionExpression: 'attribute_not_exists(pk) OR applicationId <> :app',
       ExpressionAttributeValues: { ':app': r.applicationId },
     },
@@ -172,13 +188,38 @@ export interface HouseholdProfile {
   /** The household as approved (raw IDs; masked on every way out). */
   household: Record<string, unknown>;
   updatedAt: string;
+  /** Categories granted with this approval (monitoring's milestones depend on them). */
+  categories?: string[];
 }
 
 /** The profile, member and membership writes that go with an approval's transaction. */
 export function householdItems(profile: HouseholdProfile, members: MemberRecord[]): NonNullable<TransactWriteCommandInput['TransactItems']> {
+  const categories = profile.categories ?? [];
+  const writtenOn = new Date(Date.parse(profile.updatedAt) + 8 * 3600_000).toISOString().slice(0, 10);
+  const raw = ((profile.household as { members?: { idNumber: string; laborAbility?: string; orphaned?: boolean }[] }).members ?? []).filter((m) => typeof m?.idNumber === 'string');
+  const orphanedMasked = new Set(raw.filter((m) => m.orphaned).map((m) => `${maskId(m.idNumber.toUpperCase())}|${m.idNumber.slice(6, 14)}`));
+  const orphaned = (m: MemberRecord) => orphanedMasked.has(`${m.maskedId}|${m.birthDate.replace(/-/g, '')}`);
+  const since = addDays(writtenOn, -1);
   return [
-    { Put: { TableName: table(), Item: { pk: `HH#${profile.householdId}`, sk: 'PROFILE', ...profile } } },
-    ...members.map((m) => ({ Put: { TableName: table(), Item: { pk: `HH#${m.householdId}`, sk: `MEMBER#${m.idHash}`, ...m } } })),
+    {
+      Put: {
+        TableName: table(),
+        Item: { pk: `HH#${profile.householdId}`, sk: 'PROFILE', ...profile, ...(categories.length ? dueMarks(nextReReviewDue(raw, writtenOn, profile.regionCode, since)) : {}) },
+      },
+    },
+    ...members.map((m) => ({
+      Put: {
+        TableName: table(),
+        Item: {
+          pk: `HH#${m.householdId}`,
+          sk: `MEMBER#${m.idHash}`,
+          ...m,
+          categories,
+          orphaned: orphaned(m),
+          ...dueMarks(nextMemberDue({ birthDate: m.birthDate, orphaned: orphaned(m), ...(m.deceasedOn ? { deceasedOn: m.deceasedOn } : {}) }, categories, m.regionCode, since)),
+        },
+      },
+    })),
     ...members.map((m) => ({
       Put: {
         TableName: table(),
@@ -240,7 +281,7 @@ export async function markDeceased(idHash: string, date: string): Promise<string
   const touched: string[] = [];
   for (const m of await membershipsOf(idHash)) {
     await documentClient().send(
-      new UpdateCommand({ TableName: table(), Key: { pk: `HH#${m.householdId}`, sk: `MEMBER#${idHash}` }, UpdateExpression: 'SET deceasedOn = if_not_exists(deceasedOn, :d)', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':d': date } }),
+      new UpdateCommand({ TableName: table(), Key: { pk: `HH#${m.householdId}`, sk: `MEMBER#${idHash}` }, UpdateExpression: 'SET deceasedOn = if_not_exists(deceasedOn, :d) REMOVE dueKey, dueOn, dueKinds', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':d': date } }),
     ).catch((err: unknown) => {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     });
@@ -249,13 +290,18 @@ export async function markDeceased(idHash: string, date: string): Promise<string
     );
     const members = await membersOf(m.householdId);
     if (members.length > 0 && members.every((x) => x.deceasedOn)) {
+      await documentClient().send(
+        new UpdateCommand({ TableName: table(), Key: { pk: `HH#${m.householdId}`, sk: 'PROFILE' }, UpdateExpression: 'REMOVE dueKey, dueOn, dueKinds', ConditionExpression: 'attribute_exists(pk)' }),
+      ).catch((err: unknown) => {
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      });
       for (const e of await entitlementsOf(m.householdId)) {
         if (e.status !== 'ACTIVE') continue;
         await documentClient().send(
           new UpdateCommand({
             TableName: table(),
             Key: { pk: `HH#${m.householdId}`, sk: `ENT#${e.category}` },
-            UpdateExpression: 'SET #s = :ended, endMonth = :m',
+            UpdateExpression: 'SET #s = :ended, endMonth = :m REMOVE dueKey, dueOn, dueKinds',
             ConditionExpression: '#s = :active',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':ended': 'ENDED', ':m': date.slice(0, 7), ':active': 'ACTIVE' },

@@ -42,3 +42,11 @@ export function idHash(idNumber: string): string {
 export function householdIdOf(headIdNumber: string): string {
   return `hh_${idHash(`household:${headIdNumber.toUpperCase()}`).slice(0, 24)}`;
 }
+
+/** Wraps a Lambda handler so the ID hash key is loaded before it runs. */
+export function withIdHashKey<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    await ensureIdHashKey();
+    return fn(...args);
+  };
+}

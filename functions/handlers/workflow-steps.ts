@@ -231,7 +231,7 @@ const steps = {
             },
             ...entitlementItems(entitlements),
             ...householdItems(
-              { householdId: app.householdId, regionCode: app.regionCode, applicationId, household: app.household, updatedAt: at },
+              { householdId: app.householdId, regionCode: app.regionCode, applicationId, household: app.household, updatedAt: at, categories: approved.map((a) => a.code) },
               householdSchema.parse(app.household).members.map((m) => ({
                 householdId: app.householdId,
                 idHash: idHash(m.idNumber),

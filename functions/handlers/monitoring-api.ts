@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { nowMs } from '../commons/clock.ts';
+import { conflict, forbidden, notFound } from '../commons/errors.ts';
+import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { adjustEntitlementAmount, householdProfile, membersOf } from '../adapters/households-table.ts';
+import { closeWarning, getRun, getWarning, listWarnings, putRunIfAbsent, verifyWarning, type WarningRecord } from '../adapters/monitoring-table.ts';
+import { policyFor } from '../services/eligibility.ts';
+import { categoryIndex, evaluateInto, Trace } from '../domain/eligibility.ts';
+import { householdSchema } from '../domain/household.ts';
+import { indicator as indicatorOf, INDICATOR_CODES } from '../domain/indicators.ts';
+import { canHandleWarning } from '../domain/monitoring.ts';
+import { shanghaiDate } from '../domain/working-days.ts';
+import { idHash, withIdHashKey } from '../commons/id-hash.ts';
+
+/**
+ * POST /monitoring/runs, GET /monitoring/runs/{runId}, GET /warnings, GET /warnings/stats,
+ * POST /warnings/{id}/verify, POST /warnings/{id}/close. Warnings carry masked IDs only.
+ */
+let sfn: SFNClient | undefined;
+const HANDLERS = ['village', 'town', 'city'] as const;
+const READERS = ['village', 'town', 'city', 'admin', 'monitor'] as const;
+
+const runBody = z.object({
+  asOf: z.iso.date('asOf must be a date YYYY-MM-DD'),
+  mode: z.enum(['daily', 'full']).optional().default('daily'),
+  segments: z.number().int().min(1).max(1000).optional(),
+});
+
+export const startRun = httpHandler({ roles: ['admin', 'monitor'], body: runBody }, async ({ body }) => {
+  const runId = `run_${randomUUID()}`;
+  await putRunIfAbsent({ runId, asOf: body.asOf, mode: body.mode, status: 'RUNNING', itemsRead: 0, warningsRaised: 0, startedAt: new Date(nowMs()).toISOString() });
+  const arn = process.env.MONITORING_WORKFLOW_ARN;
+  if (!arn) throw new Error('MONITORING_WORKFLOW_ARN is not set');
+  await (sfn ??= new SFNClient({})).send(
+    new StartExecutionCommand({ stateMachineArn: arn, name: runId, input: JSON.stringify({ runId, asOf: body.asOf, mode: body.mode, ...(body.segments ? { segments: body.segments } : {}) }) }),
+  );
+  return { status: 202, body: { runId } };
+});
+
+export const getRunRoute = httpHandler({ roles: ['admin', 'monitor'], params: z.object({ runId: z.string().min(1).max(200) }) }, async ({ params }) => {
+  const run = await getRun(params.runId);
+  if (!run) throw notFound(`run ${params.runId} not found`);
+  return { status: 200, body: run };
+});
+
+/** What a caller may see: reviewers their jurisdiction, admin/monitor everything (or a prefix they ask for). */
+function scopeOf(caller: Caller, asked: string | undefined): string | undefined {
+  if (caller.role === 'admin' || caller.role === 'monitor') return asked;
+  if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
+  if (asked && !asked.startsWith(caller.regionCode)) throw forbidden(`region ${asked} is outside your jurisdiction ${caller.regionCode}`);
+  return asked ?? caller.regionCode;
+}
+
+export function view(w: WarningRecord) {
+  return {
+    id: w.id,
+    indicator: w.indicator,
+    class: w.class,
+    name: indicatorOf(w.indicator)?.name,
+    person: w.person,
+    householdId: w.householdId,
+    regionCode: w.regionCode,
+    /** The village (12 digits) the warning is assigned to; the county (6) for people outside the monitored population. */
+    assignedTo: w.regionCode,
+    raisedAt: w.raisedAt,
+    dueBy: w.dueBy,
+    status: w.status,
+    details: w.details,
+    suggestedAction: indicatorOf(w.indicator)?.action,
+    ...(w.escalatedAt ? { escalatedAt: w.escalatedAt } : {}),
+    ...(w.verifiedAt ? { verifiedAt: w.verifiedAt, verifiedBy: w.verifiedBy, verifyNote: w.verifyNote } : {}),
+    ...(w.closedAt ? { closedAt: w.closedAt, closedBy: w.closedBy, outcome: w.outcome, closeNote: w.closeNote } : {}),
+  };
+}
+
+const regionParam = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must have 2, 4, 6, 9 or 12 digits');
+
+const listQuery = z.object({
+  status: z.enum(['OPEN', 'VERIFIED', 'CLOSED']).optional(),
+  indicator: z.enum(INDICATOR_CODES).optional(),
+  regionCode: regionParam.optional(),
+});
+
+export const list = httpHandler({ roles: READERS, query: listQuery }, async ({ caller, query }) => {
+  const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
+  items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
+  return { status: 200, body: { items: items.map(view) } };
+});
+
+export const stats = httpHandler({ roles: READERS, query: z.object({ regionCode: regionParam.optional() }) }, async ({ caller, query }) => {
+  const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), limit: Number.MAX_SAFE_INTEGER });
+  return {
+    status: 200,
+    body: {
+      regionCode: scopeOf(caller, query.regionCode) ?? 'CN',
+      raised: items.length,
+      verified: items.filter((w) => w.status !== 'OPEN').length,
+      closed: items.filter((w) => w.status === 'CLOSED').length,
+      adjusted: items.filter((w) => w.outcome === 'BENEFIT_ADJUSTED').length,
+      open: items.filter((w) => w.status === 'OPEN').length,
+      escalated: items.filter((w) => w.escalatedAt).length,
+    },
+  };
+});
+
+const idParams = z.object({ id: z.string().regex(/^w_[A-Za-z0-9_-]{10,40}$/, 'not a warning id') });
+
+async function loadFor(caller: Caller, id: string): Promise<WarningRecord> {
+  const w = await getWarning(id);
+  if (!w) throw notFound(`warning ${id} not found`);
+  if (!canHandleWarning(caller, w.regionCode)) throw forbidden(`only a village, town or city whose jurisdiction covers ${w.regionCode} may handle this warning`);
+  return w;
+}
+
+export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.object({ note: z.string().trim().min(1, 'a note is required').max(2000) }) }, async ({ caller, params, body }) => {
+  const w = await loadFor(caller, params.id);
+  if (w.status !== 'OPEN') throw conflict(`warning is ${w.status}, not OPEN`);
+  const at = new Date(nowMs()).toISOString();
+  if (!(await verifyWarning(w.id, caller, body.note, at))) throw conflict('warning is no longer OPEN');
+  return { status: 200, body: view((await getWarning(w.id))!) };
+});
+
+const closeBody = z.object({
+  outcome: z.enum(['BENEFIT_ADJUSTED', 'ASSISTANCE_GRANTED', 'REFERRED', 'NO_ACTION']),
+  note: z.string().trim().min(1, 'a note is required').max(2000),
+});
+
+/**
+ * BENEFIT_ADJUSTED on an indicator that adjusts DIBAO: the household's DIBAO amount is
+ * recomputed under the policy in force on the milestone date (or today), and applies from that
+ * month on (the birthday month for an age milestone).
+ */
+async function adjustBenefit(w: WarningRecord, by: Caller, at: string): Promise<Record<string, unknown>> {
+  const ind = indicatorOf(w.indicator);
+  if (ind?.adjusts !== 'DIBAO' || !w.householdId) return {};
+  const effective = typeof w.details.milestoneOn === 'string' ? w.details.milestoneOn : shanghaiDate(nowMs());
+  const profile = await householdProfile(w.householdId);
+  if (!profile) return {};
+  const dead = new Set((await membersOf(w.householdId)).filter((m) => m.deceasedOn).map((m) => m.idHash));
+  const raw = profile.household as { members?: { idNumber: string }[] };
+  const living = (raw.members ?? []).filter((m) => !dead.has(idHash(m.idNumber)));
+  const parsed = householdSchema.safeParse({ ...raw, members: living });
+  if (!parsed.success || living.length === 0) return {};
+  const t = evaluateInto(new Trace(), parsed.data, await policyFor(profile.regionCode, effective), effective);
+  const fen = Math.round(t.amountFen[categoryIndex('DIBAO')]!);
+  const from = effective.slice(0, 7);
+  const ent = await adjustEntitlementAmount(w.householdId, 'DIBAO', { from, monthlyAmountFen: fen, reason: `warning ${w.id} (${w.indicator})`, at, by: by.sub });
+  return ent ? { adjustment: { category: 'DIBAO', from, monthlyAmount: fen / 100 } } : {};
+}
+
+export const close = httpHandler({ roles: HANDLERS, params: idParams, body: closeBody }, async ({ caller, params, body }) => {
+  const w = await loadFor(caller, params.id);
+  if (w.status !== 'VERIFIED') throw conflict(`warning is ${w.status}; it must be VERIFIED before it is closed`);
+  const at = new Date(nowMs()).toISOString();
+  // The adjustment is an idempotent schedule step (same `from` replaces), so it goes first.
+  const detail = body.outcome === 'BENEFIT_ADJUSTED' ? await adjustBenefit(w, caller, at) : {};
+  if (!(await closeWarning(w.id, caller, body.outcome, body.note, at, detail))) throw conflict('warning is no longer VERIFIED');
+  return { status: 200, body: { ...view((await getWarning(w.id))!), ...detail } };
+});
+
+export const handler = withIdHashKey(
+  routeGroup({
+  'POST /monitoring/runs': startRun,
+  'GET /monitoring/runs/{runId}': getRunRoute,
+  'GET /warnings': list,
+  'GET /warnings/stats': stats,
+  'POST /warnings/{id}/verify': verify,
+  'POST /warnings/{id}/close': close,
+}),
+);

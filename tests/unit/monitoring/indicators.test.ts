@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { householdSchema, type HouseholdInput } from '../../../functions/domain/household.ts';
+import { INDICATORS, type IndicatorCode } from '../../../functions/domain/indicators.ts';
+import {
+  addDays,
+  deathIndicators,
+  disabilityIndicators,
+  isDue,
+  leadDaysOf,
+  medicalIndicator,
+  nextMemberDue,
+  nextReReviewDue,
+  reevaluateHousehold,
+  rigidValidityDue,
+  warningId,
+} from '../../../functions/domain/monitoring.ts';
+import { dateOfAge } from '../../../functions/domain/resident-id.ts';
+import { localPolicy } from '../../../scripts/seed-population.ts';
+import { residentId } from '../../support/people.ts';
+
+/**
+ * Every indicator of the catalog at its boundary: one case that fires, one just across the
+ * boundary that does not. `covered` collects the codes so the last test can demand all of them.
+ */
+const REGION = '610124121200';
+const covered = new Set<IndicatorCode>();
+const policy = localPolicy(REGION, '2027-01-15');
+const LEAD = leadDaysOf(policy);
+
+describe('age milestones (dueByCounty marks, read lead days ahead)', () => {
+  const cases: [IndicatorCode, number, string[], boolean?][] = [
+    ['ELDERLY_70', 70, ['DIBAO']],
+    ['ELDERLY_80', 80, ['DIBAO']],
+    ['DIBAO_MINOR_18', 18, ['DIBAO']],
+    ['ORPHAN_TURNING_18', 18, ['ORPHAN']],
+    ['ORPHAN_TURNING_18', 18, ['DIBAO_EDGE'], true],
+    ['TEKUN_MINOR_16', 16, ['TEKUN']],
+    ['TEKUN_MINOR_18', 18, ['TEKUN']],
+    ['TURNING_60_TEKUN', 60, ['DIBAO']],
+  ];
+  for (const [kind, age, categories, orphaned] of cases) {
+    it(`${kind}: ${categories.join('+')}${orphaned ? ' (orphaned member)' : ''} turning ${age} fires lead days before, not a day earlier`, () => {
+      const birthDate = '1960-06-15'.replace('1960', String(2027 - age));
+      const milestone = dateOfAge(birthDate, age);
+      const marks = nextMemberDue({ birthDate, orphaned: !!orphaned }, categories, REGION, addDays(milestone, -400))!;
+      expect(marks.dueOn).toBe(milestone);
+      expect(marks.dueKinds).toContain(kind);
+      expect(isDue(marks, addDays(milestone, -LEAD), LEAD)).toBe(true);
+      expect(isDue(marks, addDays(milestone, -LEAD - 1), LEAD)).toBe(false);
+      covered.add(kind);
+    });
+  }
+  it('no milestone without the category (a DIBAO_EDGE member turning 70), none for the dead, TEKUN members get no "turning 60"', () => {
+    expect(nextMemberDue({ birthDate: '1957-06-15' }, ['DIBAO_EDGE'], REGION, '2026-01-01')?.dueKinds ?? []).not.toContain('ELDERLY_70');
+    expect(nextMemberDue({ birthDate: '1957-06-15', deceasedOn: '2026-02-01' }, ['DIBAO'], REGION, '2026-01-01')).toBeUndefined();
+    expect(nextMemberDue({ birthDate: '1967-06-15' }, ['TEKUN'], REGION, '2026-01-01')).toBeUndefined();
+  });
+  it('a mark the run of its day missed (written late, or the run skipped) is still read within the look-back, across a month boundary', () => {
+    const marks = { dueKey: '610124#2026-11', dueOn: '2026-11-30' };
+    expect(isDue(marks, '2026-12-01', LEAD)).toBe(true);
+    expect(isDue(marks, '2026-12-10', LEAD)).toBe(true);
+    expect(isDue(marks, '2027-01-15', LEAD)).toBe(false);
+  });
+  it('after a milestone the mark moves to the next one (70 → 80)', () => {
+    const next = nextMemberDue({ birthDate: '1957-06-15' }, ['DIBAO'], REGION, '2027-06-15')!;
+    expect([next.dueOn, next.dueKinds]).toEqual(['2037-06-15', ['ELDERLY_80']]);
+  });
+});
+
+describe('dated household checks', () => {
+  const able = { idNumber: residentId('610124', '1990-01-01', 11), laborAbility: 'full' };
+  const old = { idNumber: residentId('610124', '1950-01-01', 13), laborAbility: 'none' };
+  it('REREVIEW_HALF_YEARLY: a working-age member able to work → 6 months after approval', () => {
+    const m = nextReReviewDue([old, able], '2026-11-20', REGION, '2026-11-19');
+    expect([m.dueOn, m.dueKinds]).toEqual(['2027-05-20', ['REREVIEW_HALF_YEARLY']]);
+    expect(isDue(m, addDays(m.dueOn, -LEAD), LEAD)).toBe(true);
+    expect(isDue(m, addDays(m.dueOn, -LEAD - 1), LEAD)).toBe(false);
+    covered.add('REREVIEW_HALF_YEARLY');
+  });
+  it('REREVIEW_YEARLY: no one of working age able to work (a 60-year-old does not count) → 12 months', () => {
+    const sixty = { idNumber: residentId('610124', '1966-11-20', 15), laborAbility: 'full' };
+    const m = nextReReviewDue([old, sixty], '2026-11-20', REGION, '2026-11-19');
+    expect([m.dueOn, m.dueKinds]).toEqual(['2027-11-20', ['REREVIEW_YEARLY']]);
+    expect(nextReReviewDue([old, sixty], '2026-11-20', REGION, '2027-11-20').dueOn).toBe('2028-11-20');
+    expect(isDue(m, addDays(m.dueOn, -LEAD), LEAD)).toBe(true);
+    expect(isDue(m, addDays(m.dueOn, -LEAD - 1), LEAD)).toBe(false);
+    covered.add('REREVIEW_YEARLY');
+  });
+  it('RIGID_VALIDITY_ENDING: the last day of validUntilMonth, 30 days ahead', () => {
+    const m = rigidValidityDue(REGION, '2027-10');
+    expect(m.dueOn).toBe('2027-10-31');
+    expect(isDue(m, '2027-10-01', 30)).toBe(true);
+    expect(isDue(m, '2027-09-30', 30)).toBe(false);
+    covered.add('RIGID_VALIDITY_ENDING');
+  });
+});
+
+describe('event checks', () => {
+  it('MEDICAL_OOP_KEY_RECIPIENT: above 10,000 yuan fires, exactly 10,000 does not', () => {
+    expect(medicalIndicator(1_000_000, true, policy)).toBeUndefined();
+    expect(medicalIndicator(1_000_001, true, policy)?.indicator).toBe('MEDICAL_OOP_KEY_RECIPIENT');
+    covered.add('MEDICAL_OOP_KEY_RECIPIENT');
+  });
+  it('MEDICAL_OOP_RESIDENT: above 50,000 yuan fires, exactly 50,000 does not (and 10,000.01 does not for a resident)', () => {
+    expect(medicalIndicator(5_000_000, false, policy)).toBeUndefined();
+    expect(medicalIndicator(1_000_001, false, policy)).toBeUndefined();
+    expect(medicalIndicator(5_000_001, false, policy)?.indicator).toBe('MEDICAL_OOP_RESIDENT');
+    covered.add('MEDICAL_OOP_RESIDENT');
+  });
+  it('DECEASED_STOP_PAYMENT / MEMBER_DECEASED_REASSESS / ORPHANED_MINORS_LEFT', () => {
+    const dead = { birthDate: '1980-01-01', deceasedOn: '2027-01-10' };
+    expect(deathIndicators([dead], '2027-01-10')).toEqual(['DECEASED_STOP_PAYMENT']);
+    expect(deathIndicators([dead, { birthDate: '1982-01-01' }], '2027-01-10')).toEqual(['DECEASED_STOP_PAYMENT', 'MEMBER_DECEASED_REASSESS']);
+    expect(deathIndicators([dead, { birthDate: '2009-01-11' }], '2027-01-10')).toEqual(['DECEASED_STOP_PAYMENT', 'MEMBER_DECEASED_REASSESS', 'ORPHANED_MINORS_LEFT']);
+    expect(deathIndicators([dead, { birthDate: '2009-01-10' }], '2027-01-10')).not.toContain('ORPHANED_MINORS_LEFT');
+    covered.add('DECEASED_STOP_PAYMENT').add('MEMBER_DECEASED_REASSESS').add('ORPHANED_MINORS_LEFT');
+  });
+  it('DisabilityCertified: grade 2 vs 3, DIBAO vs not, subsidies already granted', () => {
+    expect(disabilityIndicators(['DIBAO'], 2)).toEqual(['DISABLED_DIBAO_NO_LIVING_SUBSIDY', 'SEVERE_DISABLED_NO_CARE_SUBSIDY', 'DISABILITY_SUPPLEMENT_REASSESS']);
+    expect(disabilityIndicators(['DIBAO'], 3)).toEqual(['DISABLED_DIBAO_NO_LIVING_SUBSIDY']);
+    expect(disabilityIndicators(['DIBAO_EDGE'], 3)).toEqual([]);
+    expect(disabilityIndicators(['DIBAO', 'DISABILITY_LIVING_SUBSIDY', 'DISABILITY_CARE_SUBSIDY'], 1)).toEqual(['DISABILITY_SUPPLEMENT_REASSESS']);
+    covered.add('DISABILITY_SUPPLEMENT_REASSESS');
+  });
+});
+
+describe('full re-evaluation', () => {
+  const asOf = '2027-01-15';
+  let n = 300;
+  const id = (birth: string) => residentId('610124', birth, n++);
+  const hh = (members: Partial<HouseholdInput['members'][number]>[], extra: Partial<HouseholdInput> = {}): HouseholdInput => ({
+    regionCode: REGION,
+    hukouType: 'rural',
+    members: members.map((m, i) => ({ name: 'x', idNumber: id('1970-05-05'), relation: i === 0 ? 'self' : 'spouse', disability: null, laborAbility: 'partial', monthlyIncome: 100, ...m })),
+    assets: { deposits: 1000, vehicles: [], properties: 1, businessRegistered: false },
+    supporters: [{ name: 's', idNumber: residentId('610124', '1975-01-01', 9), able: true }],
+    ...extra,
+  });
+  const find = (h: HouseholdInput, active: string[], dibaoPaidFen = 0) => {
+    const parsed = householdSchema.parse(h);
+    return reevaluateHousehold({ householdId: 'hh', regionCode: REGION, household: parsed, people: parsed.members.map((m, i) => ({ idHash: `p${i}`, maskedId: `m${i}` })), active, dibaoPaidFen }, policy, asOf).map((f) => f.indicator);
+  };
+  const check = (code: IndicatorCode, fires: IndicatorCode[], doesNot: IndicatorCode[]) => {
+    expect(fires).toContain(code);
+    expect(doesNot).not.toContain(code);
+    covered.add(code);
+  };
+
+  it('MISSED_DIBAO: per-capita income 599.99 < 600 fires; 600 does not', () => {
+    check('MISSED_DIBAO', find(hh([{ monthlyIncome: 599.99 }]), ['DISABILITY_CARE_SUBSIDY']), find(hh([{ monthlyIncome: 600 }]), ['DISABILITY_CARE_SUBSIDY']));
+  });
+  it('MISSED_TEKUN: a DIBAO elderly person without able supporters fires; with an able supporter does not', () => {
+    const elder = { idNumber: id('1950-01-01'), laborAbility: 'none' as const };
+    check('MISSED_TEKUN', find(hh([elder], { supporters: [] }), ['DIBAO']), find(hh([elder]), ['DIBAO']));
+  });
+  it('MISSED_DIBAO_EDGE: income 899.99 < 1.5 × 600 fires; 900 does not; not suggested to a DIBAO household', () => {
+    check('MISSED_DIBAO_EDGE', find(hh([{ monthlyIncome: 899.99 }]), []), find(hh([{ monthlyIncome: 900 }]), []));
+    expect(find(hh([{ monthlyIncome: 899.99 }]), ['DIBAO'])).not.toContain('MISSED_DIBAO_EDGE');
+  });
+  it('MISSED_RIGID_EXPENDITURE: essential spending above half the annual income fires; exactly half does not', () => {
+    const base = [{ monthlyIncome: 1000 }];
+    check('MISSED_RIGID_EXPENDITURE', find(hh(base, { rigidExpenditure12m: { medical: 6000.01, education: 0, rehabilitation: 0 } }), []), find(hh(base, { rigidExpenditure12m: { medical: 6000, education: 0, rehabilitation: 0 } }), []));
+  });
+  it('NO_LONGER_ELIGIBLE: a DIBAO household at income 600 fires; 599.99 does not', () => {
+    check('NO_LONGER_ELIGIBLE', find(hh([{ monthlyIncome: 600 }]), ['DIBAO']), find(hh([{ monthlyIncome: 599.99 }]), ['DIBAO']));
+  });
+  it('DIBAO_AMOUNT_BELOW_ENTITLED: paid one fen below the entitled amount fires; paid in full does not', () => {
+    const h = hh([{ monthlyIncome: 100 }]);
+    const entitled = Math.round((600 - 100) * 100 * 1); // gap-filling for one member, no supplement (aged 56)
+    check('DIBAO_AMOUNT_BELOW_ENTITLED', find(h, ['DIBAO'], entitled - 1), find(h, ['DIBAO'], entitled));
+  });
+  it('ORPHAN_NO_BASIC_LIVING: an orphan aged 17 fires; aged 18 (birthday today) does not; ORPHAN granted does not', () => {
+    const guardian = { idNumber: id('1950-03-03'), laborAbility: 'none' as const };
+    const at17 = { idNumber: id('2009-01-16'), relation: 'grandchild' as const, orphaned: true, laborAbility: 'none' as const, monthlyIncome: 0 };
+    const at18 = { idNumber: id('2009-01-15'), relation: 'grandchild' as const, orphaned: true, laborAbility: 'none' as const, monthlyIncome: 0 };
+    check('ORPHAN_NO_BASIC_LIVING', find(hh([guardian, at17]), ['DIBAO']), find(hh([guardian, at18]), ['DIBAO']));
+    expect(find(hh([guardian, at17]), ['DIBAO', 'ORPHAN'])).not.toContain('ORPHAN_NO_BASIC_LIVING');
+  });
+  it('DISABLED_DIBAO_NO_LIVING_SUBSIDY: a disabled DIBAO member without it fires; with it does not', () => {
+    const h = hh([{ disability: { category: 'physical', grade: 4 } }]);
+    check('DISABLED_DIBAO_NO_LIVING_SUBSIDY', find(h, ['DIBAO']), find(h, ['DIBAO', 'DISABILITY_LIVING_SUBSIDY']));
+  });
+  it('SEVERE_DISABLED_NO_CARE_SUBSIDY: grade 2 fires, grade 3 does not', () => {
+    check('SEVERE_DISABLED_NO_CARE_SUBSIDY', find(hh([{ disability: { category: 'visual', grade: 2 } }]), ['DIBAO']), find(hh([{ disability: { category: 'visual', grade: 3 } }]), ['DIBAO']));
+  });
+  it('HOUSING_UNSAFE and DRINKING_WATER_UNSAFE', () => {
+    check('HOUSING_UNSAFE', find(hh([{}], { livingConditions: { housingSafe: false, drinkingWaterSafe: true } }), ['DIBAO']), find(hh([{}]), ['DIBAO']));
+    check('DRINKING_WATER_UNSAFE', find(hh([{}], { livingConditions: { housingSafe: true, drinkingWaterSafe: false } }), ['DIBAO']), find(hh([{}]), ['DIBAO']));
+  });
+  it('ELDERLY_ALONE_80: alone and 80 today fires; 80 tomorrow does not; two members of 85 do not', () => {
+    const eighty = { idNumber: id('1947-01-15'), laborAbility: 'none' as const };
+    const almost = { idNumber: id('1947-01-16'), laborAbility: 'none' as const };
+    check('ELDERLY_ALONE_80', find(hh([eighty]), ['DIBAO']), find(hh([almost]), ['DIBAO']));
+    expect(find(hh([{ idNumber: id('1941-01-01'), laborAbility: 'none' }, { idNumber: id('1942-01-01'), laborAbility: 'none' }]), ['DIBAO'])).not.toContain('ELDERLY_ALONE_80');
+  });
+});
+
+describe('the catalog', () => {
+  it('has at least 24 indicators, unique codes, all three classes, and every one is tested at its boundary above', () => {
+    const codes = INDICATORS.map((i) => i.code);
+    expect(codes.length).toBeGreaterThanOrEqual(24);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(new Set(INDICATORS.map((i) => i.class))).toEqual(new Set(['RAPID_HELP', 'DEMAND', 'DYNAMIC']));
+    expect(codes.filter((c) => !covered.has(c))).toEqual([]);
+  });
+  it('warning ids are deterministic per (person, indicator, period) and differ when any part differs', () => {
+    const a = warningId('h1', 'ELDERLY_70', '2027-03-31');
+    expect(warningId('h1', 'ELDERLY_70', '2027-03-31')).toBe(a);
+    expect(new Set([a, warningId('h2', 'ELDERLY_70', '2027-03-31'), warningId('h1', 'ELDERLY_80', '2027-03-31'), warningId('h1', 'ELDERLY_70', '2027-04-01')]).size).toBe(4);
+  });
+});
