@@ -112,7 +112,8 @@ describe('schedules across a restart: catch-up policy', () => {
     } finally {
       await second.stop();
     }
-  });
+    // Two persistent stacks start and stop here; on a loaded 2-core CI machine that takes a while.
+  }, 120_000);
 });
 
 describe('disabled scheduled rules', () => {
