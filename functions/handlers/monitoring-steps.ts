@@ -243,11 +243,16 @@ export async function scanSegment(runId: string, asOf: string, segment: number, 
     const raised = await raise(await reevaluateGroup(g, asOf, pol), runId, asOf);
     warningsRaised += raised;
   };
+  const page = (from: Record<string, unknown> | undefined) =>
+    documentClient().send(new ScanCommand({ TableName: tableNameFrom('HOUSEHOLDS_TABLE'), Segment: segment, TotalSegments: totalSegments, ...(from ? { ExclusiveStartKey: from } : {}) }));
+  let next = page(key);
   for (;;) {
-    const res = await documentClient().send(
-      new ScanCommand({ TableName: tableNameFrom('HOUSEHOLDS_TABLE'), Segment: segment, TotalSegments: totalSegments, ...(key ? { ExclusiveStartKey: key } : {}) }),
-    );
+    const res = await next;
     itemsRead += res.ScannedCount ?? 0;
+    key = res.LastEvaluatedKey;
+    const over = Date.now() - started > budget;
+    // The next page is read while this one is evaluated (I/O and CPU overlap).
+    if (key && !over) next = page(key);
     for (const item of res.Items ?? []) {
       const pk = String(item.pk);
       if (!pk.startsWith('HH#')) {
@@ -263,14 +268,14 @@ export async function scanSegment(runId: string, asOf: string, segment: number, 
       pending.items.push(item);
       prevKey = { pk: item.pk, sk: item.sk };
     }
-    key = res.LastEvaluatedKey;
     if (!key) {
       if (pending) await flush(pending);
       return { itemsRead, warningsRaised, households, done: true, startKey: null };
     }
-    if (Date.now() - started > budget && lastProcessedKey) {
+    if (over) {
       // Resume after the last whole household; the pending one is read again next time.
-      return { itemsRead, warningsRaised, households, done: false, startKey: lastProcessedKey };
+      if (lastProcessedKey) return { itemsRead, warningsRaised, households, done: false, startKey: lastProcessedKey };
+      next = page(key);
     }
   }
 }
