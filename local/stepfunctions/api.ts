@@ -59,7 +59,7 @@ export function stepFunctionsService(engine: SfnEngine): AwsJsonService {
       return engine.startExecution(i);
     },
     DescribeExecution(i) {
-      const { rec } = engine.execution(i.executionArn);
+      const rec = engine.execution(i.executionArn).visible;
       return {
         executionArn: rec.arn,
         stateMachineArn: rec.smArn,
@@ -79,7 +79,7 @@ export function stepFunctionsService(engine: SfnEngine): AwsJsonService {
     ListExecutions(i) {
       engine.machine(i.stateMachineArn);
       const all = [...engine.executions.values()]
-        .map((e) => e.rec)
+        .map((e) => e.visible)
         .filter((r) => r.smArn === i.stateMachineArn && (i.statusFilter === undefined || r.status === i.statusFilter))
         .sort((a, b) => b.startDate - a.startDate || a.name.localeCompare(b.name));
       const p = page(all, i);

@@ -83,6 +83,9 @@ export interface HistoryEvent {
 
 interface Execution {
   rec: ExecutionRecord;
+  /** What DescribeExecution and ListExecutions show: `rec` as of the last persisted step, so a
+   * caller never sees a closed status before the history that closes it can be read. */
+  visible: ExecutionRecord;
   def: Definition;
   parsedInput: Json;
   snap: Snapshot;
@@ -198,6 +201,7 @@ export class SfnEngine implements ClockSubscriber {
   private newExecution(rec: ExecutionRecord): Execution {
     return {
       rec,
+      visible: rec,
       def: JSON.parse(rec.definition) as Definition,
       parsedInput: JSON.parse(rec.input),
       snap: { nextEventId: 1, seq: 0, nonce: 0, threadSeq: 0, threads: {} },
@@ -321,6 +325,7 @@ export class SfnEngine implements ClockSubscriber {
       ex.recordDirty = false;
       await this.store.writeStep({ arn: ex.rec.arn, seq, events, snapshot: ex.snap }, record);
     }
+    ex.visible = ex.rec;
     this.updateTimers(ex);
     const effects = ex.effects;
     ex.effects = [];
