@@ -23,12 +23,13 @@ describe('durability across a crash', () => {
     const accepted: string[] = [];
     try {
       const eb = eventsClient(rt.awsUrl);
-      await eb.send(new PutRuleCommand({ Name: 'deaths', EventBusName: 'jiuzhu', EventPattern: '{"source":["gov.civil-registry"],"detail-type":["PersonDeceased"]}' }));
+      // A source no manifest rule routes (the manifest sends gov.civil-registry deaths to monitoring), so the outbox holds exactly these deliveries.
+      await eb.send(new PutRuleCommand({ Name: 'deaths', EventBusName: 'jiuzhu', EventPattern: '{"source":["gov.test-registry"],"detail-type":["PersonDeceased"]}' }));
       await eb.send(new PutTargetsCommand({ Rule: 'deaths', EventBusName: 'jiuzhu', Targets: [{ Id: 'r', Arn: lambdaArn('gated-recorder') }] }));
       for (let batch = 0; batch < 3; batch++) {
         const res = await eb.send(
           new PutEventsCommand({
-            Entries: Array.from({ length: 10 }, (_, i) => ({ EventBusName: 'jiuzhu', Source: 'gov.civil-registry', DetailType: 'PersonDeceased', Detail: JSON.stringify({ idNumber: `P${batch}-${i}`, date: '2026-02-01' }) })),
+            Entries: Array.from({ length: 10 }, (_, i) => ({ EventBusName: 'jiuzhu', Source: 'gov.test-registry', DetailType: 'PersonDeceased', Detail: JSON.stringify({ idNumber: `P${batch}-${i}`, date: '2026-02-01' }) })),
           }),
         );
         expect(res.FailedEntryCount).toBe(0);
