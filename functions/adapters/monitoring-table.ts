@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from './audit-table.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 import { indicator as indicatorOf } from '../domain/indicators.ts';
@@ -48,6 +48,24 @@ const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCh
  * (default: the day of `at` in Asia/Shanghai) starts the 5-working-day verification clock; a
  * monitoring run passes its asOf.
  */
+/**
+ * Which of these warning ids exist already (one BatchGetItem per 100, keys only). A re-run
+ * checks first instead of attempting a conditional put per finding that would fail.
+ */
+export async function existingWarningIds(ids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ pk: `W#${id}`, sk: 'W' }));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ProjectionExpression: 'pk' } } }));
+      for (const item of res.Responses?.[table()] ?? []) found.add(String(item.pk).slice(2));
+      keys = res.UnprocessedKeys?.[table()]?.Keys as Record<string, unknown>[] | undefined;
+      if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+    }
+  }
+  return found;
+}
+
 export async function raiseWarning(id: string, f: Finding, at: string, source: string, raisedOn = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10)): Promise<boolean> {
   const dueBy = verifyDueBy(raisedOn);
   const w: WarningRecord = {

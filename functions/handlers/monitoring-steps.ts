@@ -7,7 +7,7 @@ import { logger } from '../commons/logger.ts';
 import { documentClient, tableNameFrom } from '../adapters/dynamo.ts';
 import { putEvent } from '../adapters/events.ts';
 import { amountForMonth, householdProfile, type EntitlementRecord, type HouseholdProfile } from '../adapters/households-table.ts';
-import { advanceDue, finishRun, listCounties, markEscalated, openDueOn, putRunIfAbsent, queryDue, raiseWarning, type DueItem } from '../adapters/monitoring-table.ts';
+import { advanceDue, existingWarningIds, finishRun, listCounties, markEscalated, openDueOn, putRunIfAbsent, queryDue, raiseWarning, type DueItem } from '../adapters/monitoring-table.ts';
 import { policyFor } from '../services/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
 import type { IndicatorCode } from '../domain/indicators.ts';
@@ -97,9 +97,17 @@ export async function plan(raw: Record<string, unknown>) {
 
 /** A run's warnings count as raised on its asOf (the verification deadline runs from there). */
 async function raise(findings: Finding[], runId: string, asOf: string): Promise<number> {
+  if (findings.length === 0) return 0;
   const at = iso(nowMs());
+  const ids = findings.map((f) => warningId(f.idHash, f.indicator, f.period));
+  // Re-runs find most warnings already raised: look them up in batches rather than failing a
+  // conditional put for each; the put stays conditional, so a race still raises nothing twice.
+  const existing = findings.length > 4 ? await existingWarningIds([...new Set(ids)]) : new Set<string>();
   let n = 0;
-  for (const f of findings) if (await raiseWarning(warningId(f.idHash, f.indicator, f.period), f, at, `run:${runId}`, asOf)) n++;
+  for (let i = 0; i < findings.length; i++) {
+    if (existing.has(ids[i]!)) continue;
+    if (await raiseWarning(ids[i]!, findings[i]!, at, `run:${runId}`, asOf)) n++;
+  }
   return n;
 }
 
@@ -238,10 +246,16 @@ export async function scanSegment(runId: string, asOf: string, segment: number, 
   let lastProcessedKey: Record<string, unknown> | undefined;
   let prevKey: Record<string, unknown> | undefined;
   let key = startKey ?? undefined;
+  // Findings of a page are raised together once the page is evaluated (one batched look-up).
+  let found: Finding[] = [];
   const flush = async (g: Group) => {
     households++;
-    const raised = await raise(await reevaluateGroup(g, asOf, pol), runId, asOf);
-    warningsRaised += raised;
+    found.push(...(await reevaluateGroup(g, asOf, pol)));
+  };
+  const raisePage = async () => {
+    const batch = found;
+    found = [];
+    warningsRaised += await raise(batch, runId, asOf);
   };
   const page = (from: Record<string, unknown> | undefined) =>
     documentClient().send(new ScanCommand({ TableName: tableNameFrom('HOUSEHOLDS_TABLE'), Segment: segment, TotalSegments: totalSegments, ...(from ? { ExclusiveStartKey: from } : {}) }));
@@ -268,10 +282,9 @@ export async function scanSegment(runId: string, asOf: string, segment: number, 
       pending.items.push(item);
       prevKey = { pk: item.pk, sk: item.sk };
     }
-    if (!key) {
-      if (pending) await flush(pending);
-      return { itemsRead, warningsRaised, households, done: true, startKey: null };
-    }
+    if (!key && pending) await flush(pending);
+    await raisePage();
+    if (!key) return { itemsRead, warningsRaised, households, done: true, startKey: null };
     if (over) {
       // Resume after the last whole household; the pending one is read again next time.
       if (lastProcessedKey) return { itemsRead, warningsRaised, households, done: false, startKey: lastProcessedKey };
