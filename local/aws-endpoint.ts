@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from './loopback-server.ts';
 
 /**
  * The one local AWS endpoint (:4566). Callers tell services apart by `X-Amz-Target`, as the AWS
@@ -35,19 +36,11 @@ export class AwsEndpoint {
 
   async listen(port: number): Promise<number> {
     this.server = createServer((req, res) => void this.route(req, res));
-    this.server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
-    const addr = this.server.address();
-    return typeof addr === 'object' && addr ? addr.port : port;
+    return listenOnLoopback(this.server, port);
   }
 
-  async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -4,6 +4,7 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 
 import type { RouteDef } from '../infra/manifest-types.ts';
 import { readBody } from './aws-endpoint.ts';
 import type { LocalJwt } from './jwt.ts';
+import { closeServer, listenOnLoopback } from './loopback-server.ts';
 
 /**
  * The API Gateway HTTP API stand-in: the manifest's routes, API Gateway v2 payload events, and
@@ -53,19 +54,11 @@ export class HttpApi {
         if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
       });
     });
-    this.server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
-    const addr = this.server.address();
-    return typeof addr === 'object' && addr ? addr.port : port;
+    return listenOnLoopback(this.server, port);
   }
 
-  async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server!.close(() => r()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
