@@ -174,8 +174,11 @@ export interface Actor {
   role: string;
 }
 
-/** OPEN → VERIFIED, with its audit record in the same transaction. False when not OPEN. */
-export async function verifyWarning(id: string, by: Actor, note: string, at: string): Promise<boolean> {
+/**
+ * One lifecycle step of a warning: the conditional status update and its audit record in one
+ * transaction. False when the warning is not in the expected status.
+ */
+async function stepWithAudit(id: string, update: { set: string; from: string; values: Record<string, unknown> }, audit: Parameters<typeof auditItem>[0]): Promise<boolean> {
   try {
     await documentClient().send(
       new TransactWriteCommand({
@@ -184,13 +187,13 @@ export async function verifyWarning(id: string, by: Actor, note: string, at: str
             Update: {
               TableName: table(),
               Key: { pk: `W#${id}`, sk: 'W' },
-              UpdateExpression: 'SET #s = :v, verifiedAt = :at, verifiedBy = :by, verifyNote = :n REMOVE openDueBy',
-              ConditionExpression: '#s = :open',
+              UpdateExpression: update.set,
+              ConditionExpression: '#s = :from',
               ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':v': 'VERIFIED', ':open': 'OPEN', ':at': at, ':by': by.sub, ':n': note },
+              ExpressionAttributeValues: { ...update.values, ':from': update.from },
             },
           },
-          auditItem({ entity: `WARNING#${id}`, action: 'WARNING_VERIFIED', by: by.sub, role: by.role, at, reason: note }),
+          auditItem(audit),
         ],
       }),
     );
@@ -201,31 +204,22 @@ export async function verifyWarning(id: string, by: Actor, note: string, at: str
   }
 }
 
+/** OPEN → VERIFIED, with its audit record in the same transaction. False when not OPEN. */
+export function verifyWarning(id: string, by: Actor, note: string, at: string): Promise<boolean> {
+  return stepWithAudit(
+    id,
+    { set: 'SET #s = :v, verifiedAt = :at, verifiedBy = :by, verifyNote = :n REMOVE openDueBy', from: 'OPEN', values: { ':v': 'VERIFIED', ':at': at, ':by': by.sub, ':n': note } },
+    { entity: `WARNING#${id}`, action: 'WARNING_VERIFIED', by: by.sub, role: by.role, at, reason: note },
+  );
+}
+
 /** VERIFIED → CLOSED with an outcome, audited in the same transaction. False when not VERIFIED. */
-export async function closeWarning(id: string, by: Actor, outcome: Outcome, note: string, at: string, detail: Record<string, unknown>): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `W#${id}`, sk: 'W' },
-              UpdateExpression: 'SET #s = :c, closedAt = :at, closedBy = :by, outcome = :o, closeNote = :n',
-              ConditionExpression: '#s = :verified',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':c': 'CLOSED', ':verified': 'VERIFIED', ':at': at, ':by': by.sub, ':o': outcome, ':n': note },
-            },
-          },
-          auditItem({ entity: `WARNING#${id}`, action: 'WARNING_CLOSED', by: by.sub, role: by.role, at, reason: note, detail: { outcome, ...detail } }),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+export function closeWarning(id: string, by: Actor, outcome: Outcome, note: string, at: string, detail: Record<string, unknown>): Promise<boolean> {
+  return stepWithAudit(
+    id,
+    { set: 'SET #s = :c, closedAt = :at, closedBy = :by, outcome = :o, closeNote = :n', from: 'VERIFIED', values: { ':c': 'CLOSED', ':at': at, ':by': by.sub, ':o': outcome, ':n': note } },
+    { entity: `WARNING#${id}`, action: 'WARNING_CLOSED', by: by.sub, role: by.role, at, reason: note, detail: { outcome, ...detail } },
+  );
 }
 
 /** OPEN warnings whose verification was due on `dueBy` and that have not escalated yet. */

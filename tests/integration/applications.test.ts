@@ -5,6 +5,7 @@ import { registerTestFunction } from '../../local/eventbridge/test-functions.ts'
 import type { LocalStack } from '../../local/runtime.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
 import { dibaoHousehold, person } from '../support/people.ts';
+import { until } from '../support/wait.ts';
 
 /**
  * The application workflow end to end on the local stack: the real HTTP API, DynamoDB Local,
@@ -17,16 +18,6 @@ const CITY = '6101';
 let stack: LocalStack;
 let api: ApiClient;
 const tokens: Record<string, string> = {};
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function submit(household: unknown, requested = ['DIBAO'], citizen = tokens.citizen!, key = randomUUID()) {
   return api.request('POST', '/applications', { token: citizen, body: { household, requested }, headers: { 'idempotency-key': key } });

@@ -8,6 +8,7 @@ import { dateOfAge } from '../../../functions/domain/resident-id.ts';
 import type { LocalStack } from '../../../local/runtime.ts';
 import { ApiClient, startTestStack } from '../../support/local-stack.ts';
 import { dibaoHousehold, person } from '../../support/people.ts';
+import { until } from '../../support/wait.ts';
 
 /**
  * An approval through the real application workflow puts the household into the monitored
@@ -17,16 +18,6 @@ import { dibaoHousehold, person } from '../../support/people.ts';
 let stack: LocalStack;
 let api: ApiClient;
 const tokens: Record<string, string> = {};
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function approve(id: string, level: 'village' | 'town' | 'city') {
   const task = await until(`a ${level} task`, async () => (await api.request('GET', '/review-tasks', { token: tokens[level]! })).body.items.find((t: { applicationId: string }) => t.applicationId === id));

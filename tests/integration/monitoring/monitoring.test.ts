@@ -10,6 +10,7 @@ import type { LocalStack } from '../../../local/runtime.ts';
 import { localAction } from '../eventbridge/support.ts';
 import { ApiClient, startTestStack } from '../../support/local-stack.ts';
 import { household, idBorn, member, writeHousehold } from '../../support/monitoring.ts';
+import { until as waitUntil } from '../../support/wait.ts';
 
 /**
  * Monitoring on the local stack: the monitoring workflow (Step Functions engine), the bus rules
@@ -18,21 +19,13 @@ import { household, idBorn, member, writeHousehold } from '../../support/monitor
 const VILLAGE = '610124121200';
 const APPROVED_AT = '2026-11-20T02:00:00Z';
 
+const until = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000) => waitUntil(what, fn, timeoutMs);
+
 let stack: LocalStack;
 let api: ApiClient;
 let events: EventBridgeClient;
 const tokens: Record<string, string> = {};
 const escalations: { detail: Record<string, unknown> }[] = [];
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function run(asOf: string, mode: 'daily' | 'full' = 'daily') {
   const res = await api.request('POST', '/monitoring/runs', { token: tokens.monitor, body: { asOf, mode } });
