@@ -52,6 +52,9 @@ export const POLICY_SEED: readonly SeedValue[] = [
   { regionCode: 'CN', parameter: 'orphan.basicLiving', value: 1400, effectiveFrom: SINCE, reference: '国办发〔2010〕54号 (amount set by provinces)', source: 'assumed', note: ASSUMED },
   { regionCode: 'CN', parameter: 'medical.rapidHelp.resident', value: 50000, effectiveFrom: SINCE, reference: 'national default (Xi’an’s figure)', source: 'assumed', note: 'ASSUMED nationally; SOURCED for 西安 (below)' },
   { regionCode: 'CN', parameter: 'medical.rapidHelp.keyRecipient', value: 10000, effectiveFrom: SINCE, reference: 'national default (Xi’an’s figure)', source: 'assumed', note: 'ASSUMED nationally; SOURCED for 西安 (below)' },
+  { regionCode: 'CN', parameter: 'review.townDecides', value: 0, effectiveFrom: SINCE, reference: '中办发〔2020〕18号《关于改革完善社会救助制度的意见》：有条件的地方可按程序将审核确认权限下放至乡镇人民政府（街道办事处）', source: 'assumed', note: 'ASSUMED default 0 (the county decides); a county that has delegated the decision sets 1' },
+  { regionCode: 'CN', parameter: 'dibao.gradualExitMonths', value: 6, effectiveFrom: SINCE, reference: '中办发〔2020〕18号《关于改革完善社会救助制度的意见》：渐退期', source: 'assumed', note: `${ASSUMED}; the length of the gradual-exit period is set locally (commonly 6–12 months)` },
+  { regionCode: 'CN', parameter: 'temporary.townApprovalCap', value: 2000, effectiveFrom: SINCE, reference: '社会救助暂行办法 第九章（临时救助）；中办发〔2020〕18号：急难型临时救助先行救助、后补手续', source: 'assumed', note: `${ASSUMED}; the amount a town may grant at once is set by the county` },
   { regionCode: 'CN', parameter: 'monitoring.milestoneLeadDays', value: 30, effectiveFrom: SINCE, reference: 'national default (Xi’an’s practice)', source: 'assumed', note: 'ASSUMED nationally; SOURCED for 西安 (below)' },
 
   // ---- 620825 庄浪县 (甘肃平凉): the 2024-08 "两项政策"衔接并轨 pilot. Figures SOURCED from the

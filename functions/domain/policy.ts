@@ -46,6 +46,10 @@ export const PARAMETERS = [
   { name: 'medical.rapidHelp.resident', unit: 'yuan', description: "rapid help: a resident's own medical cost in a year above this" },
   { name: 'medical.rapidHelp.keyRecipient', unit: 'yuan', description: "rapid help: a key recipient's own medical cost in a year above this" },
   { name: 'monitoring.milestoneLeadDays', unit: 'days', description: 'warn this many days before an age milestone' },
+  // Procedure (functions/domain/procedure.ts): read by the workflows, not by eligibility.
+  { name: 'review.townDecides', unit: 'flag', description: '1 = the county has authorized its towns to decide (审核确认权限下放): the town’s decision is final' },
+  { name: 'dibao.gradualExitMonths', unit: 'months', description: '渐退期: months a DIBAO household lifted above the standard by work keeps its benefit' },
+  { name: 'temporary.townApprovalCap', unit: 'yuan', description: '临时救助: the largest 急难型 grant a town approves at once (aid first, papers after)' },
 ] as const satisfies readonly ParameterDef[];
 
 export type ParameterName = (typeof PARAMETERS)[number]['name'];
@@ -189,9 +193,12 @@ export interface CompiledPolicy {
   v: Float64Array;
 }
 
+/** Read by the procedure (workflows), with their own defaults: never needed to evaluate. */
+const PROCEDURE_PARAMETERS: ReadonlySet<string> = new Set(['review.townDecides', 'dibao.gradualExitMonths', 'temporary.townApprovalCap']);
+
 /** Parameters evaluation needs; the others (monitoring's) may be absent. */
 const NEEDED_FOR_EVALUATION: readonly ParameterName[] = PARAMETER_NAMES.filter(
-  (n) => !n.startsWith('medical.') && !n.startsWith('monitoring.') && parameterDef(n)!.unit !== 'flag',
+  (n) => !n.startsWith('medical.') && !n.startsWith('monitoring.') && !PROCEDURE_PARAMETERS.has(n) && parameterDef(n)!.unit !== 'flag',
 );
 
 export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {
