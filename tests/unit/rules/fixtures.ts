@@ -104,6 +104,9 @@ export const TEST_PARAMS: Record<ParameterName, number> = {
   'medical.rapidHelp.resident': 50000,
   'medical.rapidHelp.keyRecipient': 10000,
   'monitoring.milestoneLeadDays': 30,
+  'review.townDecides': 0,
+  'dibao.gradualExitMonths': 6,
+  'temporary.townApprovalCap': 2000,
 };
 
 export function testValues(overrides: Partial<Record<ParameterName, number>> = {}): PolicyValue[] {
