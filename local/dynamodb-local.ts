@@ -65,6 +65,8 @@ function killStale(pidFile: string): void {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** False once the JVM (or its guard) has exited. */
+  running(): boolean;
   stop(): Promise<void>;
 }
 
@@ -96,12 +98,15 @@ export async function startDynamoDbLocal(opts: { dataDir?: string; inMemory?: bo
     child.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
   });
   if (pidFile) writeFileSync(pidFile, String(javaPid));
+  let exited = false;
+  child.once('exit', () => (exited = true));
   const endpoint = `http://127.0.0.1:${port}`;
   await waitForDynamo(endpoint, 30_000);
   let stopped = false;
   return {
     endpoint,
     port,
+    running: () => !exited && pidAlive(javaPid),
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -116,6 +121,15 @@ export async function startDynamoDbLocal(opts: { dataDir?: string; inMemory?: bo
       if (pidFile) rmSync(pidFile, { force: true });
     },
   };
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function waitForDynamo(endpoint: string, timeoutMs: number): Promise<void> {

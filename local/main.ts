@@ -1,4 +1,6 @@
+import './quiet.ts';
 import { resolve } from 'node:path';
+import { DataDirLockedError } from './data-lock.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { startLocalStack } from './runtime.ts';
 import './plugins.ts';
@@ -33,7 +35,7 @@ try {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (err) {
-  if (err instanceof JavaMissingError) {
+  if (err instanceof JavaMissingError || err instanceof DataDirLockedError) {
     console.error(`[jiuzhu] ${err.message}`);
     process.exit(1);
   }

@@ -1,3 +1,4 @@
+import './quiet.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import { manifest } from '../infra/manifest.ts';
 import type { TableDef, WorkflowDef } from '../infra/manifest-types.ts';
 import { importRegions } from '../scripts/import-regions.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
+import { lockDataDir, type DataDirLock } from './data-lock.ts';
 import { LocalClock } from './clock.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { HttpApi, send } from './http-api.ts';
@@ -46,6 +48,8 @@ export interface LocalContext {
   awsUrl: string;
   /** Register cleanup, run in reverse order on stop. */
   onStop(fn: () => Promise<void> | void): void;
+  /** Register a part for GET /health: it answers whether the part is up. */
+  health(name: string, check: () => boolean | Promise<boolean>): void;
   log(line: string): void;
 }
 
@@ -85,6 +89,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const stops: (() => Promise<void> | void)[] = [];
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // The lock comes first: a second runtime on this directory must touch nothing.
+  const lock: DataDirLock | undefined = dataDir ? await lockDataDir(dataDir) : undefined;
+  if (lock) stops.push(() => lock.release());
+  const checks = new Map<string, () => boolean | Promise<boolean>>();
   let dynamo: DynamoDbLocal | undefined;
   try {
     const t0 = Date.now();
@@ -94,8 +102,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
     // Lambda code reads everything from the environment, as in AWS.
     process.env.JIUZHU_LOCAL = '1';
-    // No CloudWatch locally: metrics would only be printed.
-    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
     process.env.AWS_REGION = LOCAL_REGION;
     process.env.AWS_ACCESS_KEY_ID ??= 'local';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
@@ -136,8 +142,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       ddb,
       doc,
       onStop: (fn) => stops.push(fn),
+      health: (name, check) => checks.set(name, check),
       log,
     };
+    const dynamoUp = dynamo;
+    ctx.health('dynamodb', async () => dynamoUp.running() && (await pingDynamo(dynamoUp.endpoint)));
     for (const plugin of plugins) {
       await plugin.start(ctx);
       log(`${plugin.name} ready`);
@@ -147,7 +156,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const port = opts.port ?? 3000;
     const jwt = await LocalJwt.create(`http://127.0.0.1:${port}/_local`, dataDir);
     const api = new HttpApi(manifest.routes, jwt, (fn, event) => lambdas.invoke(fn, event));
-    api.addLocalRoute('GET', '/health', (_req, _body, res) => send(res, 200, { status: 'ok' }));
+    api.addLocalRoute('GET', '/health', async (_req, _body, res) => {
+      const results = await Promise.all([...checks].map(async ([name, check]) => [name, await Promise.resolve(check()).catch(() => false)] as const));
+      const down = results.filter(([, ok]) => !ok).map(([name]) => name);
+      if (down.length) return send(res, 503, { status: 'unhealthy', down });
+      send(res, 200, { status: 'ok' });
+    });
     api.addLocalRoute('POST', '/_local/token', async (_req, body, res) => {
       const parsed = tokenRequest.safeParse(safeJson(body));
       if (!parsed.success) {
@@ -172,6 +186,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     });
     const httpPort = await api.listen(port);
     stops.push(() => api.close());
+    lock?.describe({ http: httpPort, aws: awsPort });
     clock.start();
     stops.push(() => clock.stop());
 
@@ -190,6 +205,24 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   } catch (err) {
     for (const fn of stops.reverse()) await Promise.resolve(fn()).catch(() => undefined);
     throw err;
+  }
+}
+
+async function pingDynamo(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'DynamoDB_20120810.ListTables',
+        authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: '{"Limit":1}',
+      signal: AbortSignal.timeout(2000),
+    });
+    return res.status === 200;
+  } catch {
+    return false;
   }
 }
 

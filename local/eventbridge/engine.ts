@@ -473,6 +473,10 @@ export class EventBridgeEngine implements ClockSubscriber {
     this.store.writeDoc('schedules.json', this.scheduleStates);
   }
 
+  get running(): boolean {
+    return !this.stopped;
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);

@@ -74,6 +74,7 @@ export async function startEventBridge(ctx: LocalContext): Promise<EventBridgeEn
   ctx.aws.register(eventsService(engine, () => ctx.clock.now()));
   ctx.clock.subscribe(engine);
   ctx.onStop(() => engine.stop());
+  ctx.health('eventbridge', () => engine.running);
   const resumed = engine.resumePending();
   if (resumed) ctx.log(`eventbridge: redelivering ${resumed} pending deliveries from the outbox`);
   return engine;

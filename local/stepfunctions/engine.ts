@@ -193,6 +193,10 @@ export class SfnEngine implements ClockSubscriber {
     return resumed;
   }
 
+  get running(): boolean {
+    return !this.stopped;
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.race([Promise.all([...this.executions.values()].map((e) => e.queue)), sleep(3000)]);

@@ -62,6 +62,7 @@ plugins.push({
     ctx.aws.register(stepFunctionsService(engine));
     ctx.clock.subscribe(engine);
     currentEngine = engine;
+    ctx.health('stepfunctions', () => engine.running);
     ctx.onStop(async () => {
       await engine.stop();
       if (currentEngine === engine) currentEngine = undefined;
