@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 import { addDays, nextMemberDue, nextReReviewDue, rigidValidityDue, type DueMarks } from '../domain/monitoring.ts';
 import { maskId } from '../domain/resident-id.ts';
+import { mergeLabel, sameLabels, type HouseholdLabel } from '../domain/merger.ts';
 
 /**
  * The Households table: the approved (monitored) population.
@@ -190,6 +191,8 @@ export interface HouseholdProfile {
   updatedAt: string;
   /** Categories granted with this approval (monitoring's milestones depend on them). */
   categories?: string[];
+  /** Where the household came from, e.g. FORMER_PREVENTION_MONITORING (the 两项政策 merger, functions/domain/merger.ts). */
+  labels?: HouseholdLabel[];
 }
 
 /** The profile, member and membership writes that go with an approval's transaction. */
@@ -314,4 +317,33 @@ export async function markDeceased(idHash: string, date: string): Promise<string
     touched.push(m.householdId);
   }
   return touched;
+}
+
+/**
+ * Adds a label to a household's profile (the same code merges: risk types united, the earlier
+ * `since` kept). Conditional on the labels read, so two imports labelling at once both land;
+ * adding the same label again changes nothing. Returns the labels, or undefined without a profile.
+ */
+export async function addHouseholdLabel(householdId: string, label: HouseholdLabel): Promise<{ labels: HouseholdLabel[]; changed: boolean } | undefined> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const profile = await householdProfile(householdId);
+    if (!profile) return undefined;
+    const labels = mergeLabel(profile.labels, label);
+    if (sameLabels(labels, profile.labels)) return { labels, changed: false };
+    try {
+      await documentClient().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: { pk: `HH#${householdId}`, sk: 'PROFILE' },
+          UpdateExpression: 'SET labels = :new',
+          ConditionExpression: profile.labels ? 'labels = :old' : 'attribute_exists(pk) AND attribute_not_exists(labels)',
+          ExpressionAttributeValues: { ':new': labels, ...(profile.labels ? { ':old': profile.labels } : {}) },
+        }),
+      );
+      return { labels, changed: true };
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+  throw new Error(`labels of ${householdId} keep changing under us`);
 }

@@ -57,6 +57,11 @@ export const POLICY_SEED: readonly SeedValue[] = [
   { regionCode: 'CN', parameter: 'temporary.townApprovalCap', value: 2000, effectiveFrom: SINCE, reference: '社会救助暂行办法 第九章（临时救助）；中办发〔2020〕18号：急难型临时救助先行救助、后补手续', source: 'assumed', note: `${ASSUMED}; the amount a town may grant at once is set by the county` },
   { regionCode: 'CN', parameter: 'monitoring.milestoneLeadDays', value: 30, effectiveFrom: SINCE, reference: 'national default (Xi’an’s practice)', source: 'assumed', note: 'ASSUMED nationally; SOURCED for 西安 (below)' },
 
+  // ---- OTHER_HARDSHIP (其他困难人员), the merger's fifth layer: the article names it, not its rule.
+  // ASSUMED national defaults from the start of the 2024 merger pilots; counties set their own.
+  { regionCode: 'CN', parameter: 'otherHardship.incomeMultiplier', value: 2, effectiveFrom: '2024-08-01', reference: `${ARTICLE}：“两项政策”衔接并轨，分类纳入其他困难人员等范围`, source: 'assumed', note: `${ASSUMED}; the layer's rule is local` },
+  { regionCode: 'CN', parameter: 'otherHardship.depositCapMonths', value: 48, effectiveFrom: '2024-08-01', reference: `${ARTICLE}：“两项政策”衔接并轨，分类纳入其他困难人员等范围`, source: 'assumed', note: `${ASSUMED}; the layer's rule is local` },
+
   // ---- 620825 庄浪县 (甘肃平凉): the 2024-08 "两项政策"衔接并轨 pilot. Figures SOURCED from the
   // article; the day (2024-08-01) is the month the article names; the earlier values are dated
   // from an ASSUMED 2020-01-01 so that the change is data at the county, whatever CN says.

@@ -50,6 +50,9 @@ export const PARAMETERS = [
   { name: 'review.townDecides', unit: 'flag', description: '1 = the county has authorized its towns to decide (审核确认权限下放): the town’s decision is final' },
   { name: 'dibao.gradualExitMonths', unit: 'months', description: '渐退期: months a DIBAO household lifted above the standard by work keeps its benefit' },
   { name: 'temporary.townApprovalCap', unit: 'yuan', description: '临时救助: the largest 急难型 grant a town approves at once (aid first, papers after)' },
+  // 两项政策 merger (functions/domain/merger.ts): the OTHER_HARDSHIP layer's local rule; absent = no such layer there.
+  { name: 'otherHardship.incomeMultiplier', unit: 'multiplier', description: 'extension: 其他困难人员 — per-capita income < dibao standard × this' },
+  { name: 'otherHardship.depositCapMonths', unit: 'months', description: 'extension: 其他困难人员 — deposits ≤ dibao standard × months × members' },
 ] as const satisfies readonly ParameterDef[];
 
 export type ParameterName = (typeof PARAMETERS)[number]['name'];
@@ -198,7 +201,7 @@ const PROCEDURE_PARAMETERS: ReadonlySet<string> = new Set(['review.townDecides',
 
 /** Parameters evaluation needs; the others (monitoring's) may be absent. */
 const NEEDED_FOR_EVALUATION: readonly ParameterName[] = PARAMETER_NAMES.filter(
-  (n) => !n.startsWith('medical.') && !n.startsWith('monitoring.') && !PROCEDURE_PARAMETERS.has(n) && parameterDef(n)!.unit !== 'flag',
+  (n) => !n.startsWith('medical.') && !n.startsWith('monitoring.') && !n.startsWith('otherHardship.') && !PROCEDURE_PARAMETERS.has(n) && parameterDef(n)!.unit !== 'flag',
 );
 
 export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {

@@ -107,6 +107,8 @@ export const TEST_PARAMS: Record<ParameterName, number> = {
   'review.townDecides': 0,
   'dibao.gradualExitMonths': 6,
   'temporary.townApprovalCap': 2000,
+  'otherHardship.incomeMultiplier': 2,
+  'otherHardship.depositCapMonths': 48,
 };
 
 export function testValues(overrides: Partial<Record<ParameterName, number>> = {}): PolicyValue[] {
