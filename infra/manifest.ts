@@ -178,6 +178,12 @@ export const manifest = defineManifest({
       timeoutSeconds: 900,
       secrets: ['idHashKey'],
     },
+    openapiApi: {
+      entry: 'functions/handlers/openapi.ts',
+      handler: 'handler',
+      description: 'GET /openapi.json and GET /docs (public): the OpenAPI 3.1 document from the handlers’ zod schemas (bundles every route module to read them)',
+      memoryMb: 512,
+    },
     monitoringEvents: {
       entry: 'functions/handlers/monitoring-events.ts',
       handler: 'handler',
@@ -198,6 +204,7 @@ export const manifest = defineManifest({
     { method: 'POST', path: '/eligibility/evaluate', function: 'eligibilityApi', auth: 'jwt' },
     { method: 'PUT', path: '/policies/{regionCode}/{parameter}', function: 'policiesApi', auth: 'jwt' },
     { method: 'GET', path: '/policies', function: 'policiesApi', auth: 'jwt' },
+    { method: 'GET', path: '/policies/{regionCode}/{parameter}', function: 'policiesApi', auth: 'jwt' },
     { method: 'GET', path: '/households/{id}/ledger', function: 'ledgerApi', auth: 'jwt' },
     { method: 'POST', path: '/ledger/runs', function: 'ledgerApi', auth: 'jwt' },
     { method: 'GET', path: '/ledger/dead-letters', function: 'ledgerApi', auth: 'jwt' },
@@ -207,6 +214,8 @@ export const manifest = defineManifest({
     { method: 'GET', path: '/warnings/stats', function: 'monitoringApi', auth: 'jwt' },
     { method: 'POST', path: '/warnings/{id}/verify', function: 'monitoringApi', auth: 'jwt' },
     { method: 'POST', path: '/warnings/{id}/close', function: 'monitoringApi', auth: 'jwt' },
+    { method: 'GET', path: '/openapi.json', function: 'openapiApi', auth: 'none' },
+    { method: 'GET', path: '/docs', function: 'openapiApi', auth: 'none' },
   ],
 
   rules: {

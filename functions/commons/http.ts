@@ -6,6 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { logger } from './logger.ts';
 import { count, metrics } from './metrics.ts';
+import { registerRoute, type RouteDoc } from './route-schemas.ts';
 
 export type Role = 'citizen' | 'village' | 'town' | 'city' | 'admin' | 'monitor';
 export const ROLES: readonly Role[] = ['citizen', 'village', 'town', 'city', 'admin', 'monitor'];
@@ -65,7 +66,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   };
 }
 
-interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+export interface RouteSpec<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, P extends z.ZodType = z.ZodType> extends RouteDoc {
   body?: B;
   query?: Q;
   params?: P;
@@ -122,7 +123,9 @@ export function httpHandler<
       return done(json(500, { error: { code: 'INTERNAL', message: 'internal error' } }));
     }
   };
-  return middy(core).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+  // The spec rides on the handler so that the route registry (OpenAPI, fuzzing) reads the very
+  // schemas the route validates with.
+  return Object.assign(middy(core).use(injectLambdaContext(logger)).use(logMetrics(metrics)), { spec: spec as RouteSpec });
 }
 
 type AnyHandler = (event: HttpEvent, context: import('aws-lambda').Context) => Promise<APIGatewayProxyResultV2>;
@@ -132,6 +135,7 @@ type AnyHandler = (event: HttpEvent, context: import('aws-lambda').Context) => P
  * A route key the group does not serve is a wiring bug, answered 404 rather than 5xx.
  */
 export function routeGroup(routes: Record<string, AnyHandler>) {
+  for (const [routeKey, h] of Object.entries(routes)) registerRoute(routeKey, (h as { spec?: RouteSpec }).spec);
   return async (event: HttpEvent, context: import('aws-lambda').Context): Promise<APIGatewayProxyResultV2> => {
     const route = routes[event.routeKey];
     if (!route) return json(404, { error: { code: 'NOT_FOUND', message: `no route ${event.routeKey}` } });

@@ -19,6 +19,7 @@ import { applicationView } from '../domain/application-view.ts';
 import { CATEGORY_CODES } from '../domain/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
 import { maskId } from '../domain/resident-id.ts';
+import { applicationViewSchema, objectionAcceptedSchema } from './applications-schemas.ts';
 
 /**
  * POST /applications, GET /applications/{id}, POST /applications/{id}/objections.
@@ -119,7 +120,7 @@ async function regionMustExist(code: string): Promise<void> {
   }
 }
 
-export const submit = httpHandler({ body: applyBody, roles: ['citizen'] }, async ({ body, caller, headers, event, context }) => {
+export const submit = httpHandler({ body: applyBody, roles: ['citizen'], status: 201, response: applicationViewSchema, summary: 'Apply once for one or several categories (header Idempotency-Key)' }, async ({ body, caller, headers, event, context }) => {
   idempotencyConfig.registerLambdaContext(context);
   await ensureIdHashKey();
   const key = headers['idempotency-key'];
@@ -156,14 +157,14 @@ async function readable(caller: Caller, id: string): Promise<ApplicationRecord> 
   return app;
 }
 
-export const get = httpHandler({ params: idParams }, async ({ params, caller }) => {
+export const get = httpHandler({ params: idParams, response: applicationViewSchema, summary: 'One case: status, history, eligibility, notice, decision' }, async ({ params, caller }) => {
   const app = await readable(caller, params.id);
   return { status: 200, body: applicationView(app as unknown as Record<string, unknown>) };
 });
 
 const objectionBody = z.object({ reason: z.string().trim().min(1, 'say what the objection is').max(2000) });
 
-export const object = httpHandler({ params: idParams, body: objectionBody }, async ({ params, body, caller }) => {
+export const object = httpHandler({ params: idParams, body: objectionBody, status: 202, response: objectionAcceptedSchema, summary: 'An objection during the public notice: back to town review' }, async ({ params, body, caller }) => {
   const app = await getApplication(params.id);
   if (!app) throw notFound(`application ${params.id} not found`);
   const now = nowMs();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eligibilityResultSchema } from './eligibility-schemas.ts';
 import { regionExists } from '../adapters/regions-table.ts';
 import { todayInShanghai } from '../commons/clock.ts';
 import { AppError, validationFailed } from '../commons/errors.ts';
@@ -15,7 +16,7 @@ export const evaluateRequestSchema = z.object({
 });
 
 /** POST /eligibility/evaluate (any signed-in role): every category, amounts and reasons. */
-export const handler = httpHandler({ body: evaluateRequestSchema }, async ({ body }) => {
+export const handler = httpHandler({ body: evaluateRequestSchema, response: eligibilityResultSchema, summary: 'Every category with amounts and a reason per rule' }, async ({ body }) => {
   const household = body.household;
   const asOf = body.asOf ?? todayInShanghai();
   const unborn = bornAfter(household, asOf);

@@ -19,6 +19,14 @@ import { runLedgerMonth } from '../services/ledger.ts';
  * POST /ledger/runs {"month"} (admin) — the monthly run for a given month, synchronously.
  * GET /ledger/dead-letters?month=YYYY-MM (admin) — events the ledger could not take.
  */
+const ledgerViewSchema = z.object({
+  householdId: z.string(),
+  year: z.number(),
+  entries: z.array(z.object({ type: z.string(), label: z.string(), month: z.string().optional(), date: z.string().optional(), amount: z.number(), source: z.string(), department: z.string() })),
+  total: z.number(),
+  totals: z.object({ byType: z.record(z.string(), z.number()) }),
+});
+
 const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });
 const ledgerQuery = z.object({ year: yearSchema.optional() });
 
@@ -39,19 +47,19 @@ async function mayRead(caller: Caller, householdId: string): Promise<void> {
   if (!isWithin(caller.regionCode, region)) throw forbidden('this household is outside your jurisdiction');
 }
 
-export const getLedger = httpHandler({ params: householdParams, query: ledgerQuery }, async ({ params, query, caller }) => {
+export const getLedger = httpHandler({ params: householdParams, query: ledgerQuery, response: ledgerViewSchema, summary: 'What the household received in a year: type, date or month, amount; totals' }, async ({ params, query, caller }) => {
   await mayRead(caller, params.id);
   const year = query.year ?? Number(shanghaiMonth(nowMs()).slice(0, 4));
   return { status: 200, body: ledgerView(params.id, year, await ledgerOf(params.id, year)) };
 });
 
-export const runMonth = httpHandler({ body: z.object({ month: monthSchema }).strict(), roles: ['admin'] }, async ({ body }) => {
+export const runMonth = httpHandler({ body: z.object({ month: monthSchema }).strict(), roles: ['admin'], response: z.object({ month: z.string(), amount: z.number() }).loose(), summary: 'Run the monthly ledger for a month' }, async ({ body }) => {
   const result = await runLedgerMonth(body.month);
   const { amountFen, ...rest } = result;
   return { status: 200, body: { ...rest, amount: amountFen / 100 } };
 });
 
-export const listDeadLetters = httpHandler({ query: z.object({ month: monthSchema.optional() }), roles: ['admin'] }, async ({ query }) => {
+export const listDeadLetters = httpHandler({ query: z.object({ month: monthSchema.optional() }), roles: ['admin'], response: z.object({ month: z.string(), items: z.array(z.record(z.string(), z.unknown())) }), summary: 'Department events the ledger could not take' }, async ({ query }) => {
   const month = query.month ?? shanghaiMonth(nowMs());
   return { status: 200, body: { month, items: await deadLettersOf(month) } };
 });

@@ -22,13 +22,53 @@ let sfn: SFNClient | undefined;
 const HANDLERS = ['village', 'town', 'city'] as const;
 const READERS = ['village', 'town', 'city', 'admin', 'monitor'] as const;
 
+const runSchema = z.object({
+  runId: z.string(),
+  asOf: z.string(),
+  mode: z.enum(['daily', 'full']),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  itemsRead: z.number(),
+  warningsRaised: z.number(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  breakdown: z.record(z.string(), z.number()).optional(),
+  error: z.string().optional(),
+});
+
+export const warningSchema = z.object({
+  id: z.string(),
+  indicator: z.string(),
+  class: z.enum(['RAPID_HELP', 'DEMAND', 'DYNAMIC']),
+  name: z.string().optional(),
+  person: z.string().meta({ description: 'masked ID' }),
+  householdId: z.string().nullable(),
+  regionCode: z.string(),
+  assignedTo: z.string(),
+  raisedAt: z.string(),
+  dueBy: z.string(),
+  status: z.enum(['OPEN', 'VERIFIED', 'CLOSED']),
+  details: z.record(z.string(), z.unknown()),
+  suggestedAction: z.string().optional(),
+  escalatedAt: z.string().optional(),
+  verifiedAt: z.string().optional(),
+  verifiedBy: z.string().optional(),
+  verifyNote: z.string().optional(),
+  closedAt: z.string().optional(),
+  closedBy: z.string().optional(),
+  outcome: z.enum(['BENEFIT_ADJUSTED', 'ASSISTANCE_GRANTED', 'REFERRED', 'NO_ACTION']).optional(),
+  closeNote: z.string().optional(),
+  adjustment: z.object({ category: z.string(), from: z.string(), monthlyAmount: z.number() }).optional(),
+});
+
+const statsSchema = z.object({ regionCode: z.string(), raised: z.number(), verified: z.number(), closed: z.number(), adjusted: z.number(), open: z.number(), escalated: z.number() });
+
 const runBody = z.object({
   asOf: z.iso.date('asOf must be a date YYYY-MM-DD'),
   mode: z.enum(['daily', 'full']).optional().default('daily'),
   segments: z.number().int().min(1).max(1000).optional(),
 });
 
-export const startRun = httpHandler({ roles: ['admin', 'monitor'], body: runBody }, async ({ body }) => {
+export const startRun = httpHandler({ roles: ['admin', 'monitor'], body: runBody, status: 202, response: z.object({ runId: z.string() }), summary: 'Start a monitoring run for a date' }, async ({ body }) => {
   const runId = `run_${randomUUID()}`;
   await putRunIfAbsent({ runId, asOf: body.asOf, mode: body.mode, status: 'RUNNING', itemsRead: 0, warningsRaised: 0, startedAt: new Date(nowMs()).toISOString() });
   const arn = process.env.MONITORING_WORKFLOW_ARN;
@@ -39,7 +79,7 @@ export const startRun = httpHandler({ roles: ['admin', 'monitor'], body: runBody
   return { status: 202, body: { runId } };
 });
 
-export const getRunRoute = httpHandler({ roles: ['admin', 'monitor'], params: z.object({ runId: z.string().min(1).max(200) }) }, async ({ params }) => {
+export const getRunRoute = httpHandler({ roles: ['admin', 'monitor'], params: z.object({ runId: z.string().min(1).max(200) }), response: runSchema, summary: 'A monitoring run: status, items read, warnings raised' }, async ({ params }) => {
   const run = await getRun(params.runId);
   if (!run) throw notFound(`run ${params.runId} not found`);
   return { status: 200, body: run };
@@ -83,13 +123,13 @@ const listQuery = z.object({
   regionCode: regionParam.optional(),
 });
 
-export const list = httpHandler({ roles: READERS, query: listQuery }, async ({ caller, query }) => {
+export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator and region' }, async ({ caller, query }) => {
   const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
   items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
   return { status: 200, body: { items: items.map(view) } };
 });
 
-export const stats = httpHandler({ roles: READERS, query: z.object({ regionCode: regionParam.optional() }) }, async ({ caller, query }) => {
+export const stats = httpHandler({ roles: READERS, query: z.object({ regionCode: regionParam.optional() }), response: statsSchema, summary: 'The lifecycle: raised, verified, closed, adjusted' }, async ({ caller, query }) => {
   const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), limit: Number.MAX_SAFE_INTEGER });
   return {
     status: 200,
@@ -114,7 +154,7 @@ async function loadFor(caller: Caller, id: string): Promise<WarningRecord> {
   return w;
 }
 
-export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.object({ note: z.string().trim().min(1, 'a note is required').max(2000) }) }, async ({ caller, params, body }) => {
+export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.object({ note: z.string().trim().min(1, 'a note is required').max(2000) }), response: warningSchema, summary: 'Verify an open warning (village team)' }, async ({ caller, params, body }) => {
   const w = await loadFor(caller, params.id);
   if (w.status !== 'OPEN') throw conflict(`warning is ${w.status}, not OPEN`);
   const at = new Date(nowMs()).toISOString();
@@ -150,7 +190,7 @@ async function adjustBenefit(w: WarningRecord, by: Caller, at: string): Promise<
   return ent ? { adjustment: { category: 'DIBAO', from, monthlyAmount: fen / 100 } } : {};
 }
 
-export const close = httpHandler({ roles: HANDLERS, params: idParams, body: closeBody }, async ({ caller, params, body }) => {
+export const close = httpHandler({ roles: HANDLERS, params: idParams, body: closeBody, response: warningSchema, summary: 'Close a verified warning with its outcome' }, async ({ caller, params, body }) => {
   const w = await loadFor(caller, params.id);
   if (w.status !== 'VERIFIED') throw conflict(`warning is ${w.status}; it must be VERIFIED before it is closed`);
   const at = new Date(nowMs()).toISOString();

@@ -1,10 +1,9 @@
-import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { putPolicyValue, queryValues, tablesFromEnv } from '../adapters/policies-table.ts';
 import { regionExists } from '../adapters/regions-table.ts';
 import { now, todayInShanghai } from '../commons/clock.ts';
 import { notFound, validationFailed } from '../commons/errors.ts';
-import { httpHandler, type HttpEvent } from '../commons/http.ts';
+import { httpHandler, routeGroup } from '../commons/http.ts';
 import { isoDateSchema, parameterNameSchema, policyPrefixes, policyRegionSchema, resolvePolicy, valueProblem } from '../domain/policy.ts';
 
 async function mustExist(regionCode: string): Promise<void> {
@@ -17,11 +16,33 @@ export const putPolicyBodySchema = z.object({
   effectiveFrom: isoDateSchema,
   reference: z.string().trim().min(1).max(500).optional(),
 });
+const policyValueSchema = z.object({
+  regionCode: z.string(),
+  parameter: z.string(),
+  value: z.number(),
+  effectiveFrom: z.string(),
+  setAt: z.string(),
+  setBy: z.string().optional(),
+  reference: z.string().optional(),
+});
+const resolvedSchema = z.object({
+  regionCode: z.string(),
+  date: z.string(),
+  parameters: z.record(z.string(), z.object({ value: z.number(), effectiveFrom: z.string(), setAt: z.string(), reference: z.string().nullable(), regionCode: z.string() })),
+});
+const historySchema = z.object({ regionCode: z.string(), parameter: z.string(), items: z.array(policyValueSchema), nextCursor: z.null() });
+
 export const getPoliciesQuerySchema = z.object({ regionCode: policyRegionSchema.optional().default('CN'), date: isoDateSchema.optional() });
 
 /** PUT /policies/{regionCode}/{parameter} (admin): one dated value, audited in the same transaction. */
 export const putHandler = httpHandler(
-  { roles: ['admin'], params: putPolicyParamsSchema, body: putPolicyBodySchema },
+  {
+    roles: ['admin'],
+    params: putPolicyParamsSchema,
+    body: putPolicyBodySchema,
+    response: policyValueSchema.extend({ previous: policyValueSchema.nullable() }),
+    summary: 'Set one dated value of a parameter for a region prefix (audited)',
+  },
   async ({ params, body, caller }) => {
     const problem = valueProblem(params.parameter, body.value);
     if (problem) throw validationFailed('invalid value', [{ path: 'value', message: problem }]);
@@ -38,7 +59,7 @@ export const putHandler = httpHandler(
 
 /** GET /policies?regionCode=…&date=… (any signed-in role): the parameters in force. */
 export const getHandler = httpHandler(
-  { query: getPoliciesQuerySchema },
+  { query: getPoliciesQuerySchema, response: resolvedSchema, summary: 'The parameters in force in a region on a date' },
   async ({ query }) => {
     await mustExist(query.regionCode);
     const date = query.date ?? todayInShanghai();
@@ -52,6 +73,24 @@ export const getHandler = httpHandler(
   },
 );
 
+/**
+ * GET /policies/{regionCode}/{parameter} (any signed-in role): the parameter's timeline for the
+ * region: every dated value of every prefix that applies (CN, province, …, the region itself),
+ * oldest first, with who set it, when and on what legal reference.
+ */
+export const historyHandler = httpHandler(
+  { params: putPolicyParamsSchema, response: historySchema, summary: 'A parameter’s dated values for a region and its parents (a timeline)' },
+  async ({ params }) => {
+    await mustExist(params.regionCode);
+    const values = (await queryValues(tablesFromEnv(), policyPrefixes(params.regionCode))).filter((v) => v.parameter === params.parameter);
+    values.sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || a.regionCode.length - b.regionCode.length);
+    return { status: 200, body: { regionCode: params.regionCode, parameter: params.parameter, items: values, nextCursor: null } };
+  },
+);
+
 /** One Lambda for the policy routes: dispatch on the route key. */
-export const handler = async (event: HttpEvent, context: Context) =>
-  (event.routeKey ?? '').startsWith('PUT ') ? putHandler(event, context) : getHandler(event, context);
+export const handler = routeGroup({
+  'PUT /policies/{regionCode}/{parameter}': putHandler,
+  'GET /policies': getHandler,
+  'GET /policies/{regionCode}/{parameter}': historyHandler,
+});

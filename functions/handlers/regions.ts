@@ -4,9 +4,12 @@ import { httpHandler } from '../commons/http.ts';
 import { areaChain, cachedCounty, getArea } from '../adapters/regions-table.ts';
 import { regionCodeSchema, resolveInCounty, toView, type RegionView } from '../domain/regions.ts';
 
+const regionRef = z.object({ code: z.string(), name: z.string(), level: z.enum(['province', 'city', 'county', 'town', 'village']) });
+const regionViewSchema = regionRef.extend({ ancestors: z.array(regionRef), path: z.string(), children: z.array(z.object({ code: z.string(), name: z.string() })).optional() });
+
 /** GET /regions/{code}: the region's name and its ancestors, for any signed-in user. */
 export const handler = httpHandler(
-  { params: z.object({ code: regionCodeSchema }) },
+  { params: z.object({ code: regionCodeSchema }), response: regionViewSchema, summary: 'A region, its ancestors and its children' },
   async ({ params }) => {
     const view = await lookup(params.code);
     if (!view) throw notFound(`region ${params.code} does not exist`);

@@ -12,10 +12,23 @@ import { decideItem, getTask, listOpenTasks } from '../adapters/review-tasks-tab
 import { sendSuccess } from '../adapters/workflows.ts';
 import { canDecide, STATUS_OF_LEVEL, type ReviewLevel } from '../domain/application.ts';
 
+export const reviewTaskSchema = z.object({
+  id: z.string(),
+  applicationId: z.string(),
+  level: z.enum(['village', 'town', 'city']),
+  regionCode: z.string(),
+  createdAt: z.string(),
+  dueAt: z.string(),
+  overdue: z.boolean(),
+  summary: z.unknown(),
+}).loose();
+const taskListSchema = z.object({ items: z.array(reviewTaskSchema), nextCursor: z.string().nullable().optional() });
+const decisionResultSchema = z.object({ applicationId: z.string(), status: z.string().optional(), decision: z.string() }).loose();
+
 /** GET /review-tasks and POST /review-tasks/{id}/decision, for village, town and city reviewers. */
 const REVIEWERS = ['village', 'town', 'city'] as const;
 
-export const list = httpHandler({ roles: REVIEWERS }, async ({ caller }) => {
+export const list = httpHandler({ roles: REVIEWERS, response: taskListSchema, summary: 'Open review tasks of my level inside my jurisdiction' }, async ({ caller }) => {
   if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
   const tasks = await listOpenTasks(caller.role as ReviewLevel, caller.regionCode);
   return {
@@ -56,7 +69,7 @@ const decisionBody = z
 
 const taskParams = z.object({ id: z.string().min(1).max(200) });
 
-export const decide = httpHandler({ roles: REVIEWERS, params: taskParams, body: decisionBody }, async ({ params, body, caller }) => {
+export const decide = httpHandler({ roles: REVIEWERS, params: taskParams, body: decisionBody, response: decisionResultSchema, summary: 'Decide a review task (town approval: investigation with ≥ 2 investigators)' }, async ({ params, body, caller }) => {
   const task = await getTask(params.id);
   if (!task) throw notFound(`review task ${params.id} not found`);
   if (!canDecide(caller, task)) throw forbidden(`only a ${task.level} reviewer whose jurisdiction covers ${task.regionCode} may decide this task`);
