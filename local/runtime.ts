@@ -110,6 +110,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const [logical, def] of Object.entries(manifest.workflows) as [string, WorkflowDef][]) process.env[workflowEnvVar(logical, def)] = stateMachineArn(logical);
     // Locally a secret is a fixed development value in the environment (never a real key).
     for (const [name, def] of Object.entries(manifest.secrets ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
+    // Likewise an encryption key (KMS in AWS) is a development value locally.
+    for (const [name, def] of Object.entries(manifest.keys ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
 
     const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerKey, type LedgerEntry } from '../domain/ledger.ts';
+import { paymentIndexKeys, type IndexedEntry, type Window } from '../domain/payments.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
 /**
@@ -19,7 +20,8 @@ const deadLetters = () => tableNameFrom('LEDGER_DEAD_LETTERS_TABLE');
 
 /** The item a ledger entry is stored as (also what the demo seed writes for invented history). */
 export function ledgerItem(e: LedgerEntry): Record<string, unknown> {
-  return { ...ledgerKey(e), ...e };
+  // Civil-affairs entries also carry the payment roster's index keys (GSI byCountyMonth).
+  return { ...ledgerKey(e), ...e, ...paymentIndexKeys(e) };
 }
 
 /** Puts the entry unless it is already there. Returns whether it was new. */
@@ -42,6 +44,29 @@ async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): P
     start = res.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/**
+ * One window of the payment roster's index (GSI byCountyMonth, see functions/domain/payments.ts):
+ * a county's civil-affairs entries for one month recorded in [from, before), page by page.
+ */
+export async function* paymentEntries(county: string, w: Window): AsyncGenerator<IndexedEntry[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await documentClient().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'byCountyMonth',
+        KeyConditionExpression: w.from ? 'payKey = :k AND paySort BETWEEN :from AND :before' : 'payKey = :k AND paySort < :before',
+        // BETWEEN's inclusive upper bound still excludes an entry recorded at `before` itself:
+        // its paySort is `before` followed by '#…', which sorts after `before`.
+        ExpressionAttributeValues: { ':k': `${county}#${w.month}`, ':before': w.before, ...(w.from ? { ':from': w.from } : {}) },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    yield (res.Items ?? []).map(({ pk: _pk, payKey: _k, paySort: _s, ...rest }) => rest as unknown as IndexedEntry);
+    start = res.LastEvaluatedKey;
+  } while (start);
 }
 
 /** A household's entries of one year. */

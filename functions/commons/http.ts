@@ -34,6 +34,8 @@ export interface HttpResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body that is not JSON (e.g. a CSV file), sent as is; `headers` carry its content-type. */
+  text?: string;
 }
 
 export function zodDetails(error: z.ZodError): ErrorDetail[] {
@@ -116,7 +118,7 @@ export function httpHandler<
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
       const res = await fn({ caller, body, query, params, headers, event, context } as HttpRequest<z.output<B>, z.output<Q>, z.output<P>>);
-      return done(json(res.status, res.body, res.headers));
+      return done(res.text !== undefined ? { statusCode: res.status, headers: res.headers ?? {}, body: res.text } : json(res.status, res.body, res.headers));
     } catch (err) {
       if (err instanceof AppError) return done(json(err.status, err.toBody()));
       logger.error('unhandled error', { route: event.routeKey, error: err as Error });

@@ -5,7 +5,9 @@ import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { ownsApplicationFor } from '../adapters/applications-table.ts';
 import { householdProfile } from '../adapters/households-table.ts';
 import { anyLedgerEntry, deadLettersOf, ledgerOf } from '../adapters/ledger-table.ts';
+import { recoveriesOf } from '../adapters/payments-table.ts';
 import { ledgerView, monthSchema, shanghaiMonth, yearSchema } from '../domain/ledger.ts';
+import { recoveryView } from '../domain/payments.ts';
 import { isWithin } from '../domain/regions.ts';
 import { runLedgerMonth } from '../services/ledger.ts';
 
@@ -50,7 +52,9 @@ async function mayRead(caller: Caller, householdId: string): Promise<void> {
 export const getLedger = httpHandler({ params: householdParams, query: ledgerQuery, response: ledgerViewSchema, summary: 'What the household received in a year: type, date or month, amount; totals' }, async ({ params, query, caller }) => {
   await mayRead(caller, params.id);
   const year = query.year ?? Number(shanghaiMonth(nowMs()).slice(0, 4));
-  return { status: 200, body: ledgerView(params.id, year, await ledgerOf(params.id, year)) };
+  const [entries, recoveries] = await Promise.all([ledgerOf(params.id, year), recoveriesOf(params.id)]);
+  // Payments to be recovered (追缴) for months of this year: paid after the entitlement had ended.
+  return { status: 200, body: { ...ledgerView(params.id, year, entries), recoveries: recoveries.filter((r) => r.forMonth.startsWith(`${year}-`)).map(recoveryView) } };
 });
 
 export const runMonth = httpHandler({ body: z.object({ month: monthSchema }).strict(), roles: ['admin'], response: z.object({ month: z.string(), amount: z.number() }).loose(), summary: 'Run the monthly ledger for a month' }, async ({ body }) => {

@@ -14,6 +14,7 @@ import {
   rigidValidityDue,
   warningId,
 } from '../../../functions/domain/monitoring.ts';
+import { REPEATED_FAILURES, recentReturns } from '../../../functions/domain/payments.ts';
 import { dateOfAge } from '../../../functions/domain/resident-id.ts';
 import { localPolicy } from '../../../scripts/seed-population.ts';
 import { residentId } from '../../support/people.ts';
@@ -192,6 +193,17 @@ describe('full re-evaluation', () => {
     const almost = { idNumber: id('1947-01-16'), laborAbility: 'none' as const };
     check('ELDERLY_ALONE_80', find(hh([eighty]), ['DIBAO']), find(hh([almost]), ['DIBAO']));
     expect(find(hh([{ idNumber: id('1941-01-01'), laborAbility: 'none' }, { idNumber: id('1942-01-01'), laborAbility: 'none' }]), ['DIBAO'])).not.toContain('ELDERLY_ALONE_80');
+  });
+});
+
+describe('payments', () => {
+  it('PAYMENT_REPEATEDLY_FAILED: a second return within 12 months fires; one return, or two a year apart, do not', () => {
+    const ret = (at: string) => ({ at, rosterId: 'ro_610124_202701', lineId: 'ln_x', reason: '账户已销户' });
+    const at = '2027-06-10T08:00:00.000Z';
+    expect(recentReturns({ returns: [ret('2027-03-10T08:00:00.000Z'), ret(at)] }, at)).toBeGreaterThanOrEqual(REPEATED_FAILURES);
+    expect(recentReturns({ returns: [ret(at)] }, at)).toBeLessThan(REPEATED_FAILURES);
+    expect(recentReturns({ returns: [ret('2026-06-09T08:00:00.000Z'), ret(at)] }, at)).toBeLessThan(REPEATED_FAILURES);
+    covered.add('PAYMENT_REPEATEDLY_FAILED');
   });
 });
 

@@ -1,0 +1,340 @@
+import { z } from 'zod';
+import { nowMs } from '../commons/clock.ts';
+import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
+import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
+import { householdProfile } from '../adapters/households-table.ts';
+import { raiseWarning } from '../adapters/monitoring-table.ts';
+import { decryptAccount, encryptAccount } from '../adapters/payments-kms.ts';
+import {
+  approveRoster,
+  getLine,
+  getPayee,
+  getRoster,
+  linesOf,
+  linesPage,
+  listRecoveries,
+  listRosters,
+  putPayee,
+  recordAudit,
+  recordReturn,
+  type RosterHeader,
+} from '../adapters/payments-table.ts';
+import { cachedCounty } from '../adapters/regions-table.ts';
+import { fenToYuan } from '../domain/benefits.ts';
+import { monthSchema } from '../domain/ledger.ts';
+import { warningId } from '../domain/monitoring.ts';
+import {
+  bankFile,
+  countySchema,
+  createRosterSchema,
+  holdOf,
+  maskAccount,
+  payeeSchema,
+  recentReturns,
+  recoveryView,
+  REPEATED_FAILURES,
+  rosterIdSchema,
+  returnsSchema,
+  totalsView,
+  type PayeeRecord,
+  type RosterLine,
+} from '../domain/payments.ts';
+import { isWithin } from '../domain/regions.ts';
+import { maskId } from '../domain/resident-id.ts';
+import { requestRoster } from '../services/payments.ts';
+
+/**
+ * Payments (发放), docs/payments.md:
+ *   POST /payments/rosters {"month","countyCode"}      (city) draft a county's roster → 201 {id} (a replay: 200, the same id)
+ *   GET  /payments/rosters?countyCode=&month=          (city, admin) list
+ *   GET  /payments/rosters/{id}                         (city, admin) header and totals
+ *   GET  /payments/rosters/{id}/lines?status=           (city, admin) the lines, masked
+ *   POST /payments/rosters/{id}/approve                 (city, not the creator → else 403) maker-checker
+ *   GET  /payments/rosters/{id}/file?copy=bank          (city) the bank file, once approved (else 409)
+ *   POST /payments/rosters/{id}/returns {"lines"}       (city) the bank's returns → held, paid again once corrected
+ *   GET  /payments/recoveries?regionCode=               (city, admin) recovery items (追缴)
+ *   PUT  /households/{id}/payee, GET /households/{id}/payee  (city, admin) the payee, account encrypted, shown masked
+ * A city user acts on counties inside its regionCode prefix only.
+ */
+const page = { limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(2000).optional() };
+const rosterParams = z.object({ id: rosterIdSchema });
+const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });
+
+function inJurisdiction(caller: Caller, regionCode: string): void {
+  if (caller.role === 'admin') return;
+  if (caller.role !== 'city' || !isWithin(caller.regionCode, regionCode)) throw forbidden('this county is outside your jurisdiction');
+}
+
+async function rosterFor(caller: Caller, id: string): Promise<RosterHeader> {
+  const roster = await getRoster(id);
+  if (!roster) throw notFound(`roster ${id} not found`);
+  inJurisdiction(caller, roster.county);
+  return roster;
+}
+
+function rosterView(r: RosterHeader) {
+  return {
+    id: r.id,
+    countyCode: r.county,
+    month: r.month,
+    status: r.status,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt,
+    cutoff: r.cutoff,
+    previousRosterId: r.prev?.rosterId ?? null,
+    ...(r.totals ? { totals: totalsView(r.totals) } : {}),
+    returned: { lines: r.returned?.lines ?? 0, amount: fenToYuan(r.returned?.amountFen ?? 0) },
+    stoppedAfterCreation: { lines: r.stopped?.lines ?? 0, amount: fenToYuan(r.stopped?.amountFen ?? 0) },
+    ...(r.itemsRead !== undefined ? { itemsRead: r.itemsRead } : {}),
+    ...(r.builtAt ? { builtAt: r.builtAt } : {}),
+    ...(r.approvedBy ? { approvedBy: r.approvedBy, approvedAt: r.approvedAt } : {}),
+  };
+}
+
+function lineView(l: RosterLine) {
+  return {
+    lineId: l.lineId,
+    householdId: l.householdId,
+    regionCode: l.regionCode,
+    town: l.town,
+    category: l.category,
+    forMonth: l.forMonth,
+    amount: fenToYuan(l.amountFen),
+    kind: l.kind,
+    status: l.status,
+    payee: l.payee ? { name: l.payee.name, person: l.payee.person, bank: l.payee.bank, channel: l.payee.channel, account: l.payee.accountMasked } : null,
+    ...(l.holdReason ? { holdReason: l.holdReason } : {}),
+    ...(l.originalLineId ? { originalLineId: l.originalLineId, originalRosterId: l.originalRosterId } : {}),
+    ...(l.returnReason ? { returnReason: l.returnReason, returnedAt: l.returnedAt } : {}),
+    ...(l.stoppedReason ? { stoppedReason: l.stoppedReason } : {}),
+  };
+}
+
+/** List cursors are ours; a forged one is the client's mistake (400), never a 5xx. */
+async function withCursor<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if ((err as Error).message === 'INVALID_CURSOR' || (err as Error).name === 'ValidationException') {
+      throw validationFailed('invalid query string', [{ path: 'cursor', message: 'not a cursor this list gave' }]);
+    }
+    throw err;
+  }
+}
+
+export const create = httpHandler({ body: createRosterSchema, roles: ['city'] }, async ({ body, caller }) => {
+  inJurisdiction(caller, body.countyCode);
+  if (!(await cachedCounty(body.countyCode))) throw notFound(`county ${body.countyCode} not found`);
+  const r = await requestRoster(body.countyCode, body.month, caller);
+  if (r.outcome === 'NOT_FORWARD') throw conflict(`rosters of county ${body.countyCode} go forward: the latest is for ${r.latest}`);
+  return { status: r.outcome === 'CREATED' ? 201 : 200, body: { id: r.roster.id, status: r.roster.status } };
+});
+
+const listQuery = z.object({ countyCode: countySchema.optional(), month: monthSchema.optional(), ...page }).strict();
+export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'] }, async ({ query, caller }) => {
+  // A city user without countyCode sees its whole jurisdiction; an admin names the county.
+  const county = query.countyCode ?? (caller.regionCode?.length === 6 ? caller.regionCode : undefined);
+  const scope = county ?? (caller.role === 'city' ? caller.regionCode : undefined);
+  if (!scope) throw validationFailed('invalid query string', [{ path: 'countyCode', message: 'countyCode is required' }]);
+  if (county) inJurisdiction(caller, county);
+  const res = await withCursor(() => listRosters(scope.slice(0, 4), county, query.month, query.limit, query.cursor));
+  return { status: 200, body: { items: res.items.map(rosterView), nextCursor: res.nextCursor } };
+});
+
+export const get = httpHandler({ params: rosterParams, roles: ['city', 'admin'] }, async ({ params, caller }) => {
+  return { status: 200, body: rosterView(await rosterFor(caller, params.id)) };
+});
+
+const linesQuery = z.object({ ...page }).strict();
+export const lines = httpHandler({ params: rosterParams, query: linesQuery, roles: ['city', 'admin'] }, async ({ params, query, caller }) => {
+  await rosterFor(caller, params.id);
+  const res = await withCursor(() => linesPage(params.id, query.limit, query.cursor));
+  return { status: 200, body: { items: res.items.map(lineView), nextCursor: res.nextCursor } };
+});
+
+export const approve = httpHandler({ params: rosterParams, roles: ['city'] }, async ({ params, caller }) => {
+  const roster = await rosterFor(caller, params.id);
+  // Maker-checker: whoever drew the roster up may not approve it.
+  if (roster.createdBy === caller.sub) throw forbidden('the roster must be approved by another user than the one who created it');
+  if (roster.status !== 'DRAFT') throw conflict(`roster ${roster.id} is ${roster.status}, not a DRAFT`);
+  const at = new Date(nowMs()).toISOString();
+  const ok = await approveRoster(roster.id, caller.sub, at, {
+    entity: `ROSTER#${roster.id}`,
+    action: 'ROSTER_APPROVED',
+    by: caller.sub,
+    role: caller.role,
+    at,
+    detail: { county: roster.county, month: roster.month, createdBy: roster.createdBy, amountFen: roster.totals?.amountFen ?? 0, lines: roster.totals?.lines ?? 0 },
+  });
+  if (!ok) throw conflict(`roster ${roster.id} is no longer a DRAFT`);
+  return { status: 200, body: rosterView({ ...roster, status: 'APPROVED', approvedBy: caller.sub, approvedAt: at }) };
+});
+
+const fileQuery = z.object({ copy: z.enum(['masked', 'bank']).default('masked') }).strict();
+export const file = httpHandler({ params: rosterParams, query: fileQuery, roles: ['city'] }, async ({ params, query, caller }) => {
+  const roster = await rosterFor(caller, params.id);
+  if (roster.status !== 'APPROVED') throw conflict(`the bank file exists once the roster is approved; roster ${roster.id} is ${roster.status}`);
+  const all = await linesOf(roster.id);
+  all.sort((a, b) => a.town.localeCompare(b.town) || a.householdId.localeCompare(b.householdId) || a.forMonth.localeCompare(b.forMonth) || a.category.localeCompare(b.category) || a.lineId.localeCompare(b.lineId));
+  let accounts: Map<string, string> | undefined;
+  if (query.copy === 'bank') {
+    accounts = new Map();
+    for (const l of all) if (l.status === 'PAYABLE' && l.payee) accounts.set(l.lineId, await decryptAccount(l.payee.accountCipher, l.householdId));
+    // Who took the unmasked accounts out of the platform, and when.
+    await recordAudit({ entity: `ROSTER#${roster.id}`, action: 'BANK_FILE_ISSUED', by: caller.sub, role: caller.role, at: new Date(nowMs()).toISOString(), detail: { lines: accounts.size } });
+  }
+  const f = bankFile(all, accounts);
+  return {
+    status: 200,
+    text: f.csv,
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${roster.id}${query.copy === 'bank' ? '-bank' : ''}.csv"`,
+      'x-roster-lines': String(f.lines),
+      'x-roster-amount': (f.amountFen / 100).toFixed(2),
+    },
+  };
+});
+
+export const returns = httpHandler({ params: rosterParams, body: returnsSchema, roles: ['city'] }, async ({ params, body, caller }) => {
+  const roster = await rosterFor(caller, params.id);
+  if (roster.status !== 'APPROVED') throw conflict(`returns come back for an approved roster; roster ${roster.id} is ${roster.status}`);
+  await ensureIdHashKey();
+  const lines = await Promise.all(body.lines.map((l) => getLine(roster.id, l.lineId)));
+  const missing = lines.flatMap((l, i) => (l ? [] : [{ path: `lines.${i}.lineId`, message: `no line ${body.lines[i]!.lineId} on roster ${roster.id}` }]));
+  if (missing.length) throw new AppError('NOT_FOUND', 'unknown lines', missing);
+  const notPaid = lines.flatMap((l, i) => (l!.status === 'PAYABLE' || l!.status === 'RETURNED' ? [] : [{ path: `lines.${i}.lineId`, message: `line is ${l!.status}: it was not in the bank file` }]));
+  if (notPaid.length) throw new AppError('CONFLICT', 'only lines of the bank file can come back', notPaid);
+
+  const at = new Date(nowMs()).toISOString();
+  const recorded: string[] = [];
+  const already: string[] = [];
+  let warnings = 0;
+  for (const [i, line] of lines.entries()) {
+    const reason = body.lines[i]!.reason;
+    if (line!.status === 'RETURNED') {
+      already.push(line!.lineId);
+      continue;
+    }
+    const ok = await recordReturn(line!, reason, at, holdOf(line!, roster.county, 'RETURNED', at, reason), {
+      entity: `ROSTER#${roster.id}`,
+      action: 'PAYMENT_RETURNED',
+      by: caller.sub,
+      role: caller.role,
+      at,
+      reason,
+      detail: { lineId: line!.lineId, householdId: line!.householdId, amountFen: line!.amountFen, account: line!.payee?.accountMasked },
+    });
+    if (!ok) {
+      already.push(line!.lineId);
+      continue;
+    }
+    recorded.push(line!.lineId);
+    const payee = await getPayee(line!.householdId);
+    const n = payee ? recentReturns(payee, at) : 0;
+    if (payee && n >= REPEATED_FAILURES) {
+      const period = at.slice(0, 4);
+      const fresh = await raiseWarning(
+        warningId(payee.personHash, 'PAYMENT_REPEATEDLY_FAILED', period),
+        {
+          indicator: 'PAYMENT_REPEATEDLY_FAILED',
+          idHash: payee.personHash,
+          person: payee.person,
+          householdId: payee.householdId,
+          regionCode: payee.regionCode,
+          period,
+          details: { returnsIn12Months: n, lastReason: reason, rosterId: roster.id, lineId: line!.lineId, bank: payee.bank, account: payee.accountMasked },
+        },
+        at,
+        'payments',
+      );
+      if (fresh) warnings++;
+    }
+  }
+  return { status: 200, body: { rosterId: roster.id, recorded, alreadyReturned: already, warningsRaised: warnings } };
+});
+
+const recoveriesQuery = z.object({ regionCode: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must be 4, 6, 9 or 12 digits').optional(), ...page }).strict();
+export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'] }, async ({ query, caller }) => {
+  const region = query.regionCode ?? caller.regionCode;
+  if (!region) throw validationFailed('invalid query string', [{ path: 'regionCode', message: 'regionCode is required' }]);
+  if (caller.role === 'city' && !isWithin(caller.regionCode, region)) throw forbidden('this region is outside your jurisdiction');
+  const res = await withCursor(() => listRecoveries(region, query.limit, query.cursor));
+  return { status: 200, body: { items: res.items.map(recoveryView), nextCursor: res.nextCursor } };
+});
+
+function payeeView(p: PayeeRecord) {
+  return {
+    householdId: p.householdId,
+    name: p.name,
+    person: p.person,
+    bank: p.bank,
+    channel: p.channel,
+    account: p.accountMasked,
+    updatedAt: p.updatedAt,
+    updatedBy: p.updatedBy,
+    version: p.version,
+    blocked: !!p.blockedSince,
+    returns: (p.returns ?? []).map((r) => ({ at: r.at, rosterId: r.rosterId, lineId: r.lineId, reason: r.reason })),
+  };
+}
+
+async function householdRegion(caller: Caller, householdId: string): Promise<string> {
+  const profile = await householdProfile(householdId);
+  if (!profile) throw notFound(`household ${householdId} not found`);
+  inJurisdiction(caller, profile.regionCode);
+  return profile.regionCode;
+}
+
+export const putPayeeRoute = httpHandler({ params: householdParams, body: payeeSchema, roles: ['city', 'admin'] }, async ({ params, body, caller }) => {
+  const regionCode = await householdRegion(caller, params.id);
+  await ensureIdHashKey();
+  const current = await getPayee(params.id);
+  const at = new Date(nowMs()).toISOString();
+  const next: PayeeRecord = {
+    householdId: params.id,
+    regionCode,
+    name: body.name,
+    personHash: idHash(body.idNumber),
+    person: maskId(body.idNumber),
+    bank: body.bank,
+    channel: body.channel,
+    accountCipher: await encryptAccount(body.accountNumber, params.id),
+    accountMasked: maskAccount(body.accountNumber),
+    updatedAt: at,
+    updatedBy: caller.sub,
+    version: (current?.version ?? 0) + 1,
+    ...(current?.returns ? { returns: current.returns } : {}),
+  };
+  const ok = await putPayee(next, current?.version ?? 0, {
+    entity: `PAYEE#${params.id}`,
+    action: current ? 'PAYEE_CORRECTED' : 'PAYEE_SET',
+    by: caller.sub,
+    role: caller.role,
+    at,
+    detail: { account: next.accountMasked, bank: next.bank, channel: next.channel, person: next.person, ...(current ? { previousAccount: current.accountMasked, wasBlocked: !!current.blockedSince } : {}) },
+  });
+  if (!ok) throw conflict('the payee was changed meanwhile; read it and try again');
+  return { status: 200, body: payeeView(next) };
+});
+
+export const getPayeeRoute = httpHandler({ params: householdParams, roles: ['city', 'admin'] }, async ({ params, caller }) => {
+  await householdRegion(caller, params.id);
+  const p = await getPayee(params.id);
+  if (!p) throw notFound(`household ${params.id} has no payee`);
+  return { status: 200, body: payeeView(p) };
+});
+
+export const handler = routeGroup({
+  'POST /payments/rosters': create,
+  'GET /payments/rosters': list,
+  'GET /payments/rosters/{id}': get,
+  'GET /payments/rosters/{id}/lines': lines,
+  'POST /payments/rosters/{id}/approve': approve,
+  'GET /payments/rosters/{id}/file': file,
+  'POST /payments/rosters/{id}/returns': returns,
+  'GET /payments/recoveries': recoveries,
+  'PUT /households/{id}/payee': putPayeeRoute,
+  'GET /households/{id}/payee': getPayeeRoute,
+});
