@@ -12,6 +12,7 @@ export const ROUTE_MODULES: Record<string, () => Promise<Record<string, unknown>
   'functions/handlers/ledger.ts': () => import('../handlers/ledger.ts'),
   'functions/handlers/monitoring-api.ts': () => import('../handlers/monitoring-api.ts'),
   'functions/handlers/openapi.ts': () => import('../handlers/openapi.ts'),
+  'functions/handlers/payments-api.ts': () => import('../handlers/payments-api.ts'),
   'functions/handlers/policies.ts': () => import('../handlers/policies.ts'),
   'functions/handlers/regions.ts': () => import('../handlers/regions.ts'),
   'functions/handlers/review-tasks.ts': () => import('../handlers/review-tasks.ts'),

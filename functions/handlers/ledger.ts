@@ -27,6 +27,7 @@ const ledgerViewSchema = z.object({
   entries: z.array(z.object({ type: z.string(), label: z.string(), month: z.string().optional(), date: z.string().optional(), amount: z.number(), source: z.string(), department: z.string() })),
   total: z.number(),
   totals: z.object({ byType: z.record(z.string(), z.number()) }),
+  recoveries: z.array(z.object({ id: z.string(), type: z.string(), label: z.string(), month: z.string(), amount: z.number(), reason: z.string(), status: z.string(), rosterId: z.string(), lineId: z.string() }).loose()),
 });
 
 const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { registerRoute } from '../commons/route-schemas.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { householdProfile } from '../adapters/households-table.ts';
 import { raiseWarning } from '../adapters/monitoring-table.ts';
@@ -57,6 +58,75 @@ import { requestRoster } from '../services/payments.ts';
  *   PUT  /households/{id}/payee, GET /households/{id}/payee  (city, admin) the payee, account encrypted, shown masked
  * A city user acts on counties inside its regionCode prefix only.
  */
+// Response shapes (the OpenAPI document and the console's types; never validated at run time).
+const money = z.object({ lines: z.number(), amount: z.number() });
+const rosterSchema = z.object({
+  id: z.string(),
+  countyCode: z.string(),
+  month: z.string(),
+  status: z.enum(['BUILDING', 'DRAFT', 'APPROVED']),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  cutoff: z.string(),
+  previousRosterId: z.string().nullable(),
+  totals: z
+    .object({ lines: z.number(), amount: z.number(), byCategory: z.record(z.string(), z.number()), byTown: z.record(z.string(), z.number()), byKind: z.record(z.string(), z.number()), payable: money, held: money, stopped: money })
+    .optional(),
+  returned: money,
+  stoppedAfterCreation: money,
+  itemsRead: z.number().optional(),
+  builtAt: z.string().optional(),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
+});
+const lineSchema = z.object({
+  lineId: z.string(),
+  householdId: z.string(),
+  regionCode: z.string(),
+  town: z.string(),
+  category: z.string(),
+  forMonth: z.string(),
+  amount: z.number(),
+  kind: z.enum(['CURRENT', 'ADJUSTMENT', 'REPAYMENT']),
+  status: z.enum(['PAYABLE', 'HELD', 'RETURNED', 'STOPPED']),
+  payee: z.object({ name: z.string(), person: z.string(), bank: z.string(), channel: z.string(), account: z.string() }).nullable(),
+  holdReason: z.string().optional(),
+  originalLineId: z.string().optional(),
+  originalRosterId: z.string().optional(),
+  returnReason: z.string().optional(),
+  returnedAt: z.string().optional(),
+  stoppedReason: z.string().optional(),
+});
+export const recoverySchema = z.object({
+  id: z.string(),
+  householdId: z.string(),
+  regionCode: z.string(),
+  rosterId: z.string(),
+  lineId: z.string(),
+  type: z.string(),
+  label: z.string(),
+  month: z.string(),
+  amount: z.number(),
+  reason: z.enum(['DECEASED', 'TERMINATED']),
+  lastEntitledMonth: z.string(),
+  status: z.enum(['OPEN', 'RECOVERED', 'WAIVED']),
+  raisedAt: z.string(),
+});
+const payeeViewSchema = z.object({
+  householdId: z.string(),
+  name: z.string(),
+  person: z.string(),
+  bank: z.string(),
+  channel: z.enum(['BANK', 'SOCIAL_SECURITY_CARD']),
+  account: z.string(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+  version: z.number(),
+  blocked: z.boolean(),
+  returns: z.array(z.object({ at: z.string(), rosterId: z.string(), lineId: z.string(), reason: z.string() })),
+});
+const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
 const page = { limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(2000).optional() };
 const rosterParams = z.object({ id: rosterIdSchema });
 const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });
@@ -123,7 +193,7 @@ async function withCursor<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export const create = httpHandler({ body: createRosterSchema, roles: ['city'] }, async ({ body, caller }) => {
+export const create = httpHandler({ body: createRosterSchema, roles: ['city'], status: 201, response: z.object({ id: z.string(), status: z.string() }), summary: "Draw up a county's payment roster for a month from the ledger (a replay answers 200 with the same id)" }, async ({ body, caller }) => {
   inJurisdiction(caller, body.countyCode);
   if (!(await cachedCounty(body.countyCode))) throw notFound(`county ${body.countyCode} not found`);
   const r = await requestRoster(body.countyCode, body.month, caller);
@@ -132,7 +202,7 @@ export const create = httpHandler({ body: createRosterSchema, roles: ['city'] },
 });
 
 const listQuery = z.object({ countyCode: countySchema.optional(), month: monthSchema.optional(), ...page }).strict();
-export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'] }, async ({ query, caller }) => {
+export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'], response: listOf(rosterSchema), summary: 'Payment rosters by county and month' }, async ({ query, caller }) => {
   // A city user without countyCode sees its whole jurisdiction; an admin names the county.
   const county = query.countyCode ?? (caller.regionCode?.length === 6 ? caller.regionCode : undefined);
   const scope = county ?? (caller.role === 'city' ? caller.regionCode : undefined);
@@ -142,18 +212,18 @@ export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'] }, 
   return { status: 200, body: { items: res.items.map(rosterView), nextCursor: res.nextCursor } };
 });
 
-export const get = httpHandler({ params: rosterParams, roles: ['city', 'admin'] }, async ({ params, caller }) => {
+export const get = httpHandler({ params: rosterParams, roles: ['city', 'admin'], response: rosterSchema, summary: 'A roster: status and totals by category, town and kind (yuan)' }, async ({ params, caller }) => {
   return { status: 200, body: rosterView(await rosterFor(caller, params.id)) };
 });
 
 const linesQuery = z.object({ ...page }).strict();
-export const lines = httpHandler({ params: rosterParams, query: linesQuery, roles: ['city', 'admin'] }, async ({ params, query, caller }) => {
+export const lines = httpHandler({ params: rosterParams, query: linesQuery, roles: ['city', 'admin'], response: listOf(lineSchema), summary: "A roster's lines, accounts masked" }, async ({ params, query, caller }) => {
   await rosterFor(caller, params.id);
   const res = await withCursor(() => linesPage(params.id, query.limit, query.cursor));
   return { status: 200, body: { items: res.items.map(lineView), nextCursor: res.nextCursor } };
 });
 
-export const approve = httpHandler({ params: rosterParams, roles: ['city'] }, async ({ params, caller }) => {
+export const approve = httpHandler({ params: rosterParams, roles: ['city'], response: rosterSchema, summary: 'Approve a DRAFT roster (another city user than its creator)' }, async ({ params, caller }) => {
   const roster = await rosterFor(caller, params.id);
   // Maker-checker: whoever drew the roster up may not approve it.
   if (roster.createdBy === caller.sub) throw forbidden('the roster must be approved by another user than the one who created it');
@@ -172,7 +242,7 @@ export const approve = httpHandler({ params: rosterParams, roles: ['city'] }, as
 });
 
 const fileQuery = z.object({ copy: z.enum(['masked', 'bank']).default('masked') }).strict();
-export const file = httpHandler({ params: rosterParams, query: fileQuery, roles: ['city'] }, async ({ params, query, caller }) => {
+export const file = httpHandler({ params: rosterParams, query: fileQuery, roles: ['city'], response: z.string(), summary: 'The bank file of an approved roster (CSV, UTF-8 with BOM; copy=bank: accounts in full, audited)' }, async ({ params, query, caller }) => {
   const roster = await rosterFor(caller, params.id);
   if (roster.status !== 'APPROVED') throw conflict(`the bank file exists once the roster is approved; roster ${roster.id} is ${roster.status}`);
   const all = await linesOf(roster.id);
@@ -197,7 +267,7 @@ export const file = httpHandler({ params: rosterParams, query: fileQuery, roles:
   };
 });
 
-export const returns = httpHandler({ params: rosterParams, body: returnsSchema, roles: ['city'] }, async ({ params, body, caller }) => {
+export const returns = httpHandler({ params: rosterParams, body: returnsSchema, roles: ['city'], response: z.object({ rosterId: z.string(), recorded: z.array(z.string()), alreadyReturned: z.array(z.string()), warningsRaised: z.number() }), summary: "Record the bank's returns: held, paid again on the next roster once the payee is corrected" }, async ({ params, body, caller }) => {
   const roster = await rosterFor(caller, params.id);
   if (roster.status !== 'APPROVED') throw conflict(`returns come back for an approved roster; roster ${roster.id} is ${roster.status}`);
   await ensureIdHashKey();
@@ -256,7 +326,7 @@ export const returns = httpHandler({ params: rosterParams, body: returnsSchema, 
 });
 
 const recoveriesQuery = z.object({ regionCode: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must be 4, 6, 9 or 12 digits').optional(), ...page }).strict();
-export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'] }, async ({ query, caller }) => {
+export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'], response: listOf(recoverySchema), summary: 'Recovery items (追缴): payments made for months after an entitlement ended' }, async ({ query, caller }) => {
   const region = query.regionCode ?? caller.regionCode;
   if (!region) throw validationFailed('invalid query string', [{ path: 'regionCode', message: 'regionCode is required' }]);
   if (caller.role === 'city' && !isWithin(caller.regionCode, region)) throw forbidden('this region is outside your jurisdiction');
@@ -287,7 +357,7 @@ async function householdRegion(caller: Caller, householdId: string): Promise<str
   return profile.regionCode;
 }
 
-export const putPayeeRoute = httpHandler({ params: householdParams, body: payeeSchema, roles: ['city', 'admin'] }, async ({ params, body, caller }) => {
+export const putPayeeRoute = httpHandler({ params: householdParams, body: payeeSchema, roles: ['city', 'admin'], response: payeeViewSchema, summary: "Set or correct the household's payee (account stored encrypted, shown masked)" }, async ({ params, body, caller }) => {
   const regionCode = await householdRegion(caller, params.id);
   await ensureIdHashKey();
   const current = await getPayee(params.id);
@@ -319,7 +389,7 @@ export const putPayeeRoute = httpHandler({ params: householdParams, body: payeeS
   return { status: 200, body: payeeView(next) };
 });
 
-export const getPayeeRoute = httpHandler({ params: householdParams, roles: ['city', 'admin'] }, async ({ params, caller }) => {
+export const getPayeeRoute = httpHandler({ params: householdParams, roles: ['city', 'admin'], response: payeeViewSchema, summary: "The household's payee, account masked" }, async ({ params, caller }) => {
   await householdRegion(caller, params.id);
   const p = await getPayee(params.id);
   if (!p) throw notFound(`household ${params.id} has no payee`);
@@ -338,3 +408,5 @@ export const handler = routeGroup({
   'PUT /households/{id}/payee': putPayeeRoute,
   'GET /households/{id}/payee': getPayeeRoute,
 });
+// The file is CSV, not JSON.
+registerRoute('GET /payments/rosters/{id}/file', { ...file.spec, responseContentType: 'text/csv' });
