@@ -16,7 +16,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../local/runtime.ts';
 import '../local/plugins.ts';
 import { ApiClient, TEST_COUNTIES } from '../tests/support/local-stack.ts';
-import { dibaoHousehold } from '../tests/support/people.ts';
+import { CONSENT, dibaoHousehold } from '../tests/support/people.ts';
 
 const N = Number(process.argv[2] ?? process.env.APPLICATIONS ?? 100);
 const SECONDS = Number(process.argv[3] ?? process.env.SECONDS ?? 10);
@@ -51,7 +51,7 @@ async function endToEnd(): Promise<{ perSecond: number; seconds: number }> {
   const started = performance.now();
   const ids = await Promise.all(
     Array.from({ length: N }, async () => {
-      const res = await api.request('POST', '/applications', { token: t.citizen, body: { household: dibaoHousehold(), requested: ['DIBAO'] }, headers: { 'idempotency-key': randomUUID() } });
+      const res = await api.request('POST', '/applications', { token: t.citizen, body: { household: dibaoHousehold(), requested: ['DIBAO'], consent: CONSENT }, headers: { 'idempotency-key': randomUUID() } });
       if (res.status !== 201) throw new Error(`submit: ${res.status} ${res.text}`);
       return res.body.id as string;
     }),
@@ -108,7 +108,7 @@ console.log(`  writes/s per application/s: ${(rawWrites / e2e.perSecond).toFixed
 
 const health = await load('/health', 'GET', t.citizen);
 const region = await load(`/regions/${VILLAGE}`, 'GET', t.citizen);
-const submit = await load('/applications', 'POST', t.citizen, () => ({ household: dibaoHousehold(), requested: ['DIBAO'] }));
+const submit = await load('/applications', 'POST', t.citizen, () => ({ household: dibaoHousehold(), requested: ['DIBAO'], consent: CONSENT }));
 console.log(`\n== latency under autocannon (10 connections, ${SECONDS} s each)`);
 for (const [name, r] of [['GET /health (baseline)', health], ['GET /regions/{code} (baseline)', region], ['POST /applications', submit]] as const) {
   console.log(`  ${name.padEnd(32)} p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  ${r.rps.toFixed(0)} req/s  non-2xx ${r.non2xx}  errors ${r.errors}`);

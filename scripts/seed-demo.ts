@@ -73,6 +73,8 @@ interface DemoCase {
   deposits?: number;
   rigid?: { medical: number; education: number; rehabilitation: number };
   supporters?: { name: string; birth: string; seq: number; able: boolean }[];
+  /** TEMPORARY: the emergency asked for (急难型 URGENT / 支出型 SPENDING). */
+  emergency?: { kind: 'URGENT' | 'SPENDING'; amount: number; description?: string };
 }
 
 function household(c: DemoCase) {
@@ -186,8 +188,9 @@ function cases(today: string): DemoCase[] {
       village: 'dongguan',
       requested: ['TEMPORARY'],
       target: 'APPROVED',
-      note: '临时救助 (急难型): a house fire; the civil-affairs bureau pays a one-off grant',
+      note: '临时救助 (急难型): a house fire; above the town’s cap, so the city grants 3,000 yuan once (a one-off ledger entry)',
       members: [{ name: '赵某', birth: '1979-12-24', seq: 61, relation: 'self', income: 1800, labor: 'full' }],
+      emergency: { kind: 'URGENT', amount: 3000, description: '房屋失火' },
       supporters: able(63),
     },
     {
@@ -343,7 +346,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     ids.set(c.key, id);
     tokens[`citizen:${c.key}`] = await token(sub, 'citizen');
     if ((await http('GET', `/applications/${id}`, undefined, admin)).status === 200) continue;
-    const created = await must(`submit ${c.key}`, http('POST', '/applications', { household: household(c), requested: c.requested }, tokens[`citizen:${c.key}`]!.token, { 'idempotency-key': key }));
+    const created = await must(`submit ${c.key}`, http('POST', '/applications', { household: household(c), requested: c.requested, consent: { crossCheckAuthorized: true, signedAt: today }, ...(c.emergency ? { emergency: c.emergency } : {}) }, tokens[`citizen:${c.key}`]!.token, { 'idempotency-key': key }));
     if (created.id !== id) throw new Error(`unexpected application id for ${c.key}`);
     log(`submitted ${c.key} (${id})`);
   }
@@ -358,10 +361,12 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const decide = async (c: DemoCase, level: 'village' | 'town' | 'city') => {
     const t = levelToken(level, c);
     const task = await until(`a ${level} task for ${c.key}`, async () =>
-      ((await must('tasks', http('GET', '/review-tasks', undefined, t))).items as { id: string; applicationId: string }[]).find((x) => x.applicationId === ids.get(c.key)),
+      ((await must('tasks', http('GET', '/review-tasks?limit=100', undefined, t))).items as { id: string; applicationId: string; summary?: { spotCheck?: { drawn: boolean } } }[]).find((x) => x.applicationId === ids.get(c.key)),
     );
     const investigation = level === 'town' ? { investigation: { visitedAt: today, investigators: ['王伟', '李娜'], notes: '入户核查属实（演示）' } } : {};
-    await must(`${level} decision for ${c.key}`, http('POST', `/review-tasks/${encodeURIComponent(task.id)}/decision`, { decision: 'approve', ...investigation }, t));
+    // TEKUN cases drawn for the county's ≥ 30% spot-check carry the county's home visit.
+    const spotCheck = level === 'city' && task.summary?.spotCheck?.drawn ? { spotCheck: { visitedAt: today, investigators: ['县民政局抽查员甲', '县民政局抽查员乙'], findings: '抽查属实（演示）' } } : {};
+    await must(`${level} decision for ${c.key}`, http('POST', `/review-tasks/${encodeURIComponent(task.id)}/decision`, { decision: 'approve', ...investigation, ...spotCheck }, t));
     log(`${level} approved ${c.key}`);
   };
 
@@ -431,18 +436,11 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
       }
     }
   }
-  const temporary = applications.find((a) => a.key === 'temporary')!;
-  const temporaryCase = plan.find((c) => c.key === 'temporary')!;
-  const temporaryDate = ((await view(temporaryCase)).history[0].at as string).slice(0, 10);
   const grants = [
     ...XU_2024.grants.map((g, i) => ({
       Source: g.source,
       Detail: { idNumber: xuHousehold.members[g.member]!.idNumber, type: g.type, amount: g.amount, date: g.date, department: g.department, reference: `DEMO-XU-2024-${i + 1}` },
     })),
-    {
-      Source: 'gov.civil-affairs',
-      Detail: { idNumber: household(temporaryCase).members[0]!.idNumber, type: 'TEMPORARY', amount: 3000, date: temporaryDate, department: '庄浪县民政局', reference: `DEMO-TEMP-${temporary.id}` },
-    },
   ];
   const events = new EventBridgeClient({ endpoint: opts.awsUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   for (let i = 0; i < grants.length; i += 10) {

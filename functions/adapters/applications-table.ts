@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ApplicationStatus, Discrepancy, HistoryEntry } from '../domain/application.ts';
 import type { DeclaredAssets } from '../domain/cross-check.ts';
@@ -9,6 +9,9 @@ import { documentClient, tableNameFrom } from './dynamo.ts';
  *   pk = APP#<id>, sk = APP                      the case (version attribute: optimistic locking)
  *   pk = OPEN#<householdId>#<category>, sk = LOCK  one open application per household and category
  * GSI byOwner (ownerSub, createdAt): a citizen's own applications.
+ * GSI byRegion (regionPart = the 4-digit city, regionSort = regionCode#createdAt#id): the cases
+ * in a reviewer's jurisdiction, one Query with begins_with(regionSort, jurisdiction).
+ * Re-reviews of approved households (kind REREVIEW, id rev_…) are cases in this table too.
  */
 const table = () => tableNameFrom('APPLICATIONS_TABLE');
 
@@ -38,8 +41,28 @@ export interface ApplicationRecord {
   flags?: { type: string; detail: string; otherApplicationId?: string }[];
   publicNotice?: { from: string; until: string; round: number };
   objections?: { by: string; at: string; reason: string }[];
-  decision?: { approved: ApprovedCategory[]; reasons: string[] };
+  decision?: { approved: ApprovedCategory[]; reasons: string[]; letter?: unknown; decidedBy?: { level: string; sub: string; regionCode?: string }; grants?: unknown[] };
   writtenNotice?: { issuedAt: string; dueBy: string; reasons: string[]; stage: string };
+  /** APPLICATION (default) or REREVIEW (a change report or a periodic re-review of a household). */
+  kind?: 'APPLICATION' | 'REREVIEW';
+  /** The rules' recommendation: never a refusal (procedure v2). */
+  recommendation?: { eligible: string[]; requestedEligible: string[]; monthlyAmount: number; reasons: string[]; proposed: string[] };
+  deadline?: import('../domain/procedure.ts').CaseDeadline;
+  consent?: { crossCheckAuthorized: true; signedAt: string };
+  /** 近亲属备案: the applicant's declared relation to a member of staff. */
+  staffRelative?: { staffName: string; position: string; relation: string; regionCode?: string };
+  emergency?: { kind: 'URGENT' | 'SPENDING'; amount: number; description?: string };
+  /** Home visits by the town (and the county's TEKUN spot-check). */
+  investigations?: (import('../domain/application.ts').Investigation & { level: string; by: string; at: string; taskId: string })[];
+  /** The town's proposal to the city (its decision when the city decides). */
+  proposal?: { decision: string; categories: string[]; reason?: string; by: string; at: string };
+  spotCheck?: { drawn: boolean; sequence: number; share: number; county: string; record?: unknown };
+  appeals?: { id: string; by: string; at: string; reason: string; taskId: string; against: string; outcome?: 'uphold' | 'overturn'; decidedAt?: string; decidedBy?: string; decisionReason?: string }[];
+  /** How many times an appeal reopened the case. */
+  reopened?: number;
+  /** REREVIEW only. */
+  change?: Record<string, unknown>;
+  programmes?: string[];
   /** Server-side only: the notice's objection callback token. */
   objectionToken?: string;
   executionArn?: string;
@@ -53,12 +76,17 @@ export class DuplicateOpenApplication extends Error {
 
 export class StaleApplication extends Error {}
 
+/** The byRegion index keys of a case. */
+export function regionKeys(app: Pick<ApplicationRecord, 'id' | 'regionCode' | 'createdAt'>): { regionPart: string; regionSort: string } {
+  return { regionPart: app.regionCode.slice(0, 4), regionSort: `${app.regionCode}#${app.createdAt}#${app.id}` };
+}
+
 const lockKey = (householdId: string, category: string) => ({ pk: `OPEN#${householdId}#${category}`, sk: 'LOCK' });
 
 /** Creates the case and its open-application locks in one transaction. Returns false if the id exists. */
 export async function createApplication(app: ApplicationRecord): Promise<'created' | 'exists'> {
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
-    { Put: { TableName: table(), Item: { pk: `APP#${app.id}`, sk: 'APP', ...app }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: table(), Item: { pk: `APP#${app.id}`, sk: 'APP', ...app, ...regionKeys(app) }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...app.requested.map((category) => ({
       Put: {
         TableName: table(),
@@ -93,18 +121,70 @@ export async function getApplication(id: string): Promise<ApplicationRecord | un
   return rest as ApplicationRecord;
 }
 
-export async function listByOwner(ownerSub: string, limit = 50): Promise<ApplicationRecord[]> {
+export interface Page<T> {
+  items: T[];
+  next?: Record<string, unknown> | undefined;
+}
+
+const strip = (items: Record<string, unknown>[] | undefined) =>
+  (items ?? []).map(({ pk: _pk, sk: _sk, regionPart: _rp, regionSort: _rs, ...rest }) => rest as unknown as ApplicationRecord);
+
+/** A citizen's own cases, newest first; `status` filters (a page may then hold fewer items). */
+export async function listByOwner(ownerSub: string, opts: { limit?: number; start?: Record<string, unknown> | undefined; status?: string | undefined } = {}): Promise<Page<ApplicationRecord>> {
   const res = await documentClient().send(
     new QueryCommand({
       TableName: table(),
       IndexName: 'byOwner',
       KeyConditionExpression: 'ownerSub = :o',
-      ExpressionAttributeValues: { ':o': ownerSub },
+      ...(opts.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+      ExpressionAttributeValues: { ':o': ownerSub, ...(opts.status ? { ':s': opts.status } : {}) },
       ScanIndexForward: false,
-      Limit: limit,
+      Limit: opts.limit ?? 50,
+      ...(opts.start ? { ExclusiveStartKey: opts.start } : {}),
     }),
   );
-  return (res.Items ?? []) as ApplicationRecord[];
+  return { items: strip(res.Items), next: res.LastEvaluatedKey };
+}
+
+/** The cases whose region code starts with `prefix` (≥ 4 digits), in region then date order. */
+export async function listByRegion(prefix: string, opts: { limit?: number; start?: Record<string, unknown> | undefined; status?: string | undefined } = {}): Promise<Page<ApplicationRecord>> {
+  const res = await documentClient().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'byRegion',
+      KeyConditionExpression: 'regionPart = :p AND begins_with(regionSort, :j)',
+      ...(opts.status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+      ExpressionAttributeValues: { ':p': prefix.slice(0, 4), ':j': prefix, ...(opts.status ? { ':s': opts.status } : {}) },
+      Limit: opts.limit ?? 50,
+      ...(opts.start ? { ExclusiveStartKey: opts.start } : {}),
+    }),
+  );
+  return { items: strip(res.Items), next: res.LastEvaluatedKey };
+}
+
+/** Creates a re-review case (no open-application locks: the household is already approved). */
+export async function putCaseIfAbsent(app: ApplicationRecord): Promise<boolean> {
+  try {
+    await documentClient().send(new PutCommand({ TableName: table(), Item: { pk: `APP#${app.id}`, sk: 'APP', ...app, ...regionKeys(app) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Counts the county's TEKUN cases for the spot-check draw: the new sequence number. */
+export async function nextSpotCheckSequence(county: string): Promise<number> {
+  const res = await documentClient().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: { pk: `SPOTCHECK#${county}`, sk: 'TEKUN' },
+      UpdateExpression: 'ADD n :one',
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(res.Attributes?.n ?? 1);
 }
 
 export interface Transition {

@@ -49,7 +49,8 @@ export interface EntitlementRecord {
   applicationId: string;
   regionCode: string;
   grantedAt: string;
-  status: 'ACTIVE' | 'ENDED';
+  /** GRADUAL_EXIT (渐退): paid unchanged until `endMonth`, then over. */
+  status: 'ACTIVE' | 'GRADUAL_EXIT' | 'ENDED';
   /** RIGID_EXPENDITURE is granted for 12 months, then the household re-applies. */
   validUntilMonth?: string;
 }
@@ -230,6 +231,25 @@ export function householdItems(profile: HouseholdProfile, members: MemberRecord[
       },
     })),
   ];
+}
+
+/** One line of a household's history (approval, change report, re-review decision): pk = HH#id, sk = HIST#at#kind. */
+export interface HouseholdHistoryEntry {
+  at: string;
+  kind: string;
+  by: string;
+  detail?: Record<string, unknown>;
+}
+
+export function householdHistoryItem(householdId: string, h: HouseholdHistoryEntry) {
+  return { TableName: table(), Item: { pk: `HH#${householdId}`, sk: `HIST#${h.at}#${h.kind}`, ...h } };
+}
+
+export async function householdHistory(householdId: string): Promise<HouseholdHistoryEntry[]> {
+  const res = await documentClient().send(
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :h)', ExpressionAttributeValues: { ':p': `HH#${householdId}`, ':h': 'HIST#' } }),
+  );
+  return (res.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as HouseholdHistoryEntry);
 }
 
 export async function householdProfile(householdId: string): Promise<HouseholdProfile | undefined> {

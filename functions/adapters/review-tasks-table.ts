@@ -12,20 +12,51 @@ const table = () => tableNameFrom('REVIEW_TASKS_TABLE');
 
 export type TaskStatus = 'OPEN' | 'DECIDED';
 
+/** REVIEW: a step of the application or re-review workflow; EMERGENCY: the town's 急难型 grant; APPEAL: a review one level up (no workflow). */
+export type TaskKind = 'REVIEW' | 'EMERGENCY' | 'APPEAL';
+
+export interface Escalation {
+  at: string;
+  reason: 'LEVEL_DUE' | 'CASE_DEADLINE_NEAR' | 'CASE_DEADLINE_PASSED';
+}
+
 export interface ReviewTaskRecord {
   id: string;
   applicationId: string;
-  level: ReviewLevel;
+  /** `admin` only for appeals against a prefecture city's decision. */
+  level: ReviewLevel | 'admin';
+  kind?: TaskKind;
+  /** APPLICATION or REREVIEW. */
+  caseKind?: string;
+  /** Appeals: only reviewers whose jurisdiction code is at most this long, other than the decider. */
+  maxJurisdictionLength?: number;
+  excludeSub?: string;
+  nextEscalationAt?: string;
   regionCode: string;
   status: TaskStatus;
   createdAt: string;
   dueAt: string;
   overdue?: boolean;
-  escalations?: number;
+  escalations?: Escalation[];
   summary: Record<string, unknown>;
   /** Server-side only. */
   taskToken?: string;
-  decision?: { decision: 'approve' | 'reject'; reason?: string; investigation?: Investigation; by: string; role: string; at: string };
+  decision?: {
+    decision: 'approve' | 'reject' | 'uphold' | 'overturn';
+    reason?: string;
+    investigation?: Investigation;
+    categories?: string[];
+    monthlyAmounts?: Record<string, number>;
+    spotCheck?: Investigation & { findings?: string };
+    route?: string;
+    afterNotice?: string;
+    taskId?: string;
+    level?: string;
+    by: string;
+    role: string;
+    regionCode?: string;
+    at: string;
+  };
   openLevel?: string;
   openSort?: string;
 }
@@ -51,17 +82,22 @@ export async function getTask(id: string): Promise<ReviewTaskRecord | undefined>
   return res.Item as ReviewTaskRecord | undefined;
 }
 
-export async function listOpenTasks(level: ReviewLevel, jurisdiction: string, limit = 100): Promise<ReviewTaskRecord[]> {
+export async function listOpenTasks(
+  level: string,
+  jurisdiction: string,
+  opts: { limit?: number; start?: Record<string, unknown> | undefined } = {},
+): Promise<{ items: ReviewTaskRecord[]; next?: Record<string, unknown> | undefined }> {
   const res = await documentClient().send(
     new QueryCommand({
       TableName: table(),
       IndexName: 'openByLevel',
-      KeyConditionExpression: 'openLevel = :l AND begins_with(openSort, :j)',
-      ExpressionAttributeValues: { ':l': level, ':j': jurisdiction },
-      Limit: limit,
+      KeyConditionExpression: jurisdiction ? 'openLevel = :l AND begins_with(openSort, :j)' : 'openLevel = :l',
+      ExpressionAttributeValues: { ':l': level, ...(jurisdiction ? { ':j': jurisdiction } : {}) },
+      Limit: opts.limit ?? 100,
+      ...(opts.start ? { ExclusiveStartKey: opts.start } : {}),
     }),
   );
-  return (res.Items ?? []) as ReviewTaskRecord[];
+  return { items: (res.Items ?? []) as ReviewTaskRecord[], next: res.LastEvaluatedKey };
 }
 
 /** Stores the current callback token (a new one after each escalation). */
@@ -79,19 +115,34 @@ export async function attachToken(id: string, taskToken: string): Promise<Review
   return res.Attributes as ReviewTaskRecord | undefined;
 }
 
-export async function markOverdue(id: string, dueAt: string): Promise<void> {
+/**
+ * Records an escalation and when the next one falls due. The level's `dueAt` never moves, so
+ * `overdue` (now past dueAt) stays honest. Conditional on the expected next time, so a step run
+ * twice records the escalation once.
+ */
+export async function recordEscalation(id: string, e: Escalation, expectedAt: string | undefined, nextAt: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: { id },
+        UpdateExpression: 'SET escalations = list_append(if_not_exists(escalations, :empty), :e), nextEscalationAt = :n',
+        ConditionExpression: expectedAt ? '#s = :open AND nextEscalationAt = :x' : '#s = :open AND attribute_not_exists(nextEscalationAt)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':e': [e], ':empty': [], ':n': nextAt, ':open': 'OPEN', ...(expectedAt ? { ':x': expectedAt } : {}) },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+export async function setNextEscalation(id: string, nextAt: string): Promise<void> {
   await documentClient().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: { id },
-      UpdateExpression: 'SET overdue = :t, dueAt = :d, escalations = if_not_exists(escalations, :z) + :one',
-      ConditionExpression: '#s = :open',
-      ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':t': true, ':d': dueAt, ':z': 0, ':one': 1, ':open': 'OPEN' },
-    }),
-  ).catch((err: unknown) => {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  });
+    new UpdateCommand({ TableName: table(), Key: { id }, UpdateExpression: 'SET nextEscalationAt = if_not_exists(nextEscalationAt, :n)', ExpressionAttributeValues: { ':n': nextAt } }),
+  );
 }
 
 /** The conditional OPEN → DECIDED write, as a transaction item (paired with the audit record). */

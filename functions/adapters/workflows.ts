@@ -13,19 +13,26 @@ import {
 let client: SFNClient | undefined;
 const sfn = () => (client ??= new SFNClient({}));
 
-function arn(): string {
-  const v = process.env.APPLICATION_WORKFLOW_ARN;
-  if (!v) throw new Error('APPLICATION_WORKFLOW_ARN is not set');
+const ENV = { application: 'APPLICATION_WORKFLOW_ARN', rereview: 'REREVIEW_WORKFLOW_ARN' } as const;
+
+function arn(which: keyof typeof ENV = 'application'): string {
+  const v = process.env[ENV[which]];
+  if (!v) throw new Error(`${ENV[which]} is not set`);
   return v;
 }
 
 /** One execution per application, named by its id: starting it twice is harmless. */
 export async function startApplicationWorkflow(applicationId: string): Promise<string> {
+  return startWorkflow('application', applicationId, { applicationId });
+}
+
+/** Starts an execution by name (idempotent: the same name again is the same execution). */
+export async function startWorkflow(which: keyof typeof ENV, name: string, input: Record<string, unknown>): Promise<string> {
   try {
-    const res = await sfn().send(new StartExecutionCommand({ stateMachineArn: arn(), name: applicationId, input: JSON.stringify({ applicationId }) }));
+    const res = await sfn().send(new StartExecutionCommand({ stateMachineArn: arn(which), name, input: JSON.stringify(input) }));
     return res.executionArn!;
   } catch (err) {
-    if (err instanceof ExecutionAlreadyExists) return `${arn().replace(':stateMachine:', ':execution:')}:${applicationId}`;
+    if (err instanceof ExecutionAlreadyExists) return `${arn(which).replace(':stateMachine:', ':execution:')}:${name}`;
     throw err;
   }
 }

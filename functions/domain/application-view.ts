@@ -12,11 +12,13 @@ export function maskHousehold(household: Record<string, unknown>): Record<string
   return { ...household, members: maskPeople(household.members), supporters: maskPeople(household.supporters) };
 }
 
-const SERVER_ONLY = new Set(['objectionToken', 'ownerSub', 'version', 'executionArn']);
+const SERVER_ONLY = new Set(['objectionToken', 'ownerSub', 'version', 'executionArn', 'regionPart', 'regionSort']);
+/** For the people who work the case only (API.md v2: `flags` reviewers only). */
+const REVIEWERS_ONLY = new Set(['flags']);
 
-export function applicationView(app: Record<string, unknown>): Record<string, unknown> {
+export function applicationView(app: Record<string, unknown>, opts: { reviewer?: boolean } = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(app)) if (!SERVER_ONLY.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(app)) if (!SERVER_ONLY.has(k) && (opts.reviewer || !REVIEWERS_ONLY.has(k))) out[k] = v;
   if (app.household && typeof app.household === 'object') out.household = maskHousehold(app.household as Record<string, unknown>);
   return out;
 }

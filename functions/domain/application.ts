@@ -6,10 +6,11 @@ import { workingDayDeadline } from './working-days.ts';
  * SUBMITTED → VERIFYING → VILLAGE_REVIEW → TOWN_REVIEW → PUBLIC_NOTICE → CITY_REVIEW → APPROVED,
  * or REJECTED at any step, with reasons.
  */
-export const STATUSES = ['SUBMITTED', 'VERIFYING', 'VILLAGE_REVIEW', 'TOWN_REVIEW', 'PUBLIC_NOTICE', 'CITY_REVIEW', 'APPROVED', 'REJECTED'] as const;
+export const STATUSES = ['SUBMITTED', 'VERIFYING', 'VILLAGE_REVIEW', 'TOWN_REVIEW', 'PUBLIC_NOTICE', 'CITY_REVIEW', 'APPROVED', 'REJECTED', 'DECIDED'] as const;
 export type ApplicationStatus = (typeof STATUSES)[number];
 
-export const OPEN_STATUSES: readonly ApplicationStatus[] = STATUSES.filter((s) => s !== 'APPROVED' && s !== 'REJECTED');
+/** Final: APPROVED and REJECTED (applications), DECIDED (re-reviews). */
+export const OPEN_STATUSES: readonly ApplicationStatus[] = STATUSES.filter((s) => s !== 'APPROVED' && s !== 'REJECTED' && s !== 'DECIDED');
 
 export const REVIEW_LEVELS = ['village', 'town', 'city'] as const;
 export type ReviewLevel = (typeof REVIEW_LEVELS)[number];
@@ -54,7 +55,8 @@ export function startMonthAfter(approvedAtMs: number): string {
 }
 
 /** A reviewer's role must match the level, and the case must lie inside their jurisdiction. */
-export function canDecide(caller: { role: string; regionCode?: string }, task: { level: ReviewLevel; regionCode: string }): boolean {
+export function canDecide(caller: { role: string; regionCode?: string }, task: { level: string; regionCode: string }): boolean {
+  if (task.level === 'admin') return caller.role === 'admin';
   return caller.role === task.level && isWithin(caller.regionCode, task.regionCode);
 }
 

@@ -8,7 +8,8 @@ import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { ensureIdHashKey, householdIdOf, idHash } from '../commons/id-hash.ts';
-import { addFlag, createApplication, DuplicateOpenApplication, getApplication, openApplicationFor, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { addFlag, createApplication, DuplicateOpenApplication, getApplication, listByOwner, listByRegion, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { STATUSES } from '../domain/application.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
 import { membershipsOf, putMembership } from '../adapters/households-table.ts';
@@ -17,7 +18,13 @@ import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts'
 import { canRead } from '../domain/application.ts';
 import { applicationView } from '../domain/application-view.ts';
 import { CATEGORY_CODES } from '../domain/eligibility.ts';
-import { householdSchema } from '../domain/household.ts';
+import { householdSchema, yuanToFen } from '../domain/household.ts';
+import { isoDateSchema } from '../domain/policy.ts';
+import { caseDeadline, extendedDeadline } from '../domain/procedure.ts';
+import { isWithin } from '../domain/regions.ts';
+import { shanghaiDate } from '../domain/working-days.ts';
+import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
+import { submitAppeal } from '../services/appeals.ts';
 import { maskId } from '../domain/resident-id.ts';
 import { applicationViewSchema, objectionAcceptedSchema } from './applications-schemas.ts';
 
@@ -31,9 +38,21 @@ const applyBody = z.object({
     .array(z.enum(CATEGORY_CODES))
     .min(1, 'request at least one category')
     .refine((r) => new Set(r).size === r.length, 'each category once'),
+  /** 核对授权书: required (422 without it), checked in the handler so that its absence is a 422, not a 400. */
+  consent: z.object({ crossCheckAuthorized: z.boolean(), signedAt: isoDateSchema }).strict().optional(),
+  /** 近亲属备案: the applicant (or a member) is a near relative of staff who handle social assistance. */
+  staffRelative: z
+    .object({ staffName: z.string().trim().min(1).max(50), position: z.string().trim().min(1).max(100), relation: z.string().trim().min(1).max(50), regionCode: z.string().regex(/^\d{4,12}$/).optional() })
+    .strict()
+    .optional(),
+  /** TEMPORARY: 急难型 (URGENT: aid first, papers after) or 支出型 (SPENDING), and the amount asked. */
+  emergency: z
+    .object({ kind: z.enum(['URGENT', 'SPENDING']), amount: yuanToFen.refine((f) => f > 0, 'the amount must be > 0'), description: z.string().trim().max(2000).optional() })
+    .strict()
+    .optional(),
 });
 
-const idParams = z.object({ id: z.string().regex(/^app_[A-Za-z0-9_-]{8,64}$/, 'not an application id') });
+const idParams = z.object({ id: z.string().regex(/^(app|rev)_[A-Za-z0-9_-]{8,64}$/, 'not an application id') });
 
 let idempotentCreate: ((input: CreateInput) => Promise<Record<string, unknown>>) | undefined;
 const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[sub, key]', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600 });
@@ -60,7 +79,8 @@ async function create({ sub, key, body }: CreateInput): Promise<Record<string, u
   const householdId = householdIdOf(head.idNumber);
   // The same citizen and key always name the same case, even if the idempotency record is gone.
   const id = `app_${createHash('sha256').update(`${sub}\n${key}`).digest('base64url').slice(0, 22)}`;
-  const at = new Date(nowMs()).toISOString();
+  const now = nowMs();
+  const at = new Date(now).toISOString();
   const record: ApplicationRecord = {
     id,
     status: 'SUBMITTED',
@@ -73,6 +93,12 @@ async function create({ sub, key, body }: CreateInput): Promise<Record<string, u
     createdAt: at,
     updatedAt: at,
     history: [{ stage: 'INTAKE', decision: 'SUBMITTED', by: sub, at }],
+    kind: 'APPLICATION',
+    // The whole case: 30 working days from acceptance (chinese-days), 45 once extended.
+    deadline: caseDeadline(shanghaiDate(now)),
+    consent: { crossCheckAuthorized: true, signedAt: parsed.consent!.signedAt },
+    ...(parsed.staffRelative ? { staffRelative: parsed.staffRelative, flags: [{ type: 'NEAR_RELATIVE_OF_STAFF', detail: `近亲属备案: ${parsed.staffRelative.relation} of ${parsed.staffRelative.staffName} (${parsed.staffRelative.position})` }] } : {}),
+    ...(parsed.emergency ? { emergency: { kind: parsed.emergency.kind, amount: parsed.emergency.amount / 100, ...(parsed.emergency.description ? { description: parsed.emergency.description } : {}) } } : {}),
   };
   let outcome: 'created' | 'exists';
   try {
@@ -91,7 +117,12 @@ async function create({ sub, key, body }: CreateInput): Promise<Record<string, u
   if (outcome === 'created') {
     await flagPeopleInOtherHouseholds(record, parsed.household.members.map((m) => m.idNumber), at);
     await documentClient().send(
-      new TransactWriteCommand({ TransactItems: [auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested } })] }),
+      new TransactWriteCommand({
+        TransactItems: [
+          auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested, consentSignedAt: record.consent?.signedAt } }),
+          ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
+        ],
+      }),
     );
   }
   // Starting is idempotent by execution name: a retry after a failure here just starts it.
@@ -134,6 +165,18 @@ export const submit = httpHandler({ body: applyBody, roles: ['citizen'], status:
     throw validationFailed('two applicants', [{ path: 'household.members', message: 'only one member may have relation "self"' }]);
   }
   await regionMustExist(body.household.regionCode);
+  // 核对授权书: without the signed authorization the cross-check cannot run (422).
+  if (!body.consent?.crossCheckAuthorized) {
+    throw new AppError('UNPROCESSABLE', 'the signed authorization for the economic cross-check (核对授权书) is required', [
+      { path: 'consent.crossCheckAuthorized', message: 'must be true, with the date it was signed (consent.signedAt)' },
+    ]);
+  }
+  if (body.consent.signedAt > shanghaiDate(nowMs())) {
+    throw new AppError('UNPROCESSABLE', 'the authorization cannot be signed in the future', [{ path: 'consent.signedAt', message: 'a date on or before today' }]);
+  }
+  if (body.emergency && !body.requested.includes('TEMPORARY')) {
+    throw validationFailed('an emergency is a request for temporary aid', [{ path: 'requested', message: 'add TEMPORARY to ask for emergency aid' }]);
+  }
   try {
     const view = await createOnce()({ sub: caller.sub, key, body: JSON.parse(event.body ?? '{}') });
     return { status: 201, body: view };
@@ -159,7 +202,71 @@ async function readable(caller: Caller, id: string): Promise<ApplicationRecord> 
 
 export const get = httpHandler({ params: idParams, response: applicationViewSchema, summary: 'One case: status, history, eligibility, notice, decision' }, async ({ params, caller }) => {
   const app = await readable(caller, params.id);
-  return { status: 200, body: applicationView(app as unknown as Record<string, unknown>) };
+  return { status: 200, body: applicationView(app as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' }) };
+});
+
+const listQuery = z
+  .object({
+    status: z.enum(STATUSES).optional(),
+    regionCode: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must be 4, 6, 9 or 12 digits').optional(),
+    ...pageQuery,
+  })
+  .strict();
+
+/** GET /applications: a citizen's own cases; a reviewer's (or admin's) cases in the jurisdiction, narrowed by `regionCode`. */
+export const listCases = httpHandler({ query: listQuery }, async ({ query, caller }) => {
+  const opts = { limit: query.limit ?? 50, start: decodeCursor(query.cursor), status: query.status };
+  let page;
+  if (caller.role === 'citizen') {
+    page = await listByOwner(caller.sub, opts);
+    if (query.regionCode) page = { ...page, items: page.items.filter((a) => a.regionCode.startsWith(query.regionCode!)) };
+  } else {
+    const scope = caller.role === 'admin' || caller.role === 'monitor' ? '' : (caller.regionCode ?? '');
+    if (caller.role !== 'admin' && caller.role !== 'monitor' && !scope) throw forbidden('your token carries no jurisdiction (regionCode)');
+    const prefix = query.regionCode ?? scope;
+    if (scope && !isWithin(scope, prefix)) throw forbidden('this region is outside your jurisdiction');
+    if (prefix.length < 4) throw validationFailed('name a region', [{ path: 'regionCode', message: 'a region code of 4, 6, 9 or 12 digits' }]);
+    page = await listByRegion(prefix, opts);
+  }
+  return {
+    status: 200,
+    body: {
+      items: page.items.map((a) => ({
+        id: a.id,
+        kind: a.kind ?? 'APPLICATION',
+        status: a.status,
+        householdId: a.householdId,
+        regionCode: a.regionCode,
+        requested: a.requested,
+        createdAt: a.createdAt,
+        updatedAt: a.updatedAt,
+        ...(a.deadline ? { deadline: { due: a.deadline.due, ...(a.deadline.extendedTo ? { extendedTo: a.deadline.extendedTo } : {}) } } : {}),
+        ...(caller.role !== 'citizen' && a.flags?.length ? { flags: a.flags.map((f) => f.type) } : {}),
+      })),
+      nextCursor: encodeCursor(page.next),
+    },
+  };
+});
+
+const reasonBody = z.object({ reason: z.string().trim().min(1, 'say why').max(2000) }).strict();
+
+/** POST /applications/{id}/appeals: the applicant contests a refusal, reduction or termination (60 days). */
+export const appeal = httpHandler({ params: idParams, body: reasonBody, roles: ['citizen'] }, async ({ params, body, caller }) => {
+  const app = await readable(caller, params.id);
+  return submitAppeal(app, caller, body.reason);
+});
+
+/** POST /applications/{id}/extensions: the town extends the case's 30 working days to 45, once, with its reason. */
+export const extend = httpHandler({ params: idParams, body: reasonBody, roles: ['town'] }, async ({ params, body, caller }) => {
+  const app = await readable(caller, params.id);
+  if (!app.deadline) throw conflict('this case has no statutory deadline to extend');
+  if (app.deadline.extendedTo) throw conflict(`the deadline was already extended once, to ${app.deadline.extendedTo}`);
+  if (app.status === 'APPROVED' || app.status === 'REJECTED' || app.status === 'DECIDED') throw conflict('the case is decided');
+  const at = new Date(nowMs()).toISOString();
+  const deadline = extendedDeadline(app.deadline, body.reason, caller.sub);
+  const ok = await transition(app.id, { from: [app.status], set: { deadline }, history: { stage: 'DEADLINE', decision: 'EXTENDED', by: caller.sub, at, reason: body.reason } }, at);
+  if (!ok) throw conflict('the case has just moved on; try again');
+  return { status: 200, body: { applicationId: app.id, deadline: { due: deadline.due, extendedTo: deadline.extendedTo, reason: body.reason } } };
 });
 
 const objectionBody = z.object({ reason: z.string().trim().min(1, 'say what the objection is').max(2000) });
@@ -208,4 +315,7 @@ export const handler = routeGroup({
   'POST /applications': submit,
   'GET /applications/{id}': get,
   'POST /applications/{id}/objections': object,
+  'GET /applications': listCases,
+  'POST /applications/{id}/appeals': appeal,
+  'POST /applications/{id}/extensions': extend,
 });

@@ -106,7 +106,12 @@ async function raise(findings: Finding[], runId: string, asOf: string): Promise<
   let n = 0;
   for (let i = 0; i < findings.length; i++) {
     if (existing.has(ids[i]!)) continue;
-    if (await raiseWarning(ids[i]!, findings[i]!, at, `run:${runId}`, asOf)) n++;
+    if (await raiseWarning(ids[i]!, findings[i]!, at, `run:${runId}`, asOf)) {
+      n++;
+      // A re-review falls due: the household's re-review workflow opens on it (rule reReviewDue).
+      const f = findings[i]!;
+      if (f.indicator.startsWith('REREVIEW_')) await putEvent('jiuzhu.monitoring', 'WarningRaised', { warningId: ids[i], indicator: f.indicator, householdId: f.householdId, regionCode: f.regionCode, asOf });
+    }
   }
   return n;
 }

@@ -5,15 +5,21 @@ import { nowMs } from '../commons/clock.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { logger } from '../commons/logger.ts';
 import { count, metrics } from '../commons/metrics.ts';
-import { getApplication, releaseLockItems, transition, transitionItem, type ApplicationRecord, type ApprovedCategory } from '../adapters/applications-table.ts';
+import { getApplication, nextSpotCheckSequence, releaseLockItems, transition, transitionItem, type ApplicationRecord, type ApprovedCategory } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
-import { documentClient } from '../adapters/dynamo.ts';
+import { documentClient, tableNameFrom } from '../adapters/dynamo.ts';
 import { putEvent } from '../adapters/events.ts';
 import { factsOf } from '../adapters/facts-table.ts';
-import { entitlementItems, householdItems, type EntitlementRecord } from '../adapters/households-table.ts';
-import { attachToken, getTask, markOverdue, putTaskIfAbsent } from '../adapters/review-tasks-table.ts';
+import { entitlementItems, householdHistoryItem, householdItems, type EntitlementRecord } from '../adapters/households-table.ts';
+import { ledgerItem } from '../adapters/ledger-table.ts';
+import { attachToken, getTask, putTaskIfAbsent, recordEscalation } from '../adapters/review-tasks-table.ts';
 import { sendFailure, sendSuccess } from '../adapters/workflows.ts';
 import { evaluateApplication } from '../services/eligibility.ts';
+import { failedReasons, procedurePolicy, recommendationOf, rulesFor } from '../services/procedure.ts';
+import { rereviewSteps } from '../services/rereview.ts';
+import { decisionLetter, parametersOf } from '../domain/letters.ts';
+import { ENTITLEMENT_DEPARTMENT, ENTITLEMENT_SOURCE } from '../domain/ledger.ts';
+import { escalationReason, nextEscalationAt, spotCheckDrawn, TEKUN_SPOT_CHECK_SHARE } from '../domain/procedure.ts';
 import {
   ESCALATION_GRACE_WORKING_DAYS,
   noticeUntil,
@@ -35,6 +41,11 @@ import { addWorkingDays, shanghaiDate, workingDayDeadline } from '../domain/work
  */
 const SYSTEM = 'system:workflow';
 
+/** A case that would be refused without the town's investigation: never done (the case stalls for an operator). */
+class ProcedureError extends Error {
+  override name = 'Procedure.Violation';
+}
+
 /** A transient fault the workflow retries (see the definition's Retry on Step.Transient). */
 class TransientStepError extends Error {
   override name = 'Step.Transient';
@@ -43,14 +54,16 @@ class TransientStepError extends Error {
 const stepInput = z.discriminatedUnion('action', [
   z.object({ action: z.literal('crossCheck'), applicationId: z.string() }),
   z.object({ action: z.literal('evaluate'), applicationId: z.string() }),
-  z.object({ action: z.literal('openReview'), applicationId: z.string(), level: z.enum(['village', 'town', 'city']) }),
+  z.object({ action: z.literal('openReview'), applicationId: z.string(), level: z.enum(['village', 'town', 'city']), kind: z.enum(['REVIEW', 'EMERGENCY']).optional() }),
   z.object({ action: z.literal('attachReviewToken'), applicationId: z.string(), taskId: z.string(), taskToken: z.string() }),
   z.object({ action: z.literal('escalateReview'), applicationId: z.string(), level: z.enum(['village', 'town', 'city']), taskId: z.string() }),
   z.object({ action: z.literal('openNotice'), applicationId: z.string() }),
   z.object({ action: z.literal('attachObjectionToken'), applicationId: z.string(), taskToken: z.string() }),
-  z.object({ action: z.literal('grant'), applicationId: z.string() }),
-  z.object({ action: z.literal('reject'), applicationId: z.string(), stage: z.string(), reasons: z.array(z.unknown()).optional() }),
+  z.object({ action: z.literal('grant'), applicationId: z.string(), taskId: z.string().optional() }),
+  z.object({ action: z.literal('reject'), applicationId: z.string(), taskId: z.string().optional(), stage: z.string().optional() }),
   z.object({ action: z.literal('stall'), applicationId: z.string(), error: z.unknown().optional() }),
+  z.object({ action: z.literal('reevaluate'), applicationId: z.string() }),
+  z.object({ action: z.literal('applyReview'), applicationId: z.string(), taskId: z.string(), adopt: z.boolean() }),
 ]);
 type StepInput = z.output<typeof stepInput>;
 
@@ -64,10 +77,17 @@ async function load(id: string): Promise<ApplicationRecord> {
 
 const PREVIOUS_STATUS: Record<ReviewLevel, ApplicationStatus[]> = {
   village: ['VERIFYING'],
-  // After an objection the endpoint has already set TOWN_REVIEW.
-  town: ['VILLAGE_REVIEW', 'PUBLIC_NOTICE'],
-  city: ['PUBLIC_NOTICE'],
+  // After an objection or an appeal the endpoint has already set TOWN_REVIEW; an emergency and a
+  // re-review come to the town straight from the evaluation.
+  town: ['VILLAGE_REVIEW', 'PUBLIC_NOTICE', 'VERIFYING'],
+  city: ['PUBLIC_NOTICE', 'TOWN_REVIEW'],
 };
+
+/** A review task's id: one per case, level and round (objections, reopenings by appeal). */
+export function reviewTaskId(app: Pick<ApplicationRecord, 'id' | 'objections' | 'reopened'>, level: ReviewLevel, kind: 'REVIEW' | 'EMERGENCY' = 'REVIEW'): string {
+  const round = level === 'town' ? (app.objections?.length ?? 0) : 0;
+  return `${app.id}.${kind === 'EMERGENCY' ? 'emergency' : level}.${round}${app.reopened ? `.r${app.reopened}` : ''}`;
+}
 
 const steps = {
   async crossCheck({ applicationId }: Extract<StepInput, { action: 'crossCheck' }>) {
@@ -99,39 +119,70 @@ const steps = {
     return { discrepancies: result.discrepancies.length };
   },
 
+  /** The rules recommend, they never refuse: every case goes on to people (and TEKUN cases to the spot-check draw). */
   async evaluate({ applicationId }: Extract<StepInput, { action: 'evaluate' }>) {
     const app = await load(applicationId);
     const asOf = shanghaiDate(nowMs());
     const outcome = await evaluateApplication(app, asOf);
+    const recommendation = recommendationOf(app, outcome);
     const at = iso(nowMs());
-    await transition(applicationId, { from: ['VERIFYING'], set: { eligibility: outcome.result } }, at);
-    return { eligible: outcome.eligibleRequested.length > 0, eligibleCategories: outcome.eligibleRequested, reasons: outcome.reasons };
+    let spotCheck = app.spotCheck;
+    if (!spotCheck && (app.requested.includes('TEKUN') || recommendation.eligible.includes('TEKUN'))) {
+      const county = app.regionCode.slice(0, 6);
+      const sequence = await nextSpotCheckSequence(county);
+      spotCheck = { drawn: spotCheckDrawn(sequence), sequence, share: TEKUN_SPOT_CHECK_SHARE, county };
+    }
+    const policy = await procedurePolicy(app.regionCode, asOf);
+    const emergencyTown =
+      app.emergency?.kind === 'URGENT' && app.requested.length === 1 && app.requested[0] === 'TEMPORARY' && Math.round(app.emergency.amount * 100) <= policy.townApprovalCapFen;
+    await transition(
+      applicationId,
+      {
+        from: ['VERIFYING'],
+        set: { eligibility: outcome.result, recommendation, ...(spotCheck ? { spotCheck } : {}) },
+        ...(app.recommendation ? {} : { history: { stage: 'RECOMMENDATION', decision: recommendation.eligible.length ? 'ELIGIBLE' : 'DOUBTFUL', by: SYSTEM, at, reason: recommendation.reasons.join('; ').slice(0, 2000) } }),
+      },
+      at,
+    );
+    return { emergencyTown, eligible: recommendation.eligible };
   },
 
-  async openReview({ applicationId, level }: Extract<StepInput, { action: 'openReview' }>) {
+  async openReview({ applicationId, level, kind }: Extract<StepInput, { action: 'openReview' }>) {
     const app = await load(applicationId);
     const now = nowMs();
     const at = iso(now);
-    const round = level === 'town' ? (app.objections?.length ?? 0) : 0;
-    const taskId = `${applicationId}.${level}.${round}`;
+    const taskId = reviewTaskId(app, level, kind);
     const existing = await getTask(taskId);
     const dueAt = existing ? Date.parse(existing.dueAt) : reviewDueAt(level, app.requested, now);
+    const nextAt = existing?.nextEscalationAt ? Date.parse(existing.nextEscalationAt) : nextEscalationAt(dueAt, app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
     if (!existing) {
+      const rec = app.recommendation;
       await putTaskIfAbsent({
         id: taskId,
         applicationId,
         level,
+        kind: kind ?? 'REVIEW',
+        caseKind: app.kind ?? 'APPLICATION',
         regionCode: app.regionCode,
         status: 'OPEN',
         createdAt: at,
         dueAt: iso(dueAt),
+        nextEscalationAt: iso(nextAt),
         summary: {
           requested: app.requested,
           members: (app.household.members as unknown[] | undefined)?.length ?? 0,
           address: app.household.address,
           discrepancies: app.discrepancies?.length ?? 0,
           flags: app.flags?.map((f) => f.type) ?? [],
-          ...(round > 0 ? { objections: app.objections?.map((o) => o.reason) } : {}),
+          ...(rec ? { recommendation: { eligible: rec.eligible, proposed: rec.proposed, monthlyAmount: rec.monthlyAmount } } : {}),
+          ...(app.deadline ? { caseDue: app.deadline.extendedTo ?? app.deadline.due } : {}),
+          ...(app.proposal && level === 'city' ? { townProposal: app.proposal } : {}),
+          ...(app.spotCheck ? { spotCheck: { drawn: app.spotCheck.drawn, sequence: app.spotCheck.sequence } } : {}),
+          ...(app.staffRelative ? { nearRelativeOfStaff: true } : {}),
+          ...(app.emergency ? { emergency: app.emergency } : {}),
+          ...(app.change ? { change: { kind: app.change.kind, effectiveOn: app.change.effectiveOn } } : {}),
+          ...(app.reopened ? { reopenedByAppeal: app.reopened } : {}),
+          ...((app.objections?.length ?? 0) > 0 && level === 'town' ? { objections: app.objections?.map((o) => o.reason) } : {}),
         },
       });
     }
@@ -142,7 +193,7 @@ const steps = {
         at,
       );
     }
-    return { taskId, dueAt: iso(dueAt), timeoutSeconds: Math.max(1, Math.ceil((dueAt - now) / 1000)) };
+    return { taskId, dueAt: iso(dueAt), timeoutSeconds: Math.max(1, Math.ceil((nextAt - now) / 1000)) };
   },
 
   async attachReviewToken({ taskId, taskToken }: Extract<StepInput, { action: 'attachReviewToken' }>) {
@@ -152,21 +203,32 @@ const steps = {
     return {};
   },
 
+  /** A missed level deadline, or the case's 30 (45) working days running out: recorded and announced, never decided. */
   async escalateReview({ applicationId, level, taskId }: Extract<StepInput, { action: 'escalateReview' }>) {
     const now = nowMs();
-    const task = await getTask(taskId);
-    const dueAt = workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS);
-    await markOverdue(taskId, iso(dueAt));
-    await putEvent('jiuzhu.applications', 'ReviewOverdue', {
-      applicationId,
-      taskId,
-      level,
-      regionCode: task?.regionCode,
-      wasDueAt: task?.dueAt,
-      escalations: (task?.escalations ?? 0) + 1,
-      newDueAt: iso(dueAt),
-    });
-    return { taskId, timeoutSeconds: Math.max(1, Math.ceil((dueAt - now) / 1000)) };
+    const [task, app] = await Promise.all([getTask(taskId), load(applicationId)]);
+    if (!task) throw new Error(`review task ${taskId} does not exist`);
+    const next = nextEscalationAt(Date.parse(task.dueAt), app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+    const reason = escalationReason(app.deadline, now);
+    const recorded = await recordEscalation(taskId, { at: iso(now), reason }, task.nextEscalationAt, iso(next));
+    let nextAt = next;
+    if (recorded) {
+      await putEvent('jiuzhu.applications', 'ReviewOverdue', {
+        applicationId,
+        taskId,
+        level,
+        reason,
+        regionCode: task.regionCode,
+        wasDueAt: task.dueAt,
+        caseDue: app.deadline ? (app.deadline.extendedTo ?? app.deadline.due) : undefined,
+        escalations: (task.escalations?.length ?? 0) + 1,
+        nextEscalationAt: iso(next),
+      });
+    } else {
+      const again = await getTask(taskId);
+      if (again?.nextEscalationAt) nextAt = Date.parse(again.nextEscalationAt);
+    }
+    return { taskId, timeoutSeconds: Math.max(1, Math.ceil((nextAt - now) / 1000)) };
   },
 
   async openNotice({ applicationId }: Extract<StepInput, { action: 'openNotice' }>) {
@@ -192,25 +254,86 @@ const steps = {
     return {};
   },
 
-  async grant({ applicationId }: Extract<StepInput, { action: 'grant' }>) {
+  /**
+   * The final approval (the city's, or a deciding town's): the categories the decider chose (一次认定),
+   * at the rules' amounts unless the decider set one; monthly ones become entitlements paid from
+   * next month, TEMPORARY a one-off ledger entry. With its decision letter.
+   */
+  async grant({ applicationId, taskId }: Extract<StepInput, { action: 'grant' }>) {
     const app = await load(applicationId);
     if (app.status === 'APPROVED') return decided(app);
     const now = nowMs();
     const at = iso(now);
+    const today = shanghaiDate(now);
     const startMonth = startMonthAfter(now);
-    const outcome = await evaluateApplication(app, shanghaiDate(now));
-    const approved: ApprovedCategory[] = outcome.approvals.map((a) => ({ code: a.code, monthlyAmount: a.monthlyAmountFen / 100, startMonth }));
-    const entitlements: EntitlementRecord[] = outcome.approvals.map((a) => ({
+    const task = taskId ? await getTask(taskId) : undefined;
+    const d = task?.decision;
+    const outcome = await evaluateApplication(app, today);
+    const chosen = d?.categories?.length ? d.categories : app.proposal?.categories?.length ? app.proposal.categories : (app.recommendation?.proposed ?? outcome.eligibleRequested);
+    const approved: ApprovedCategory[] = [];
+    const grants: { code: string; amount: number; date: string }[] = [];
+    for (const code of chosen) {
+      const set = d?.monthlyAmounts?.[code];
+      if (code === 'TEMPORARY') {
+        const fen = Math.round((set ?? app.emergency?.amount ?? 0) * 100);
+        if (fen > 0) grants.push({ code, amount: fen / 100, date: today });
+        continue;
+      }
+      const category = outcome.result.categories.find((c) => c.code === code);
+      const fen = set !== undefined ? Math.round(set * 100) : category?.eligible ? Math.round(category.monthlyAmount * 100) : 0;
+      // DIBAO_EDGE and RIGID_EXPENDITURE are recognitions (often 0 yuan a month): granted all the same.
+      if (fen > 0 || category?.eligible) approved.push({ code, monthlyAmount: fen / 100, startMonth });
+    }
+    const entitlements: EntitlementRecord[] = approved.map((a) => ({
       householdId: app.householdId,
       category: a.code,
-      monthlyAmountFen: a.monthlyAmountFen,
-      amounts: [{ from: startMonth, monthlyAmountFen: a.monthlyAmountFen, reason: 'granted', at, by: SYSTEM }],
+      monthlyAmountFen: Math.round(a.monthlyAmount * 100),
+      amounts: [{ from: startMonth, monthlyAmountFen: Math.round(a.monthlyAmount * 100), reason: 'granted', at, by: d?.by ?? SYSTEM }],
       startMonth,
       applicationId,
       regionCode: app.regionCode,
       grantedAt: at,
       status: 'ACTIVE',
       ...(a.code === 'RIGID_EXPENDITURE' ? { validUntilMonth: addMonths(startMonth, 11) } : {}),
+    }));
+    const rules = rulesFor(outcome.result, chosen, 'all');
+    const decidedBy = { level: d?.level ?? 'city', sub: d?.by ?? SYSTEM, ...(d?.regionCode ? { regionCode: d.regionCode } : {}) };
+    const reasons = [
+      ...(d?.reason ? [`${decidedBy.level}: ${d.reason}`] : []),
+      ...(app.proposal?.reason && app.proposal.decision === 'approve' ? [`town: ${app.proposal.reason}`] : []),
+      ...chosen.filter((c) => !(app.recommendation?.eligible ?? []).includes(c) && c !== 'TEMPORARY').map((c) => `${c}: granted after the household investigation, against the rules' recommendation`),
+      ...chosen.filter((c) => !app.requested.includes(c)).map((c) => `${c}: granted without a new application (一次认定), the household qualifies`),
+    ];
+    const letter = decisionLetter({
+      kind: 'APPROVAL',
+      caseId: applicationId,
+      householdId: app.householdId,
+      regionCode: app.regionCode,
+      issuedAt: at,
+      decidedBy,
+      categories: [...approved.map((a) => ({ code: a.code, monthlyAmount: a.monthlyAmount, from: a.startMonth })), ...grants.map((g) => ({ code: g.code, amount: g.amount }))],
+      reasons: reasons.length ? reasons : ['the household meets the conditions after the investigation and the review'],
+      rules,
+      parameters: parametersOf(rules, outcome.result.policy.parameters),
+    });
+    const ledger = grants.map((g) => ({
+      Put: {
+        TableName: tableNameFrom('LEDGER_TABLE'),
+        Item: ledgerItem({
+          householdId: app.householdId,
+          type: 'TEMPORARY',
+          kind: 'grant',
+          month: g.date.slice(0, 7),
+          date: g.date,
+          amountFen: Math.round(g.amount * 100),
+          source: ENTITLEMENT_SOURCE,
+          department: ENTITLEMENT_DEPARTMENT,
+          regionCode: app.regionCode,
+          ref: `app:${applicationId}`,
+          recordedAt: at,
+        }),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     }));
     try {
       await documentClient().send(
@@ -220,10 +343,13 @@ const steps = {
               Update: transitionItem(
                 applicationId,
                 {
-                  from: ['CITY_REVIEW'],
+                  from: ['CITY_REVIEW', 'TOWN_REVIEW', 'PUBLIC_NOTICE'],
                   to: 'APPROVED',
-                  set: { decision: { approved, reasons: outcome.reasons.map(String) }, eligibility: outcome.result },
-                  history: { stage: 'GRANT', decision: 'APPROVED', by: SYSTEM, at },
+                  set: {
+                    decision: { approved, reasons, letter, decidedBy, grants, ...(task?.kind === 'EMERGENCY' ? { papersDue: addWorkingDays(today, 10) } : {}) } as ApplicationRecord['decision'],
+                    eligibility: outcome.result,
+                  },
+                  history: { stage: 'GRANT', decision: 'APPROVED', by: decidedBy.sub, at },
                   remove: ['objectionToken'],
                 },
                 at,
@@ -241,8 +367,10 @@ const steps = {
                 regionCode: app.regionCode,
               })),
             ),
+            ...ledger,
+            { Put: householdHistoryItem(app.householdId, { at, kind: 'APPROVED', by: decidedBy.sub, detail: { applicationId, approved, grants, letter: letter.number } }) },
             ...releaseLockItems(app),
-            auditItem({ entity: `APPLICATION#${applicationId}`, action: 'GRANTED', by: SYSTEM, role: 'system', at, detail: { approved } }),
+            auditItem({ entity: `APPLICATION#${applicationId}`, action: 'GRANTED', by: decidedBy.sub, role: decidedBy.level, at, detail: { approved, grants } }),
           ],
         }),
       );
@@ -256,14 +384,39 @@ const steps = {
     return decided(await load(applicationId));
   },
 
-  async reject({ applicationId, stage, reasons }: Extract<StepInput, { action: 'reject' }>) {
+  /** A refusal: only after the town's household investigation, with its letter (reasons, rules, appeal). */
+  async reject({ applicationId, taskId, stage }: Extract<StepInput, { action: 'reject' }>) {
     const app = await load(applicationId);
     if (app.status === 'REJECTED') return decided(app);
+    if (!(app.investigations ?? []).some((i) => i.level === 'town')) {
+      throw new ProcedureError('no town investigation on record: a case is never refused without the household economic investigation');
+    }
     const now = nowMs();
     const at = iso(now);
-    const texts = (reasons ?? []).map((r) => (typeof r === 'string' ? r : JSON.stringify(r)));
+    const task = taskId ? await getTask(taskId) : undefined;
+    const d = task?.decision;
+    const level = d?.level ?? 'city';
+    const texts = [
+      ...(d?.reason ? [`${level}: ${d.reason}`] : []),
+      ...(level === 'city' && app.proposal?.decision === 'reject' && app.proposal.reason ? [`town proposal: ${app.proposal.reason}`] : []),
+      ...failedReasons(app.eligibility as never, app.requested),
+    ];
+    const rules = rulesFor(app.eligibility as never, app.requested, 'failed');
+    const decidedBy = { level, sub: d?.by ?? SYSTEM, ...(d?.regionCode ? { regionCode: d.regionCode } : {}) };
+    const letter = decisionLetter({
+      kind: 'REFUSAL',
+      caseId: applicationId,
+      householdId: app.householdId,
+      regionCode: app.regionCode,
+      issuedAt: at,
+      decidedBy,
+      categories: app.requested.map((code) => ({ code })),
+      reasons: texts,
+      rules,
+      parameters: parametersOf(rules, (app.eligibility as { policy?: { parameters?: Record<string, { value: number; effectiveFrom: string; regionCode: string; reference?: string }> } } | undefined)?.policy?.parameters),
+    });
     // The written notice with reasons is due within 3 working days (审核确认办法).
-    const writtenNotice = { issuedAt: at, dueBy: addWorkingDays(shanghaiDate(now), 3), reasons: texts, stage };
+    const writtenNotice = { issuedAt: at, dueBy: addWorkingDays(shanghaiDate(now), 3), reasons: texts, stage: stage ?? `${level.toUpperCase()}_REVIEW` };
     try {
       await documentClient().send(
         new TransactWriteCommand({
@@ -274,15 +427,15 @@ const steps = {
                 {
                   from: OPEN_STATUSES,
                   to: 'REJECTED',
-                  set: { writtenNotice, decision: { approved: [], reasons: texts } },
-                  history: { stage, decision: 'REJECTED', by: SYSTEM, at, reason: texts.join('; ') },
+                  set: { writtenNotice, decision: { approved: [], reasons: texts, letter, decidedBy } },
+                  history: { stage: writtenNotice.stage, decision: 'REJECTED', by: decidedBy.sub, at, reason: texts.join('; ').slice(0, 2000) },
                   remove: ['objectionToken'],
                 },
                 at,
               ),
             },
             ...releaseLockItems(app),
-            auditItem({ entity: `APPLICATION#${applicationId}`, action: 'REJECTED', by: SYSTEM, role: 'system', at, reason: texts.join('; '), detail: { stage } }),
+            auditItem({ entity: `APPLICATION#${applicationId}`, action: 'REJECTED', by: decidedBy.sub, role: level, at, reason: texts.join('; ').slice(0, 2000), detail: { stage: writtenNotice.stage } }),
           ],
         }),
       );
@@ -303,6 +456,9 @@ const steps = {
     await putEvent('jiuzhu.applications', 'ApplicationStalled', { applicationId, at });
     return { applicationId };
   },
+
+  reevaluate: (i: Extract<StepInput, { action: 'reevaluate' }>) => rereviewSteps.reevaluate(i.applicationId),
+  applyReview: (i: Extract<StepInput, { action: 'applyReview' }>) => rereviewSteps.apply(i.applicationId, i.taskId, i.adopt),
 };
 
 function decided(app: ApplicationRecord) {
@@ -312,6 +468,7 @@ function decided(app: ApplicationRecord) {
     regionCode: app.regionCode,
     status: app.status,
     decision: app.decision ?? { approved: [], reasons: [] },
+    kind: app.kind ?? 'APPLICATION',
   };
 }
 
@@ -324,6 +481,7 @@ function addMonths(month: string, n: number): string {
 /** What operators watch: decisions, escalations and stalls per step run. */
 const STEP_METRICS: Partial<Record<StepInput['action'], string>> = {
   grant: 'ApplicationsApproved',
+  applyReview: 'ReReviewsDecided',
   reject: 'ApplicationsRejected',
   escalateReview: 'ReviewsEscalated',
   stall: 'ApplicationsStalled',

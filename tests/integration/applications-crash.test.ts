@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiClient, spawnRuntime, tempDataDir, type ChildRuntime } from '../support/local-stack.ts';
-import { dibaoHousehold } from '../support/people.ts';
+import { CONSENT, dibaoHousehold } from '../support/people.ts';
 
 /**
  * 50 applications in flight at mixed stages when the runtime is SIGKILLed; after a restart all
@@ -38,7 +38,7 @@ describe('application workflow across a crash', () => {
     for (let i = 0; i < 50; i++) {
       const res = await api.request('POST', '/applications', {
         token: t.citizen,
-        body: { household: dibaoHousehold(), requested: ['DIBAO'] },
+        body: { household: dibaoHousehold(), requested: ['DIBAO'], consent: CONSENT },
         headers: { 'idempotency-key': randomUUID() },
       });
       expect(res.status).toBe(201);

@@ -4,7 +4,7 @@ import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/c
 import { registerTestFunction } from '../../local/eventbridge/test-functions.ts';
 import type { LocalStack } from '../../local/runtime.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
-import { dibaoHousehold, person } from '../support/people.ts';
+import { CONSENT, dibaoHousehold, person } from '../support/people.ts';
 import { until } from '../support/wait.ts';
 
 /**
@@ -19,8 +19,8 @@ let stack: LocalStack;
 let api: ApiClient;
 const tokens: Record<string, string> = {};
 
-async function submit(household: unknown, requested = ['DIBAO'], citizen = tokens.citizen!, key = randomUUID()) {
-  return api.request('POST', '/applications', { token: citizen, body: { household, requested }, headers: { 'idempotency-key': key } });
+async function submit(household: unknown, requested = ['DIBAO'], citizen = tokens.citizen!, key = randomUUID(), extra: Record<string, unknown> = {}) {
+  return api.request('POST', '/applications', { token: citizen, body: { household, requested, consent: CONSENT, ...extra }, headers: { 'idempotency-key': key } });
 }
 
 async function statusOf(id: string, token = tokens.admin!) {
@@ -103,35 +103,68 @@ describe('the happy path', () => {
   });
 });
 
-describe('rejections', () => {
-  it.each(['village', 'town', 'city'] as const)('a rejection by the %s ends the case with a written notice carrying the reasons', async (level) => {
+describe('the rules recommend, people decide', () => {
+  it('a village "reject" is an opinion: the case reaches TOWN_REVIEW, and the response says so', async () => {
+    const id = (await submit(dibaoHousehold())).body.id as string;
+    const task = await taskFor(id, 'village');
+    const res = await decide(task.id, 'village', { decision: 'reject', reason: '村民代表认为收入偏高' });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('TOWN_REVIEW');
+    await reachStatus(id, 'TOWN_REVIEW');
+    await taskFor(id, 'town');
+  });
+
+  it('a town rejection goes to the city as its proposal, with no notice; the city’s refusal carries a letter with reasons, basis and the appeal', async () => {
     const household = dibaoHousehold();
     const id = (await submit(household)).body.id as string;
-    const order = ['village', 'town', 'city'] as const;
-    for (const l of order.slice(0, order.indexOf(level))) {
-      await approveThrough(id, l);
-      if (l === 'town') {
-        await reachStatus(id, 'PUBLIC_NOTICE');
-        await api.advanceDays(7.01);
-      }
-    }
-    const task = await taskFor(id, level);
-    const res = await decide(task.id, level, { decision: 'reject', reason: `${level}: 家庭收入超过标准` });
-    expect(res.status).toBe(200);
+    await approveThrough(id, 'village');
+    const townTask = await taskFor(id, 'town');
+    const res = await decide(townTask.id, 'town', { decision: 'reject', reason: '入户调查发现有经营收入', investigation });
+    expect(res.body.status).toBe('CITY_REVIEW');
+    const atCity = await reachStatus(id, 'CITY_REVIEW');
+    expect(atCity.publicNotice).toBeUndefined();
+    expect(atCity.proposal).toMatchObject({ decision: 'reject', reason: '入户调查发现有经营收入' });
+    const cityTask = await taskFor(id, 'city');
+    expect(cityTask.summary.townProposal.decision).toBe('reject');
+    const final = await decide(cityTask.id, 'city', { decision: 'reject', reason: '家庭收入超过标准' });
+    expect(final.body.status).toBe('REJECTED');
     const rejected = await reachStatus(id, 'REJECTED');
-    expect(rejected.writtenNotice.reasons).toEqual([`${level}: 家庭收入超过标准`]);
-    expect(rejected.writtenNotice.dueBy).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(rejected.writtenNotice.reasons).toEqual(expect.arrayContaining(['city: 家庭收入超过标准', 'town proposal: 入户调查发现有经营收入']));
+    const letter = rejected.decision.letter;
+    expect(letter.kind).toBe('REFUSAL');
+    expect(letter.reasons).toContain('city: 家庭收入超过标准');
+    expect(letter.legalBasis.join()).toContain('《社会救助暂行办法》第九条');
+    expect(letter.legalBasis.join()).not.toMatch(/第十章|第八条/);
+    expect(letter.appeal.by).toBe(new Date(Date.parse(`${letter.issuedOn}T00:00:00Z`) + 60 * 86_400_000).toISOString().slice(0, 10));
+    expect(letter.appeal.basis.join()).toContain('行政复议法》第二十条');
     // The case is closed, so the household may apply again.
     expect((await submit(household)).status).toBe(201);
   });
 
-  it('an ineligible household is rejected with the failed rules, before any reviewer sees it', async () => {
+  it('the rules never refuse: an ineligible household goes on to the village with a recommendation and the failed rules', async () => {
     const id = (await submit(dibaoHousehold({ income: 50_000 }))).body.id as string;
-    const rejected = await reachStatus(id, 'REJECTED');
-    expect(rejected.writtenNotice.stage).toBe('ELIGIBILITY');
-    expect(rejected.writtenNotice.reasons.length).toBeGreaterThan(0);
-    const tasks = await api.request('GET', '/review-tasks', { token: tokens.village! });
-    expect(tasks.body.items.some((t: { applicationId: string }) => t.applicationId === id)).toBe(false);
+    const atVillage = await reachStatus(id, 'VILLAGE_REVIEW');
+    expect(atVillage.recommendation.eligible).not.toContain('DIBAO');
+    expect(atVillage.recommendation.reasons.join()).toMatch(/DIBAO: dibao.income.belowStandard/);
+    await taskFor(id, 'village');
+  });
+
+  it('the city’s approval of a case the rules doubt needs its reasons and an amount, and its letter says it went against the recommendation', async () => {
+    const id = (await submit(dibaoHousehold({ income: 50_000 }))).body.id as string;
+    await approveThrough(id, 'village');
+    await approveThrough(id, 'town');
+    await reachStatus(id, 'PUBLIC_NOTICE');
+    await api.advanceDays(7.01);
+    const task = await taskFor(id, 'city');
+    const bare = await decide(task.id, 'city', { decision: 'approve' });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['reason', 'monthlyAmounts.DIBAO']));
+    const ok = await decide(task.id, 'city', { decision: 'approve', reason: '收入为一次性补偿，入户核实月收入低于标准', monthlyAmounts: { DIBAO: 320 } });
+    expect(ok.body.status).toBe('APPROVED');
+    const approved = await reachStatus(id, 'APPROVED');
+    expect(approved.decision.approved).toEqual([expect.objectContaining({ code: 'DIBAO', monthlyAmount: 320 })]);
+    expect(approved.decision.letter.kind).toBe('APPROVAL');
+    expect(approved.decision.letter.reasons.join()).toContain("against the rules' recommendation");
   });
 });
 
@@ -188,7 +221,10 @@ describe('deadlines', () => {
       const t = res.body.items.find((x: { id: string }) => x.id === task.id);
       return t?.overdue ? t : undefined;
     });
-    expect(Date.parse(overdue.dueAt)).toBeGreaterThan(Date.parse(task.dueAt));
+    // Honest: the level's due time stays where it was; the escalation is recorded with its reason.
+    expect(overdue.dueAt).toBe(task.dueAt);
+    expect(overdue.escalations.length).toBeGreaterThanOrEqual(1);
+    expect(overdue.escalations[0].reason).toBe('LEVEL_DUE');
     expect((await statusOf(id)).status).toBe('VILLAGE_REVIEW');
     const mine = await until('the escalation event', async () => {
       const e = escalations.filter((x) => x.detail.applicationId === id);
@@ -289,6 +325,10 @@ describe('malformed input', () => {
     const lone = await decide(townTask.id, 'town', { decision: 'approve', investigation: { ...investigation, investigators: ['王伟'] } });
     expect(lone.status).toBe(400);
     expect(lone.body.error.details[0].path).toBe('investigation.investigators');
+    // A town rejection rests on the investigation too: no refusal without it.
+    const blind = await decide(townTask.id, 'town', { decision: 'reject', reason: '不符合' });
+    expect(blind.status).toBe(400);
+    expect(blind.body.error.details[0].path).toBe('investigation.investigators');
   });
 
   it('answers 400 for a body that is not JSON and for a missing Idempotency-Key', async () => {

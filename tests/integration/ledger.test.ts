@@ -13,7 +13,7 @@ import { birthDateOf, maskId } from '../../functions/domain/resident-id.ts';
 import { policyFor } from '../../functions/services/eligibility.ts';
 import { eventsClient, localAction } from './eventbridge/support.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
-import { dibaoHousehold, person } from '../support/people.ts';
+import { CONSENT, dibaoHousehold, person } from '../support/people.ts';
 
 /**
  * The household ledger on the local stack: the monthly run (through the admin route and through
@@ -241,7 +241,7 @@ describe('GET /households/{id}/ledger', () => {
   beforeAll(async () => {
     // A citizen's application names the household; a grant for the applicant lands in its ledger.
     const household = dibaoHousehold();
-    const created = await api.request('POST', '/applications', { token: tokens.citizen!, body: { household, requested: ['DIBAO'] }, headers: { 'idempotency-key': randomUUID() } });
+    const created = await api.request('POST', '/applications', { token: tokens.citizen!, body: { household, requested: ['DIBAO'], consent: CONSENT }, headers: { 'idempotency-key': randomUUID() } });
     expect(created.status).toBe(201);
     householdId = created.body.householdId;
     await put([{ source: 'gov.civil-affairs', detailType: 'AssistanceGranted', detail: { idNumber: household.members[0]!.idNumber, type: 'TEMPORARY', amount: 2000, date: '2026-10-08', department: '周至县民政局' } }]);

@@ -52,7 +52,7 @@ describe('npm run seed:demo', () => {
     const approved = new Set<string>();
     for (const a of first.applications.filter((x) => x.status === 'APPROVED')) {
       const app = (await api.request('GET', `/applications/${a.id}`, { token: first.tokens.admin!.token })).body;
-      for (const c of app.decision.approved) approved.add(c.code);
+      for (const c of [...app.decision.approved, ...(app.decision.grants ?? [])]) approved.add(c.code);
     }
     expect([...approved].sort()).toEqual(['DIBAO', 'DIBAO_EDGE', 'DISABILITY_CARE_SUBSIDY', 'DISABILITY_LIVING_SUBSIDY', 'ORPHAN', 'RIGID_EXPENDITURE', 'TEKUN', 'TEMPORARY']);
     // The printed reviewer tokens each see their open task.

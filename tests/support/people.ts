@@ -50,3 +50,6 @@ export function dibaoHousehold(overrides: { regionCode?: string; headId?: string
     supporters: [{ name: '徐某', idNumber: residentId('610124', '1980-03-03', 7), able: true }],
   };
 }
+
+/** The signed authorization for the economic cross-check (核对授权书) every application carries. */
+export const CONSENT = { crossCheckAuthorized: true, signedAt: '2026-01-05' } as const;

@@ -7,7 +7,7 @@ import { householdIdOf } from '../../../functions/commons/id-hash.ts';
 import { dateOfAge } from '../../../functions/domain/resident-id.ts';
 import type { LocalStack } from '../../../local/runtime.ts';
 import { ApiClient, startTestStack } from '../../support/local-stack.ts';
-import { dibaoHousehold, person } from '../../support/people.ts';
+import { CONSENT, dibaoHousehold, person } from '../../support/people.ts';
 import { until } from '../../support/wait.ts';
 
 /**
@@ -42,7 +42,7 @@ describe('an approval', () => {
   it('writes the members’ next milestones into the dueByCounty GSI and registers the county', async () => {
     // Prepare: a 69-year-old head (DIBAO → the 70th birthday is the next milestone)
     const headId = person('1957-08-20');
-    const created = await api.request('POST', '/applications', { token: tokens.citizen, body: { household: dibaoHousehold({ headId }), requested: ['DIBAO'] }, headers: { 'idempotency-key': randomUUID() } });
+    const created = await api.request('POST', '/applications', { token: tokens.citizen, body: { household: dibaoHousehold({ headId }), requested: ['DIBAO'], consent: CONSENT }, headers: { 'idempotency-key': randomUUID() } });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     // Act

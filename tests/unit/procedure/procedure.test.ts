@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decisionLetter } from '../../../functions/domain/letters.ts';
+import { appealBy, appealLevel, caseDeadline, nextEscalationAt, noticeRequired, routeAfter, spotCheckDrawn } from '../../../functions/domain/procedure.ts';
+
+describe('routing: the rules recommend, people decide', () => {
+  it('the village only gives an opinion: both answers go to the town', () => {
+    for (const d of ['approve', 'reject'] as const) expect(routeAfter('village', d, { townDecides: false, proposed: ['DIBAO'] }).route).toBe('TOWN');
+  });
+  it('the town: approval to the notice (none for children’s support), rejection to the city, final where authorized', () => {
+    expect(routeAfter('town', 'approve', { townDecides: false, proposed: ['DIBAO'] })).toEqual({ route: 'NOTICE', afterNotice: 'CITY' });
+    expect(routeAfter('town', 'approve', { townDecides: false, proposed: ['ORPHAN'] })).toEqual({ route: 'CITY' });
+    expect(routeAfter('town', 'reject', { townDecides: false, proposed: ['DIBAO'] })).toEqual({ route: 'CITY' });
+    expect(routeAfter('town', 'approve', { townDecides: true, proposed: ['DIBAO'] })).toEqual({ route: 'NOTICE', afterNotice: 'GRANT' });
+    expect(routeAfter('town', 'reject', { townDecides: true, proposed: ['DIBAO'] })).toEqual({ route: 'REJECT' });
+  });
+  it('no notice only when every category is children’s support or one-off aid', () => {
+    expect(noticeRequired(['ORPHAN'])).toBe(false);
+    expect(noticeRequired(['ORPHAN', 'DIBAO'])).toBe(true);
+    expect(noticeRequired(['TEMPORARY'])).toBe(false);
+  });
+});
+
+describe('the TEKUN spot-check draw', () => {
+  it('keeps at least 30% of any county’s cases drawn, after every case, and draws the first', () => {
+    expect(spotCheckDrawn(1)).toBe(true);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), (n) => {
+        let drawn = 0;
+        for (let k = 1; k <= n; k++) if (spotCheckDrawn(k)) drawn++;
+        return drawn >= 0.3 * n && drawn <= 0.3 * n + 1;
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('deadlines and escalation', () => {
+  it('the next escalation is the earliest of the level’s due time, the case warning and the case end, never in the past', () => {
+    const d = caseDeadline('2026-09-18');
+    const now = Date.parse('2026-09-18T02:00:00Z');
+    const levelDue = Date.parse('2026-09-23T10:00:00Z');
+    expect(nextEscalationAt(levelDue, d, now, now + 1)).toBe(levelDue);
+    const late = Date.parse('2026-11-04T00:00:00Z'); // past the warning (5 working days before 5 Nov)
+    expect(nextEscalationAt(levelDue, d, late, late + 3 * 86_400_000)).toBe(Date.parse('2026-11-05T18:00:00+08:00'));
+  });
+  it('an appeal is due within 60 days of the letter; it goes one level above the decider', () => {
+    expect(appealBy('2026-01-31')).toBe('2026-04-01');
+    expect(appealLevel({ level: 'town' })).toEqual({ level: 'city', maxJurisdictionLength: 6 });
+    expect(appealLevel({ level: 'city', regionCode: '610124' })).toEqual({ level: 'city', maxJurisdictionLength: 4 });
+    expect(appealLevel({ level: 'city', regionCode: '6101' }).level).toBe('admin');
+  });
+});
+
+describe('decision letters', () => {
+  const base = { caseId: 'app_x', householdId: 'hh_x', regionCode: '610124121200', issuedAt: '2026-10-09T02:00:00Z', decidedBy: { level: 'city', sub: 'c1' }, reasons: ['r'] };
+  it('a refusal cites the checked texts, never 第十章 for temporary aid nor a "(?)" article', () => {
+    for (const code of ['DIBAO', 'TEKUN', 'TEMPORARY', 'DIBAO_EDGE', 'ORPHAN']) {
+      const l = decisionLetter({ ...base, kind: 'REFUSAL', categories: [{ code }] });
+      const text = l.legalBasis.join('\n');
+      expect(text).not.toMatch(/第十章/);
+      expect(text).not.toMatch(/第八条|第二十四条|第四十八条|第七条/);
+      expect(l.appeal?.by).toBe('2026-12-08');
+    }
+    expect(decisionLetter({ ...base, kind: 'REFUSAL', categories: [{ code: 'TEMPORARY' }] }).legalBasis.join()).toContain('第九章');
+    expect(decisionLetter({ ...base, kind: 'REFUSAL', categories: [{ code: 'DIBAO_EDGE' }] }).legalBasis.join()).toContain('国办函〔2023〕39号');
+  });
+});
+
+describe('the workflows', () => {
+  /** Every path from Start to the refusal step passes a town review (where the investigation is required). */
+  it.each(['application', 'rereview'])('%s: no path reaches a refusal without passing a town review', (name) => {
+    const def = JSON.parse(readFileSync(`workflows/${name}.asl.json`, 'utf8')) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+    const refusal = name === 'application' ? 'Reject' : 'Keep';
+    const townStates = new Set(Object.keys(def.States).filter((s) => /^Await(Emergency)?TownReview$/.test(s)));
+    const nexts = (s: Record<string, unknown>): string[] => [
+      ...(typeof s.Next === 'string' ? [s.Next] : []),
+      ...(typeof s.Default === 'string' ? [s.Default] : []),
+      ...((s.Choices as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
+      ...((s.Catch as { Next: string }[] | undefined) ?? []).map((c) => c.Next),
+    ];
+    // Search the states reachable from Start without passing a town review.
+    const seen = new Set<string>();
+    const stack = [def.StartAt];
+    while (stack.length) {
+      const s = stack.pop()!;
+      if (seen.has(s) || townStates.has(s)) continue;
+      seen.add(s);
+      stack.push(...nexts(def.States[s]!));
+    }
+    expect(townStates.size).toBeGreaterThan(0);
+    expect(seen.has(refusal)).toBe(false);
+    expect(seen.has('PlanCityReview')).toBe(false);
+  });
+});
