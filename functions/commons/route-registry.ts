@@ -9,6 +9,7 @@ import { registeredRoute, type RouteSchemas } from './route-schemas.ts';
 export const ROUTE_MODULES: Record<string, () => Promise<Record<string, unknown>>> = {
   'functions/handlers/applications.ts': () => import('../handlers/applications.ts'),
   'functions/handlers/eligibility.ts': () => import('../handlers/eligibility.ts'),
+  'functions/handlers/households.ts': () => import('../handlers/households.ts'),
   'functions/handlers/ledger.ts': () => import('../handlers/ledger.ts'),
   'functions/handlers/monitoring-api.ts': () => import('../handlers/monitoring-api.ts'),
   'functions/handlers/openapi.ts': () => import('../handlers/openapi.ts'),

@@ -214,7 +214,14 @@ const listQuery = z
   .strict();
 
 /** GET /applications: a citizen's own cases; a reviewer's (or admin's) cases in the jurisdiction, narrowed by `regionCode`. */
-export const listCases = httpHandler({ query: listQuery }, async ({ query, caller }) => {
+const caseListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), kind: z.string(), status: z.string(), householdId: z.string(), regionCode: z.string(), requested: z.array(z.string()), createdAt: z.string() }).loose()),
+  nextCursor: z.string().nullable(),
+});
+const appealAcceptedSchema = z.object({ appealId: z.string(), applicationId: z.string(), taskId: z.string(), level: z.string() });
+const extensionSchema = z.object({ applicationId: z.string(), deadline: z.object({ due: z.string(), extendedTo: z.string(), reason: z.string() }) });
+
+export const listCases = httpHandler({ query: listQuery, response: caseListSchema, summary: 'My cases (citizen), or the cases in my jurisdiction (reviewers), by status and region, paged' }, async ({ query, caller }) => {
   const opts = { limit: query.limit ?? 50, start: decodeCursor(query.cursor), status: query.status };
   let page;
   if (caller.role === 'citizen') {
@@ -251,13 +258,13 @@ export const listCases = httpHandler({ query: listQuery }, async ({ query, calle
 const reasonBody = z.object({ reason: z.string().trim().min(1, 'say why').max(2000) }).strict();
 
 /** POST /applications/{id}/appeals: the applicant contests a refusal, reduction or termination (60 days). */
-export const appeal = httpHandler({ params: idParams, body: reasonBody, roles: ['citizen'] }, async ({ params, body, caller }) => {
+export const appeal = httpHandler({ params: idParams, body: reasonBody, roles: ['citizen'], status: 202, response: appealAcceptedSchema, summary: 'Appeal a refusal, reduction or termination within 60 days: a review one level above the decider' }, async ({ params, body, caller }) => {
   const app = await readable(caller, params.id);
   return submitAppeal(app, caller, body.reason);
 });
 
 /** POST /applications/{id}/extensions: the town extends the case's 30 working days to 45, once, with its reason. */
-export const extend = httpHandler({ params: idParams, body: reasonBody, roles: ['town'] }, async ({ params, body, caller }) => {
+export const extend = httpHandler({ params: idParams, body: reasonBody, roles: ['town'], response: extensionSchema, summary: 'The town extends the case’s 30 working days to 45, once, with its reason' }, async ({ params, body, caller }) => {
   const app = await readable(caller, params.id);
   if (!app.deadline) throw conflict('this case has no statutory deadline to extend');
   if (app.deadline.extendedTo) throw conflict(`the deadline was already extended once, to ${app.deadline.extendedTo}`);

@@ -52,7 +52,20 @@ function amountNow(e: EntitlementRecord, month: string): number {
   return fen / 100;
 }
 
-export const getHousehold = httpHandler({ params }, async ({ params, caller, event }) => {
+const householdViewSchema = z
+  .object({
+    id: z.string(),
+    regionCode: z.string(),
+    members: z.array(z.object({ person: z.string(), relation: z.string() }).loose()),
+    entitlements: z.array(z.object({ code: z.string(), monthlyAmount: z.number(), from: z.string(), until: z.string().optional(), status: z.enum(['ACTIVE', 'GRADUAL_EXIT', 'ENDED']) }).loose()),
+    nextReviewDue: z.string().nullable(),
+    labels: z.array(z.unknown()),
+    history: z.array(z.object({ at: z.string(), kind: z.string(), by: z.string() }).loose()),
+  })
+  .loose();
+const changeAcceptedSchema = z.object({ changeId: z.string(), reviewId: z.string() });
+
+export const getHousehold = httpHandler({ params, response: householdViewSchema, summary: 'A household after approval: entitlements (ACTIVE, GRADUAL_EXIT, ENDED), next re-review, labels, history' }, async ({ params, caller, event }) => {
   const profile = await householdProfile(params.id);
   if (!profile) throw notFound(`household ${params.id} not found`);
   await mayAccess(caller, event, params.id, profile.regionCode);
@@ -96,7 +109,7 @@ const changeBody = z
   .strict();
 
 /** POST /households/{id}/changes → 202 {changeId, reviewId}. The same report again changes nothing. */
-export const reportChange = httpHandler({ params, body: changeBody, roles: ['citizen', 'village', 'town'] }, async ({ params, body, caller, event }) => {
+export const reportChange = httpHandler({ params, body: changeBody, roles: ['citizen', 'village', 'town'], status: 202, response: changeAcceptedSchema, summary: 'Report a change (income, members, assets, address): starts a re-review; the same report again changes nothing' }, async ({ params, body, caller, event }) => {
   await ensureIdHashKey();
   const profile = await householdProfile(params.id);
   if (!profile) throw notFound(`household ${params.id} not found`);

@@ -28,6 +28,28 @@ import { procedurePolicy } from '../services/procedure.ts';
  */
 const REVIEWERS = ['village', 'town', 'city', 'admin'] as const;
 
+const escalationSchema = z.object({ at: z.string(), reason: z.enum(['LEVEL_DUE', 'CASE_DEADLINE_NEAR', 'CASE_DEADLINE_PASSED']) });
+export const reviewTaskSchema = z
+  .object({
+    id: z.string(),
+    applicationId: z.string(),
+    level: z.enum(['village', 'town', 'city', 'admin']),
+    kind: z.enum(['REVIEW', 'EMERGENCY', 'APPEAL']),
+    caseKind: z.string(),
+    status: z.enum(['OPEN', 'DECIDED']),
+    regionCode: z.string(),
+    createdAt: z.string(),
+    dueAt: z.string(),
+    overdue: z.boolean(),
+    escalations: z.array(escalationSchema),
+    nextEscalationAt: z.string().optional(),
+    summary: z.unknown(),
+  })
+  .loose();
+const taskListSchema = z.object({ items: z.array(reviewTaskSchema), nextCursor: z.string().nullable() });
+const taskWithCaseSchema = reviewTaskSchema.extend({ case: z.object({ id: z.string(), kind: z.string(), status: z.string() }).loose().nullable() });
+const decisionResultSchema = z.object({ applicationId: z.string(), decision: z.string(), status: z.string() }).loose();
+
 /** What a task shows: `overdue` is now past the level's due time (which never moves), `escalations` each one recorded. */
 export function taskView(t: ReviewTaskRecord, now: number) {
   return {
@@ -50,7 +72,7 @@ export function taskView(t: ReviewTaskRecord, now: number) {
 
 const listQuery = z.object(pageQuery).strict();
 
-export const list = httpHandler({ roles: REVIEWERS, query: listQuery, summary: 'Open review tasks of my level inside my jurisdiction ({items, nextCursor}): overdue, escalations' }, async ({ caller, query }) => {
+export const list = httpHandler({ roles: REVIEWERS, query: listQuery, response: taskListSchema, summary: 'Open review tasks of my level inside my jurisdiction ({items, nextCursor}): overdue, escalations' }, async ({ caller, query }) => {
   if (caller.role !== 'admin' && !caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
   const page = await listOpenTasks(caller.role, caller.role === 'admin' ? '' : caller.regionCode!, { limit: query.limit ?? 50, start: decodeCursor(query.cursor) });
   const now = nowMs();
@@ -82,7 +104,7 @@ function caseSummary(app: ApplicationRecord) {
   };
 }
 
-export const getOne = httpHandler({ roles: REVIEWERS, params: taskParams, summary: 'One review task with its case summary (recommendation, deadline, proposal, spot-check, investigations)' }, async ({ caller, params }) => {
+export const getOne = httpHandler({ roles: REVIEWERS, params: taskParams, response: taskWithCaseSchema, summary: 'One review task with its case summary (recommendation, deadline, proposal, spot-check, investigations)' }, async ({ caller, params }) => {
   const task = await getTask(params.id);
   if (!task) throw notFound(`review task ${params.id} not found`);
   if (caller.role !== 'admin' && (caller.role !== task.level || !isWithin(caller.regionCode, task.regionCode))) throw forbidden('this task is outside your level or jurisdiction');
@@ -153,7 +175,7 @@ function checkDecision(task: ReviewTaskRecord, app: ApplicationRecord, body: Dec
   if (details.length) refuse('the decision is not complete', details);
 }
 
-export const decide = httpHandler({ roles: REVIEWERS, params: taskParams, body: decisionBody, summary: 'Decide a review task (village opinion; town with its investigation; city final, may grant other categories) or an appeal (uphold/overturn); answers the status the case goes to' }, async ({ params, body, caller }) => {
+export const decide = httpHandler({ roles: REVIEWERS, params: taskParams, body: decisionBody, response: decisionResultSchema, summary: 'Decide a review task (village opinion; town with its investigation; city final, may grant other categories) or an appeal (uphold/overturn); answers the status the case goes to' }, async ({ params, body, caller }) => {
   const task = await getTask(params.id);
   if (!task) throw notFound(`review task ${params.id} not found`);
   if (!mayDecideTask(caller, task)) throw forbidden(`only a ${task.level} reviewer whose jurisdiction covers ${task.regionCode} may decide this task`);
