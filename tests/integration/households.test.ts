@@ -79,8 +79,9 @@ beforeAll(async () => {
   const apps = await throughToCity(ids, (id) => (id === ids[3] ? { spotCheck: { visitedAt: '2026-03-12', investigators: ['县抽查甲', '县抽查乙'] } } : {}));
   [hA, hB, hC, hT] = apps.map((a) => a.householdId as string) as [string, string, string, string];
   expect(apps.map((a) => a.decision.approved[0].startMonth)).toEqual(['2026-04', '2026-04', '2026-04', '2026-04']);
-  // Into April: the monthly ledger run (02:00 on the 1st) pays April.
+  // Into April: the monthly ledger run pays April (run here as well as by its schedule: a run is idempotent).
   await api.request('POST', '/_local/clock', { body: { set: '2026-04-03T02:00:00.000Z' } });
+  expect((await api.request('POST', '/ledger/runs', { token: t.admin, body: { month: '2026-04' } })).status).toBe(200);
 }, 240_000);
 afterAll(() => stack?.stop());
 
@@ -160,11 +161,12 @@ describe('change reports', () => {
 
   it('the ledger follows: across May and June the reduction, the end of the gradual exit and the termination show', async () => {
     await api.request('POST', '/_local/clock', { body: { set: '2026-06-02T02:00:00.000Z' } });
-    await until('June’s ledger run', async () => (paid(await ledger(hA), 'DIBAO', '2026-06') > 0 ? true : undefined), 60_000);
+    for (const month of ['2026-05', '2026-06']) expect((await api.request('POST', '/ledger/runs', { token: t.admin, body: { month } })).status).toBe(200);
     const a = await ledger(hA);
     expect([paid(a, 'DIBAO', '2026-04'), paid(a, 'DIBAO', '2026-05'), paid(a, 'DIBAO', '2026-06')]).toEqual([620, 420, 420]);
     const b = await ledger(hB);
-    expect([paid(b, 'DIBAO', '2026-04'), paid(b, 'DIBAO', '2026-05'), paid(b, 'DIBAO', '2026-06')]).toEqual([620, 620, 0]);
+    // Two members at 100 yuan each: (600 − 100) × 2 + the supplement 120 = 1120, paid through May (one month of gradual exit), then nothing.
+    expect([paid(b, 'DIBAO', '2026-04'), paid(b, 'DIBAO', '2026-05'), paid(b, 'DIBAO', '2026-06')]).toEqual([1120, 1120, 0]);
     expect((await household(hB)).entitlements.find((e: { code: string }) => e.code === 'DIBAO').status).toBe('ENDED');
     const c = await ledger(hC);
     expect(paid(c, 'DIBAO', '2026-05')).toBe(720);
@@ -186,13 +188,20 @@ describe('periodic re-reviews', () => {
     const due = (await household(hC)).nextReviewDue as string;
     const run = await api.request('POST', '/monitoring/runs', { token: t.admin, body: { asOf: due } });
     expect(run.status).toBe(202);
-    const opened = await until(
-      'a periodic re-review task',
-      async () => (await api.request('GET', '/review-tasks?limit=100', { token: t.town })).body.items.find((x: { caseKind: string; summary: { change?: { kind: string } } }) => x.caseKind === 'REREVIEW' && x.summary.change?.kind === 'PERIODIC'),
+    const c = await until(
+      'a periodic re-review of the household',
+      async () => {
+        const items = (await api.request('GET', '/review-tasks?limit=100', { token: t.town })).body.items.filter((x: { caseKind: string; summary: { change?: { kind: string } } }) => x.caseKind === 'REREVIEW' && x.summary.change?.kind === 'PERIODIC');
+        for (const x of items) {
+          const v = await view(x.applicationId);
+          if (v.householdId === hC) return v;
+        }
+        return undefined;
+      },
       60_000,
     );
-    const c = await view(opened.applicationId);
-    expect(c.householdId).toBe(hC);
+    expect(c.change.warningId).toMatch(/^w_/);
+    expect(c.history[0]).toEqual(expect.objectContaining({ stage: 'CHANGE', decision: 'PERIODIC_REVIEW' }));
   }, 90_000);
 });
 
