@@ -41,9 +41,9 @@ export const VILLAGES = {
 } as const;
 type VillageKey = keyof typeof VILLAGES;
 
-type Target = 'VILLAGE_REVIEW' | 'TOWN_REVIEW' | 'PUBLIC_NOTICE' | 'CITY_REVIEW' | 'APPROVED';
+type Target = 'VILLAGE_REVIEW' | 'TOWN_REVIEW' | 'PUBLIC_NOTICE' | 'CITY_REVIEW' | 'APPROVED' | 'REJECTED';
 const ORDER: Target[] = ['VILLAGE_REVIEW', 'TOWN_REVIEW', 'PUBLIC_NOTICE', 'CITY_REVIEW', 'APPROVED'];
-const reached = (status: string, target: Target) => ORDER.indexOf(status as Target) >= ORDER.indexOf(target);
+const reached = (status: string, target: Target) => (target === 'REJECTED' ? status === 'REJECTED' : ORDER.indexOf(status as Target) >= ORDER.indexOf(target));
 
 function residentId(area: string, birthDate: string, sequence: number): string {
   const body = `${area}${birthDate.replace(/-/g, '')}${String(sequence).padStart(3, '0')}`;
@@ -73,6 +73,8 @@ interface DemoCase {
   deposits?: number;
   rigid?: { medical: number; education: number; rehabilitation: number };
   supporters?: { name: string; birth: string; seq: number; able: boolean }[];
+  /** What a level decides other than a plain approval (a refusal, 一次认定's categories, an amount). */
+  decisions?: Partial<Record<'village' | 'town' | 'city', Record<string, unknown>>>;
   /** TEMPORARY: the emergency asked for (急难型 URGENT / 支出型 SPENDING). */
   emergency?: { kind: 'URGENT' | 'SPENDING'; amount: number; description?: string };
 }
@@ -211,6 +213,69 @@ function cases(today: string): DemoCase[] {
       members: [{ name: '刘奶奶', birth: birthFor(today, 25, 80), seq: 82, relation: 'self', income: 200, labor: 'none' }],
       supporters: able(83),
     },
+    {
+      key: 'doubted',
+      village: 'baiyanglin',
+      requested: ['DIBAO'],
+      target: 'APPROVED',
+      note: 'a case the rules doubt (declared income above the standard): the town’s home visit finds it was a one-off payment, the city approves with its reasons and amount',
+      members: [{ name: '周某', birth: '1966-05-05', seq: 121, relation: 'self', income: 1500, labor: 'partial' }],
+      supporters: able(123),
+      decisions: { city: { reason: '入户调查：申报收入为一次性征地补偿，月均劳动收入约200元，低于标准', monthlyAmounts: { DIBAO: 400 } } },
+    },
+    {
+      key: 'tekun-via-dibao',
+      village: 'dongguan',
+      requested: ['DIBAO'],
+      target: 'APPROVED',
+      note: '一次认定: a 66-year-old living alone asked for DIBAO; the rules find TEKUN, the town proposes it and the city grants TEKUN',
+      members: [{ name: '马老汉', birth: '1960-02-02', seq: 131, relation: 'self', income: 100, labor: 'none' }],
+      decisions: { town: { categories: ['TEKUN'] }, city: { categories: ['TEKUN'] } },
+    },
+    {
+      key: 'refused',
+      village: 'sundong',
+      requested: ['DIBAO'],
+      target: 'REJECTED',
+      note: 'refused after the town’s investigation (a car and a shop); the applicant appeals to the city above the county',
+      members: [{ name: '钱某', birth: '1975-03-03', seq: 141, relation: 'self', income: 2000, labor: 'full' }],
+      supporters: able(143),
+      decisions: { town: { decision: 'reject', reason: '入户调查：家庭经营一家商铺，月收入约2000元' }, city: { decision: 'reject', reason: '家庭人均收入高于当地低保标准' } },
+    },
+    {
+      key: 'reduce',
+      village: 'baiyanglin',
+      requested: ['DIBAO'],
+      target: 'APPROVED',
+      note: 'DIBAO; then a change report (both found seasonal work) reduces the amount from the month after the decision',
+      members: [
+        { name: '吴某', birth: '1964-09-09', seq: 151, relation: 'self', income: 100, labor: 'partial' },
+        { name: '吴妻', birth: '1966-10-10', seq: 152, relation: 'spouse', income: 100, labor: 'partial' },
+      ],
+      supporters: able(153),
+    },
+    {
+      key: 'gradual',
+      village: 'qiulin',
+      requested: ['DIBAO'],
+      target: 'APPROVED',
+      note: 'DIBAO; then the son’s new job lifts the income above the standard: gradual exit (渐退) for dibao.gradualExitMonths months',
+      members: [
+        { name: '郑某', birth: '1963-01-01', seq: 161, relation: 'self', income: 100, labor: 'partial' },
+        { name: '郑子', birth: '1998-08-08', seq: 162, relation: 'child', income: 100, labor: 'full' },
+      ],
+      supporters: able(163),
+    },
+    {
+      key: 'emergency',
+      village: 'baiyanglin',
+      requested: ['TEMPORARY'],
+      target: 'APPROVED',
+      note: '临时救助 急难型 within the town’s cap: the town grants 1,500 yuan at once (aid first, papers after)',
+      members: [{ name: '孙某', birth: '1980-04-04', seq: 171, relation: 'self', income: 1200, labor: 'full' }],
+      supporters: able(173),
+      emergency: { kind: 'URGENT', amount: 1500, description: '突发重病住院（演示）' },
+    },
     ...(
       [
         ['open-village', 'baiyanglin', 'VILLAGE_REVIEW', 101],
@@ -281,6 +346,15 @@ export interface SeedResult {
   xu: { applicationId: string; householdId: string; expected2024: { total: number; byType: Record<string, number> } };
   applications: { key: string; id: string; householdId: string; target: Target; status: string; note: string }[];
   clockMoved: boolean;
+  /** The procedure's stories (docs/procedure.md): ids to look at. */
+  stories: {
+    doubted: string;
+    tekunViaDibao: string;
+    appeal: { applicationId: string; appealId: string };
+    reduction: { householdId: string; reviewId: string; outcome: string };
+    gradualExit: { householdId: string; reviewId: string; outcome: string };
+    emergency: string;
+  };
 }
 
 const SUB_PREFIX = 'demo-citizen-';
@@ -353,7 +427,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const settled = async (c: DemoCase, ok: (status: string) => boolean, what: string) =>
     until(`${c.key} ${what}`, async () => {
       const app = await view(c);
-      if (app?.status === 'REJECTED') throw new Error(`${c.key} was rejected: ${JSON.stringify(app.writtenNotice ?? app.history)}`);
+      if (app?.status === 'REJECTED' && c.target !== 'REJECTED') throw new Error(`${c.key} was rejected: ${JSON.stringify(app.writtenNotice ?? app.history)}`);
       return app && ok(app.status) ? app : undefined;
     });
   for (const c of plan) await settled(c, (s) => s !== 'SUBMITTED' && s !== 'VERIFYING', 'to reach review');
@@ -366,8 +440,9 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     const investigation = level === 'town' ? { investigation: { visitedAt: today, investigators: ['王伟', '李娜'], notes: '入户核查属实（演示）' } } : {};
     // TEKUN cases drawn for the county's ≥ 30% spot-check carry the county's home visit.
     const spotCheck = level === 'city' && task.summary?.spotCheck?.drawn ? { spotCheck: { visitedAt: today, investigators: ['县民政局抽查员甲', '县民政局抽查员乙'], findings: '抽查属实（演示）' } } : {};
-    await must(`${level} decision for ${c.key}`, http('POST', `/review-tasks/${encodeURIComponent(task.id)}/decision`, { decision: 'approve', ...investigation, ...spotCheck }, t));
-    log(`${level} approved ${c.key}`);
+    const body = { decision: 'approve', ...investigation, ...spotCheck, ...c.decisions?.[level] };
+    await must(`${level} decision for ${c.key}`, http('POST', `/review-tasks/${encodeURIComponent(task.id)}/decision`, body, t));
+    log(`${level} ${body.decision === 'approve' ? 'approved' : 'refused'} ${c.key}`);
   };
 
   // 2. Village and town opinions for everything meant to get past them (except the case that
@@ -397,13 +472,63 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     await settled(c, (s) => s !== 'VILLAGE_REVIEW', 'to leave village review');
     if ((await view(c)).status === 'TOWN_REVIEW') await decide(c, 'town');
   }
+  // The refusal: the village supports, the town investigates and proposes a refusal, the city refuses.
+  for (const c of plan.filter((x) => x.target === 'REJECTED')) {
+    if ((await view(c)).status === 'VILLAGE_REVIEW') await decide(c, 'village');
+    await settled(c, (s) => s !== 'VILLAGE_REVIEW', 'to leave village review');
+    if ((await view(c)).status === 'TOWN_REVIEW') await decide(c, 'town');
+    await settled(c, (s) => s === 'CITY_REVIEW' || s === 'REJECTED', 'to reach the city');
+    if ((await view(c)).status === 'CITY_REVIEW') await decide(c, 'city');
+  }
   const applications: SeedResult['applications'] = [];
   for (const c of plan) {
     const app = await settled(c, (s) => reached(s, c.target), `to reach ${c.target}`);
     applications.push({ key: c.key, id: app.id, householdId: app.householdId, target: c.target, status: app.status, note: c.note });
   }
 
-  // 5. Ledger: the Xu family's 2024 (history written directly, marked as seeded) and the
+  // 5. After the decisions: an appeal, a change that reduces, a gradual exit (each once).
+  const byKey = (key: string) => applications.find((a) => a.key === key)!;
+  const refused = await view(plan.find((c) => c.key === 'refused')!);
+  let appealId = refused.appeals?.[0]?.id as string | undefined;
+  if (!appealId) {
+    appealId = (await must('appeal', http('POST', `/applications/${refused.id}/appeals`, { reason: '商铺已于去年转让，收入已无（演示）' }, tokens['citizen:refused']!.token))).appealId as string;
+    log(`appeal ${appealId} filed against the refusal of ${refused.id}`);
+  }
+  const reReview = async (key: string, change: (h: ReturnType<typeof household>) => ReturnType<typeof household>) => {
+    const c = plan.find((x) => x.key === key)!;
+    const hid = byKey(key).householdId;
+    // Dated the day of the approval, so that a second run sends the very same report (which changes nothing).
+    const effectiveOn = String((await view(c)).decision.letter.issuedOn);
+    const res = await must(`change report ${key}`, http('POST', `/households/${hid}/changes`, { kind: 'INCOME', effectiveOn, household: change(household(c)) }, tokens[`citizen:${key}`]!.token));
+    const reviewId = res.reviewId as string;
+    for (const level of ['town', 'city'] as const) {
+      const t = levelToken(level, c);
+      const status = () => http('GET', `/applications/${reviewId}`, undefined, admin).then((r) => r.body?.status as string | undefined);
+      await until(`${key} re-review at ${level}`, async () => ((await status()) === `${level.toUpperCase()}_REVIEW` || (await status()) === 'DECIDED' || (level === 'town' && (await status()) === 'CITY_REVIEW') ? true : undefined));
+      if ((await status()) !== `${level.toUpperCase()}_REVIEW`) continue;
+      const task = await until(`${level} task of ${reviewId}`, async () => ((await must('tasks', http('GET', '/review-tasks?limit=100', undefined, t))).items as { id: string; applicationId: string }[]).find((x) => x.applicationId === reviewId));
+      await must(`${level} re-review decision ${key}`, http('POST', `/review-tasks/${encodeURIComponent(task.id)}/decision`, { decision: 'approve', ...(level === 'town' ? { investigation: { visitedAt: today, investigators: ['王伟', '李娜'], notes: '复核入户（演示）' } } : {}) }, t));
+    }
+    const decided = await until(`${key} re-review decided`, async () => {
+      const r = (await http('GET', `/applications/${reviewId}`, undefined, admin)).body;
+      return r?.status === 'DECIDED' ? r : undefined;
+    });
+    log(`re-review ${reviewId} of ${key}: ${decided.decision.letter?.kind ?? decided.decision.outcome}`);
+    return { householdId: hid, reviewId, outcome: (decided.decision.letter?.kind ?? decided.decision.outcome) as string };
+  };
+  const withIncomes = (h: ReturnType<typeof household>, incomes: number[]) => ({ ...h, members: h.members.map((m, i) => ({ ...m, monthlyIncome: incomes[i] ?? m.monthlyIncome })) });
+  const reduction = await reReview('reduce', (h) => withIncomes(h, [300, 300]));
+  const gradualExit = await reReview('gradual', (h) => withIncomes(h, [100, 1800]));
+  const stories = {
+    doubted: byKey('doubted').id,
+    tekunViaDibao: byKey('tekun-via-dibao').id,
+    appeal: { applicationId: refused.id as string, appealId },
+    reduction,
+    gradualExit,
+    emergency: byKey('emergency').id,
+  };
+
+  // 6. Ledger: the Xu family's 2024 (history written directly, marked as seeded) and the
   //    departments' grants through the bus.
   const xu = applications.find((a) => a.key === 'xu')!;
   const xuHousehold = household(plan.find((c) => c.key === 'xu')!);
@@ -458,7 +583,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   });
   log(`Xu family 2024: ${historyWritten} history entries written, ${grants.length} grants sent (duplicates are ignored)`);
 
-  return { tokens, xu: { applicationId: xu.id, householdId: xu.householdId, expected2024: xuExpected2024() }, applications, clockMoved };
+  return { tokens, xu: { applicationId: xu.id, householdId: xu.householdId, expected2024: xuExpected2024() }, applications, clockMoved, stories };
 }
 
 async function main() {
@@ -472,6 +597,13 @@ async function main() {
   out('\njiuzhu demo seeded (everything invented except the places and the Xu family’s 2024 total).');
   out('\nApplications:');
   for (const a of result.applications) out(`  ${a.status.padEnd(14)} ${a.id}  ${a.householdId}  ${a.key}: ${a.note}`);
+  out('\nThe procedure (docs/procedure.md):');
+  out(`  a case the rules doubt, investigated and approved   GET /applications/${result.stories.doubted}`);
+  out(`  TEKUN found through a DIBAO request (一次认定)       GET /applications/${result.stories.tekunViaDibao}`);
+  out(`  an appeal against a refusal                         GET /applications/${result.stories.appeal.applicationId}  (${result.stories.appeal.appealId})`);
+  out(`  a change report that reduces the amount             GET /households/${result.stories.reduction.householdId}  (${result.stories.reduction.outcome})`);
+  out(`  a household in gradual exit                         GET /households/${result.stories.gradualExit.householdId}  (${result.stories.gradualExit.outcome})`);
+  out(`  an emergency grant by the town                      GET /applications/${result.stories.emergency}`);
   out(`\nXu family (徐新华, 周至县白杨林村) household ${result.xu.householdId}, 2024 ledger: total ${ledger.total} yuan`);
   for (const [type, amount] of Object.entries(ledger.totals?.byType ?? {})) out(`  ${type.padEnd(26)} ${amount}`);
   out(`  (expected ${result.xu.expected2024.total}; the article: 59,486)`);

@@ -63,6 +63,29 @@ describe('npm run seed:demo', () => {
     }
   });
 
+  it('tells the procedure’s stories: a doubted case approved, TEKUN through a DIBAO request, an appeal, a reduction, a gradual exit, an emergency town grant', async () => {
+    const admin = first.tokens.admin!.token;
+    const get = async (path: string) => (await api.request('GET', path, { token: admin })).body;
+    const doubted = await get(`/applications/${first.stories.doubted}`);
+    expect(doubted.recommendation.eligible).not.toContain('DIBAO');
+    expect(doubted.decision.approved).toEqual([expect.objectContaining({ code: 'DIBAO', monthlyAmount: 400 })]);
+    expect(doubted.investigations.some((i: { level: string }) => i.level === 'town')).toBe(true);
+    const tekun = await get(`/applications/${first.stories.tekunViaDibao}`);
+    expect(tekun.requested).toEqual(['DIBAO']);
+    expect(tekun.decision.approved.map((a: { code: string }) => a.code)).toEqual(['TEKUN']);
+    const refused = await get(`/applications/${first.stories.appeal.applicationId}`);
+    expect(refused.status).toBe('REJECTED');
+    expect(refused.decision.letter.kind).toBe('REFUSAL');
+    expect(refused.appeals.map((a: { id: string }) => a.id)).toEqual([first.stories.appeal.appealId]);
+    expect(first.stories.reduction.outcome).toBe('REDUCTION');
+    expect(first.stories.gradualExit.outcome).toBe('GRADUAL_EXIT');
+    const gradual = await get(`/households/${first.stories.gradualExit.householdId}`);
+    expect(gradual.entitlements.find((e: { code: string }) => e.code === 'DIBAO').status).toBe('GRADUAL_EXIT');
+    const emergency = await get(`/applications/${first.stories.emergency}`);
+    expect(emergency.decision.grants).toEqual([expect.objectContaining({ code: 'TEMPORARY', amount: 1500 })]);
+    expect(emergency.history.some((h: { stage: string }) => h.stage === 'VILLAGE_REVIEW')).toBe(false);
+  });
+
   it('has people about to turn 70 and 80', async () => {
     const today = new Date(stack.clock.now() + 8 * 3600_000).toISOString().slice(0, 10);
     for (const [key, age] of [['turning70', 70], ['turning80', 80]] as const) {
@@ -82,6 +105,7 @@ describe('npm run seed:demo', () => {
     expect(again.clockMoved).toBe(false);
     expect(stack.clock.now() - clockBefore).toBeLessThan(60_000);
     expect(again.applications.map((a) => [a.key, a.id, a.status])).toEqual(first.applications.map((a) => [a.key, a.id, a.status]));
+    expect(again.stories).toEqual(first.stories);
     const after = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
     expect(after).toEqual(before);
   }, 120_000);
