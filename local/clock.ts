@@ -15,9 +15,20 @@ export interface ClockSubscriber {
   nextDueAt(): number | undefined;
   /** Fire everything due at or before `now`. */
   onTick(now: number): Promise<void>;
+  /**
+   * True while work started before (tasks running, deliveries queued) is still moving. A jump
+   * waits for every subscriber to be idle before it moves time on, as time in AWS passes only
+   * as fast as that work runs: a jump never outruns a task into a time-out AWS would not see.
+   * Work waiting for something outside (a task token, a human) does not count.
+   */
+  busy?(): boolean;
+  /** The clock was set back to `now`: plan next due times from there. */
+  clockSetBack?(now: number): void;
 }
 
 const TICK_MS = 200;
+/** How long one stop of a jump waits (real time) for busy subscribers before moving on anyway. */
+const SETTLE_LIMIT_MS = Number(process.env.JIUZHU_CLOCK_SETTLE_MS ?? 300_000);
 
 export class LocalClock {
   private offsetMs = 0;
@@ -71,23 +82,57 @@ export class LocalClock {
     return this.set(this.now() + ms);
   }
 
-  /** Move to `target`, stopping at each due time on the way so things fire in order. */
+  /**
+   * Move to `target`, stopping at each due time on the way so things fire in order; before each
+   * move, what fired at the previous stop runs until it is idle (see `busy`).
+   *
+   * Backwards (`target` before now) is a re-plan, not an undo: the clock is set, and every
+   * subscriber plans its next due time from the new time (schedules fire their next occurrence
+   * after it); what already happened stays done, and records of fired occurrences keep a
+   * re-fired occurrence from acting twice.
+   */
   async set(target: number): Promise<number> {
     await this.ticking;
     const run = async () => {
+      if (target < this.now()) {
+        await this.settle();
+        this.setOffsetTo(target);
+        for (const s of this.subscribers) s.clockSetBack?.(target);
+        return;
+      }
       for (let guard = 0; guard < 1_000_000; guard++) {
+        await this.settle();
         const next = this.earliestDue();
         if (next === undefined || next > target) break;
         if (next > this.now()) this.setOffsetTo(next);
         await this.fireDue();
       }
-      this.setOffsetTo(target);
+      await this.settle();
+      if (target > this.now()) this.setOffsetTo(target);
       await this.fireDue();
     };
     this.ticking = this.ticking.then(run);
     await this.ticking;
     return this.now();
   }
+
+  /** Waits (bounded) until no subscriber is busy. */
+  async settle(): Promise<void> {
+    const until = Date.now() + SETTLE_LIMIT_MS;
+    let delay = 1;
+    while (this.subscribers.some((s) => s.busy?.())) {
+      if (Date.now() > until) {
+        const names = this.subscribers.filter((s) => s.busy?.()).map((s) => s.name);
+        this.onWarn(`clock: moving on although ${names.join(', ')} still busy after ${SETTLE_LIMIT_MS / 1000} s`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 20);
+    }
+  }
+
+  /** Where the clock reports a jump that did not wait for everything (the runtime's log). */
+  onWarn: (line: string) => void = () => undefined;
 
   private earliestDue(): number | undefined {
     let min: number | undefined;

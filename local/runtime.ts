@@ -123,6 +123,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     regionsLoaded.catch(() => undefined);
 
     const clock = new LocalClock(dataDir);
+    clock.onWarn = log;
     installClock(() => clock.now());
     const aws = new AwsEndpoint(dynamo.endpoint);
     const awsPort = await aws.listen(opts.awsPort ?? 4566);

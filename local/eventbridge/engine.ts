@@ -354,6 +354,24 @@ export class EventBridgeEngine implements ClockSubscriber {
     });
   }
 
+  /** For the clock: deliveries queued, in flight or waiting for a retry. */
+  busy(): boolean {
+    return !this.stopped && !this.isIdle();
+  }
+
+  /**
+   * The clock was set back: every schedule plans its next occurrence after the new time (the
+   * occurrences after it fire again as time passes them; targets keep them idempotent).
+   */
+  clockSetBack(now: number): void {
+    for (const s of this.schedules.values()) {
+      if (s.state.lastFireAt > now) s.state.lastFireAt = now;
+      if (s.schedule.kind === 'rate' && s.state.anchor > now) s.state.anchor = now;
+      s.nextAt = nextOccurrence(s.schedule, now, s.state.anchor);
+    }
+    this.saveScheduleStates();
+  }
+
   isIdle(): boolean {
     return this.queue.length === 0 && this.inFlight === 0 && this.timers.size === 0;
   }

@@ -149,6 +149,9 @@ export class SfnEngine implements ClockSubscriber {
   readonly executions = new Map<string, Execution>();
   private readonly timed = new Set<Execution>();
   private stopped = false;
+  /** Steps queued or running, and integration calls in flight (for the clock's `busy`). */
+  private active = 0;
+  private tasksInFlight = 0;
   /** States entered so far (every thread), for benchmarks. */
   transitions = 0;
 
@@ -236,6 +239,11 @@ export class SfnEngine implements ClockSubscriber {
     if (inflight.length) await Promise.race([Promise.allSettled(inflight), sleep(5000)]);
   }
 
+  /** Steps to run or tasks in flight (a callback task waiting for its token is not busy). */
+  busy(): boolean {
+    return !this.stopped && (this.active > 0 || this.tasksInFlight > 0);
+  }
+
   private updateTimers(ex: Execution): void {
     let min: number | undefined;
     const consider = (v: number | undefined) => {
@@ -293,6 +301,7 @@ export class SfnEngine implements ClockSubscriber {
   // ---------------------------------------------------------------- the per-execution queue
 
   private enqueue<T>(ex: Execution, fn: () => Promise<T>): Promise<T> {
+    this.active++;
     const run = ex.queue.then(async () => {
       let result: T;
       try {
@@ -315,7 +324,7 @@ export class SfnEngine implements ClockSubscriber {
       await this.flush(ex);
       return result;
     });
-    ex.queue = run.catch(() => undefined);
+    ex.queue = run.catch(() => undefined).finally(() => this.active--);
     return run;
   }
 
@@ -354,7 +363,11 @@ export class SfnEngine implements ClockSubscriber {
       if (++n > MAX_TRANSITIONS_PER_STEP) {
         // Persist what we have and continue in a later step, so an endless loop of Pass states
         // neither starves other executions nor builds an unbounded history item.
-        setImmediate(() => void this.enqueue(ex, async () => undefined).catch(() => undefined));
+        this.active++;
+        setImmediate(() => {
+          this.active--;
+          void this.enqueue(ex, async () => undefined).catch(() => undefined);
+        });
         return;
       }
       const sdef = this.stateDef(ex, t);
@@ -581,7 +594,11 @@ export class SfnEngine implements ClockSubscriber {
     );
     const tracked = p.catch(() => undefined);
     ex.inflight.add(tracked);
-    void tracked.finally(() => ex.inflight.delete(tracked));
+    this.tasksInFlight++;
+    void tracked.finally(() => {
+      ex.inflight.delete(tracked);
+      this.tasksInFlight--;
+    });
   }
 
   private async taskReturned(ex: Execution, threadId: string, nonce: number, r: { value?: Json; err?: TaskError }): Promise<void> {
