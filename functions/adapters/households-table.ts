@@ -123,8 +123,9 @@ export async function* entitlementsStartedBy(shard: number, month: string): Asyn
 }
 
 /**
- * Ends an entitlement whose time is over (RIGID_EXPENDITURE after its 12 months) and takes it out
- * of the run's index. Conditional: only an ACTIVE one, so repeating it is harmless.
+ * Ends an entitlement whose time is over (RIGID_EXPENDITURE after its 12 months, a gradual exit
+ * after its months) and takes it out of the run's index. Conditional: only an ACTIVE or
+ * GRADUAL_EXIT one, so repeating it is harmless.
  */
 export async function endEntitlement(householdId: string, category: string, endMonth: string): Promise<boolean> {
   try {
@@ -133,9 +134,9 @@ export async function endEntitlement(householdId: string, category: string, endM
         TableName: table(),
         Key: { pk: `HH#${householdId}`, sk: `ENT#${category}` },
         UpdateExpression: 'SET #s = :ended, endMonth = :m REMOVE entShard, entSort',
-        ConditionExpression: '#s = :active',
+        ConditionExpression: '#s IN (:active, :gradual)',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':ended': 'ENDED', ':m': endMonth, ':active': 'ACTIVE' },
+        ExpressionAttributeValues: { ':ended': 'ENDED', ':m': endMonth, ':active': 'ACTIVE', ':gradual': 'GRADUAL_EXIT' },
       }),
     );
     return true;
@@ -252,6 +253,14 @@ export async function householdHistory(householdId: string): Promise<HouseholdHi
   return (res.Items ?? []).map(({ pk: _pk, sk: _sk, ...rest }) => rest as HouseholdHistoryEntry);
 }
 
+/** Deletes of a member who left the household (a re-review adopted a new composition). */
+export function memberRemovalItems(householdId: string, idHash: string) {
+  return [
+    { Delete: { TableName: table(), Key: { pk: `HH#${householdId}`, sk: `MEMBER#${idHash}` } } },
+    { Delete: { TableName: table(), Key: { pk: `PERSON#${idHash}`, sk: `HH#${householdId}` } } },
+  ];
+}
+
 export async function householdProfile(householdId: string): Promise<HouseholdProfile | undefined> {
   const res = await documentClient().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND sk = :s', ExpressionAttributeValues: { ':p': `HH#${householdId}`, ':s': 'PROFILE' } }));
   return res.Items?.[0] as HouseholdProfile | undefined;
@@ -319,15 +328,16 @@ export async function markDeceased(idHash: string, date: string): Promise<string
         if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
       });
       for (const e of await entitlementsOf(m.householdId)) {
-        if (e.status !== 'ACTIVE') continue;
+        if (e.status === 'ENDED') continue;
         await documentClient().send(
           new UpdateCommand({
             TableName: table(),
             Key: { pk: `HH#${m.householdId}`, sk: `ENT#${e.category}` },
             UpdateExpression: 'SET #s = :ended, endMonth = :m REMOVE dueKey, dueOn, dueKinds',
-            ConditionExpression: '#s = :active',
+            // A gradual exit ends with a death too.
+            ConditionExpression: '#s IN (:active, :gradual)',
             ExpressionAttributeNames: { '#s': 'status' },
-            ExpressionAttributeValues: { ':ended': 'ENDED', ':m': date.slice(0, 7), ':active': 'ACTIVE' },
+            ExpressionAttributeValues: { ':ended': 'ENDED', ':m': date.slice(0, 7), ':active': 'ACTIVE', ':gradual': 'GRADUAL_EXIT' },
           }),
         ).catch((err: unknown) => {
           if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;

@@ -59,6 +59,9 @@ export async function runLedgerMonth(month: string): Promise<MonthRunResult> {
       result.nothingDue++;
       if (e.status === 'ACTIVE' && e.validUntilMonth && month > e.validUntilMonth) {
         if (await endEntitlement(e.householdId, e.category, e.validUntilMonth)) result.ended++;
+      } else if (e.status === 'GRADUAL_EXIT' && e.endMonth && month > e.endMonth) {
+        // The gradual-exit months are over: the entitlement ends (paid through endMonth).
+        if (await endEntitlement(e.householdId, e.category, e.endMonth)) result.ended++;
       } else if (e.status === 'ENDED' && e.endMonth && month > e.endMonth) {
         await unindexEntitlement(e.householdId, e.category);
       }

@@ -6,7 +6,7 @@ import { idHash } from '../commons/id-hash.ts';
 import { getApplication, putCaseIfAbsent, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient, tableNameFrom } from '../adapters/dynamo.ts';
-import { entitlementIndexKeys, entitlementsOf, householdHistoryItem, householdItems, householdProfile, type EntitlementRecord } from '../adapters/households-table.ts';
+import { entitlementIndexKeys, entitlementsOf, householdHistoryItem, householdItems, householdProfile, memberRemovalItems, membersOf, type EntitlementRecord } from '../adapters/households-table.ts';
 import { ledgerItem, ledgerOf } from '../adapters/ledger-table.ts';
 import { getTask } from '../adapters/review-tasks-table.ts';
 import { startWorkflow } from '../adapters/workflows.ts';
@@ -227,6 +227,9 @@ export const rereviewSteps = {
             householdSchema.parse(app.household).members.map((m) => ({ householdId: app.householdId, idHash: idHash(m.idNumber), maskedId: maskId(m.idNumber), birthDate: birthDateOf(m.idNumber), relation: m.relation, regionCode: app.regionCode })),
           )
         : [];
+    // Members who left (a MEMBERS change): their member and membership items go.
+    const keptHashes = new Set(householdSchema.parse(app.household).members.map((m) => idHash(m.idNumber)));
+    const removals = adopt ? (await membersOf(app.householdId)).filter((m) => !keptHashes.has(m.idHash)).flatMap((m) => memberRemovalItems(app.householdId, m.idHash)) : [];
     const hh = tableNameFrom('HOUSEHOLDS_TABLE');
     try {
       await documentClient().send(
@@ -258,6 +261,7 @@ export const rereviewSteps = {
               },
             })),
             ...profileItems,
+            ...removals,
             { Put: householdHistoryItem(app.householdId, { at, kind: 'REREVIEW_DECIDED', by: decidedBy.sub, detail: { reviewId: caseId, outcome, ...(letter ? { letter: letter.number } : {}) } }) },
             auditItem({ entity: `HOUSEHOLD#${app.householdId}`, action: `REREVIEW_${outcome}`, by: decidedBy.sub, role: decidedBy.level, at, detail: { reviewId: caseId, items: proposal.items } }),
           ],

@@ -144,6 +144,16 @@ describe('change reports', () => {
     expect(dibao).toEqual(expect.objectContaining({ status: 'GRADUAL_EXIT', until: '2026-05' }));
   });
 
+  it('a member who moves out leaves the household; a gradual exit already running is not started again', async () => {
+    const res = await report(hB, { kind: 'MEMBERS', effectiveOn: '2026-04-02', household: { ...householdB, members: [householdB.members[0]!] } });
+    const decided = await reReview(res.body.reviewId);
+    expect(decided.decision.outcome).toBe('UNCHANGED');
+    expect(decided.decision.letter).toBeUndefined();
+    const h = await household(hB);
+    expect(h.members).toHaveLength(1);
+    expect(h.entitlements.find((e: { code: string }) => e.code === 'DIBAO')).toEqual(expect.objectContaining({ status: 'GRADUAL_EXIT', until: '2026-05' }));
+  });
+
   it('an increase applies from the month of the change: a month already paid is made up in the ledger', async () => {
     const res = await report(hC, { kind: 'INCOME', effectiveOn: '2026-03-20', household: { ...householdC, members: [{ ...householdC.members[0]!, monthlyIncome: 0 }] } });
     const decided = await reReview(res.body.reviewId);

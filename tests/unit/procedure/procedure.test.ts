@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decisionLetter } from '../../../functions/domain/letters.ts';
+import { manifest } from '../../../infra/manifest.ts';
+import { checkDefinition } from '../../../local/stepfunctions/definition.ts';
 import { appealBy, appealLevel, caseDeadline, nextEscalationAt, noticeRequired, routeAfter, spotCheckDrawn } from '../../../functions/domain/procedure.ts';
 
 describe('routing: the rules recommend, people decide', () => {
@@ -69,6 +71,12 @@ describe('decision letters', () => {
 });
 
 describe('the workflows', () => {
+  it.each(['application', 'rereview'] as const)('%s passes asl-validator and the engine’s checks, and is declared in the manifest', (name) => {
+    const wf = manifest.workflows[name];
+    expect(wf.definition).toBe(`workflows/${name}.asl.json`);
+    expect(() => checkDefinition(readFileSync(wf.definition, 'utf8'))).not.toThrow();
+  });
+
   /** Every path from Start to the refusal step passes a town review (where the investigation is required). */
   it.each(['application', 'rereview'])('%s: no path reaches a refusal without passing a town review', (name) => {
     const def = JSON.parse(readFileSync(`workflows/${name}.asl.json`, 'utf8')) as { StartAt: string; States: Record<string, Record<string, unknown>> };
