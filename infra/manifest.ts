@@ -109,6 +109,17 @@ export const manifest = defineManifest({
       sortKey: { name: 'sk', type: 'S' },
       envVar: 'AUDIT_TABLE',
     },
+    Services: {
+      description: 'Services and resource linking: organizations (ORG#id), service orders (ORDER#id) and their visits (VISIT#at#id), referrals to other departments (REF#id), skill-certificate grants (CERT#key). GSIs: byRegion (organizations and orders by region prefix), byHousehold (a household\'s orders and referrals), byOrganization (an organization\'s orders)',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [
+        { name: 'byRegion', partitionKey: { name: 'regionPk', type: 'S' }, sortKey: { name: 'regionSort', type: 'S' } },
+        { name: 'byHousehold', partitionKey: { name: 'hhKey', type: 'S' }, sortKey: { name: 'hhSort', type: 'S' } },
+        { name: 'byOrganization', partitionKey: { name: 'orgKey', type: 'S' }, sortKey: { name: 'orgSort', type: 'S' } },
+      ],
+      envVar: 'SERVICES_TABLE',
+    },
     Idempotency: {
       description: 'Powertools idempotency records (Idempotency-Key of POST /applications)',
       partitionKey: { name: 'id', type: 'S' },
@@ -128,8 +139,9 @@ export const manifest = defineManifest({
       entry: 'functions/handlers/applications.ts',
       handler: 'handler',
       description: 'POST /applications, GET /applications (own / in jurisdiction), GET /applications/{id}, objections, appeals, deadline extensions',
-      tables: { Applications: 'RW', Households: 'RW', Audit: 'RW', Idempotency: 'RW', Regions: 'RO', ReviewTasks: 'RW' },
+      tables: { Applications: 'RW', Households: 'RW', Audit: 'RW', Idempotency: 'RW', Regions: 'RO', ReviewTasks: 'RW', Services: 'RW', Monitoring: 'RW' },
       workflows: { application: 'START_AND_CALLBACK' },
+      putsEvents: true,
       secrets: ['idHashKey'],
     },
     reviewApi: {
@@ -195,15 +207,15 @@ export const manifest = defineManifest({
     ledgerEvents: {
       entry: 'functions/handlers/ledger-events.ts',
       handler: 'handler',
-      description: 'AssistanceGranted (gov.*) → ledger entry or dead letter; PersonDeceased → death recorded, entitlements end',
-      tables: { Ledger: 'RW', LedgerDeadLetters: 'RW', Households: 'RW' },
+      description: 'AssistanceGranted (gov.*) → ledger entry or dead letter (a referralId closes that referral); PersonDeceased → death recorded, entitlements end',
+      tables: { Ledger: 'RW', LedgerDeadLetters: 'RW', Households: 'RW', Services: 'RW' },
       secrets: ['idHashKey'],
     },
     monitoringApi: {
       entry: 'functions/handlers/monitoring-api.ts',
       handler: 'handler',
       description: 'POST /monitoring/runs, GET /monitoring/runs/{runId}, GET /warnings, GET /warnings/stats, POST /warnings/{id}/verify|close (audited; BENEFIT_ADJUSTED adjusts the amount schedule)',
-      tables: { Monitoring: 'RW', Households: 'RW', Audit: 'RW', Policies: 'RO', Regions: 'RO' },
+      tables: { Monitoring: 'RW', Households: 'RW', Audit: 'RW', Policies: 'RO', Regions: 'RO', Services: 'RO' },
       workflows: { monitoring: 'START' },
       secrets: ['idHashKey'],
     },
@@ -211,7 +223,7 @@ export const manifest = defineManifest({
       entry: 'functions/handlers/monitoring-steps.ts',
       handler: 'handler',
       description: 'The monitoring workflow steps: plan, dated checks per county batch (dueByCounty GSI), escalation, parallel-scan re-evaluation segments, finish',
-      tables: { Monitoring: 'RW', Households: 'RW', Policies: 'RO', Regions: 'RO' },
+      tables: { Monitoring: 'RW', Households: 'RW', Policies: 'RO', Regions: 'RO', Services: 'RO' },
       putsEvents: true,
       memoryMb: 1024,
       timeoutSeconds: 900,
@@ -266,6 +278,21 @@ export const manifest = defineManifest({
       secrets: ['idHashKey'],
       timeoutSeconds: 60,
     },
+    servicesApi: {
+      entry: 'functions/handlers/services-api.ts',
+      handler: 'handler',
+      description: 'GET /services/catalog, GET /programmes, organizations, service orders and visits, POST /referrals, GET /households/{id}/help-chain (救助链)',
+      tables: { Services: 'RW', Households: 'RW', Monitoring: 'RW', Ledger: 'RO', Applications: 'RO', Audit: 'RW' },
+      putsEvents: true,
+      secrets: ['idHashKey'],
+    },
+    servicesEvents: {
+      entry: 'functions/handlers/services-events.ts',
+      handler: 'handler',
+      description: 'ReferralCreated (jiuzhu.referrals) → routing recorded; SkillCertificateObtained (gov.human-resources) → the county’s certificate grant in the ledger, once per certificate',
+      tables: { Services: 'RW', Households: 'RO', Ledger: 'RW', Policies: 'RO', Regions: 'RO' },
+      secrets: ['idHashKey'],
+    },
   },
 
   routes: [
@@ -306,6 +333,17 @@ export const manifest = defineManifest({
     { method: 'GET', path: '/payments/recoveries', function: 'paymentsApi', auth: 'jwt' },
     { method: 'PUT', path: '/households/{id}/payee', function: 'paymentsApi', auth: 'jwt' },
     { method: 'GET', path: '/households/{id}/payee', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'GET', path: '/services/catalog', function: 'servicesApi', auth: 'jwt' },
+    { method: 'GET', path: '/programmes', function: 'servicesApi', auth: 'jwt' },
+    { method: 'PUT', path: '/organizations/{id}', function: 'servicesApi', auth: 'jwt' },
+    { method: 'GET', path: '/organizations/{id}', function: 'servicesApi', auth: 'jwt' },
+    { method: 'GET', path: '/organizations', function: 'servicesApi', auth: 'jwt' },
+    { method: 'POST', path: '/service-orders', function: 'servicesApi', auth: 'jwt' },
+    { method: 'GET', path: '/service-orders', function: 'servicesApi', auth: 'jwt' },
+    { method: 'GET', path: '/service-orders/{id}', function: 'servicesApi', auth: 'jwt' },
+    { method: 'POST', path: '/service-orders/{id}/visits', function: 'servicesApi', auth: 'jwt' },
+    { method: 'POST', path: '/referrals', function: 'servicesApi', auth: 'jwt' },
+    { method: 'GET', path: '/households/{id}/help-chain', function: 'servicesApi', auth: 'jwt' },
   ],
 
   rules: {
@@ -358,6 +396,16 @@ export const manifest = defineManifest({
       description: 'An entitlement terminated (EntitlementEnded from the platform) → payments made after its end become recovery items',
       eventPattern: { source: [{ prefix: 'jiuzhu.' }], 'detail-type': ['EntitlementEnded'] },
       targets: [{ function: 'paymentsEvents' }],
+    },
+    referralCreated: {
+      description: 'One-window referrals (一门受理): ReferralCreated is routed to the department’s programme; the routing is recorded on the referral (in AWS a department subscribes with its own rule on this pattern)',
+      eventPattern: { source: ['jiuzhu.referrals'], 'detail-type': ['ReferralCreated'] },
+      targets: [{ function: 'servicesEvents' }],
+    },
+    skillCertificateObtained: {
+      description: 'Development-type help (发展型帮扶, 宁阳): a certificate obtained by an assisted person → the county’s grant into the ledger, once per certificate',
+      eventPattern: { source: ['gov.human-resources'], 'detail-type': ['SkillCertificateObtained'] },
+      targets: [{ function: 'servicesEvents' }],
     },
   },
   schedules: {

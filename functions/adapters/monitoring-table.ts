@@ -38,6 +38,9 @@ export interface WarningRecord {
   closedBy?: string;
   outcome?: Outcome;
   closeNote?: string;
+  /** REFERRED: the service order or referral the warning was closed with. */
+  serviceOrderId?: string;
+  referralId?: string;
   escalatedAt?: string;
 }
 
@@ -214,11 +217,13 @@ export function verifyWarning(id: string, by: Actor, note: string, at: string): 
 }
 
 /** VERIFIED → CLOSED with an outcome, audited in the same transaction. False when not VERIFIED. */
-export function closeWarning(id: string, by: Actor, outcome: Outcome, note: string, at: string, detail: Record<string, unknown>): Promise<boolean> {
+export function closeWarning(id: string, by: Actor, outcome: Outcome, note: string, at: string, detail: Record<string, unknown>, links: { serviceOrderId?: string | undefined; referralId?: string | undefined } = {}): Promise<boolean> {
+  const linkSet = [links.serviceOrderId ? ', serviceOrderId = :so' : '', links.referralId ? ', referralId = :ref' : ''].join('');
+  const linkValues = { ...(links.serviceOrderId ? { ':so': links.serviceOrderId } : {}), ...(links.referralId ? { ':ref': links.referralId } : {}) };
   return stepWithAudit(
     id,
-    { set: 'SET #s = :c, closedAt = :at, closedBy = :by, outcome = :o, closeNote = :n', from: 'VERIFIED', values: { ':c': 'CLOSED', ':at': at, ':by': by.sub, ':o': outcome, ':n': note } },
-    { entity: `WARNING#${id}`, action: 'WARNING_CLOSED', by: by.sub, role: by.role, at, reason: note, detail: { outcome, ...detail } },
+    { set: `SET #s = :c, closedAt = :at, closedBy = :by, outcome = :o, closeNote = :n${linkSet}`, from: 'VERIFIED', values: { ':c': 'CLOSED', ':at': at, ':by': by.sub, ':o': outcome, ':n': note, ...linkValues } },
+    { entity: `WARNING#${id}`, action: 'WARNING_CLOSED', by: by.sub, role: by.role, at, reason: note, detail: { outcome, ...detail, ...(links.serviceOrderId ? { serviceOrderId: links.serviceOrderId } : {}), ...(links.referralId ? { referralId: links.referralId } : {}) } },
   );
 }
 

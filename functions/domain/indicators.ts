@@ -19,7 +19,7 @@ export interface Indicator {
   parameters: string[];
   /** When it fires, in words (the boundary the tests check). */
   condition: string;
-  period: 'year' | 'milestone date' | 'death date' | 'due date' | 'validity end';
+  period: 'year' | 'milestone date' | 'death date' | 'due date' | 'validity end' | 'order month' | 'referral';
   basis: string;
   action: string;
   /** Closing with BENEFIT_ADJUSTED recomputes this entitlement's amount from the milestone month. */
@@ -33,6 +33,9 @@ const XA = '西安市低收入人口动态监测信息平台（75项指标）';
 const CX = '社会救助暂行办法 第十二条第二款（分类施保）';
 const DS = '国发〔2015〕52号 困难残疾人生活补贴和重度残疾人护理补贴';
 const OR = '国办发〔2010〕54号 关于加强孤儿保障工作的意见';
+const SV = '《瞭望》“社会救助迭代升级”（肥城服务类社会救助）';
+const YC = '《瞭望》“社会救助迭代升级”（宜川县融救助中心）';
+const DV = '《瞭望》“社会救助迭代升级”（发展型帮扶）';
 
 export const INDICATORS = [
   // ---- RAPID_HELP: help at once
@@ -67,6 +70,10 @@ export const INDICATORS = [
   { code: 'REREVIEW_YEARLY', class: 'DYNAMIC', name: '年度复核到期', trigger: 'schedule:milestone', parameters: ['monitoring.milestoneLeadDays'], condition: 'a household without working-age members able to work reaches 12 months since approval / last re-review within the lead days', period: 'due date', basis: `${MZ} 第三十四条（每年核查）`, action: 're-review income and assets' },
   { code: 'REREVIEW_HALF_YEARLY', class: 'DYNAMIC', name: '半年复核到期', trigger: 'schedule:milestone', parameters: ['monitoring.milestoneLeadDays'], condition: 'a household with a working-age member (16–59) able to work reaches 6 months since approval / last re-review within the lead days', period: 'due date', basis: `${MZ} 第三十四条（每半年核查）`, action: 're-review income and assets' },
   { code: 'PAYMENT_REPEATEDLY_FAILED', class: 'DYNAMIC', name: '救助金多次发放失败', trigger: 'payments: POST /payments/rosters/{id}/returns', parameters: [], condition: 'the bank returned payments to the same payee (account holder) at least twice within 12 months (REPEATED_FAILURES in functions/domain/payments.ts)', period: 'year', basis: '发放管理：退回的救助金暂缓，账户更正后于下期名册补发（docs/payments.md）', action: 'visit the household; correct the payee account (PUT /households/{id}/payee) or switch to the social-security card; held payments are paid on the next roster' },
+  // ---- services and resource linking (服务类救助, 一门受理)
+  { code: 'SERVICE_VISIT_MISSED', class: 'DYNAMIC', name: '服务对象当月未获探访服务', trigger: 'schedule:daily (exact)', parameters: [], condition: 'a MONTHLY service order (e.g. a dispersed TEKUN person\'s care plan) has no visit recorded in a calendar month; checked on the 1st of the next month', period: 'order month', basis: `${SV}：“桃仙子”服务队每月上门`, action: 'ask the service team why; visit within days; reassign the order if the team cannot serve' },
+  { code: 'REFERRAL_OVERDUE', class: 'DEMAND', name: '转介事项逾期未办结', trigger: 'schedule:daily (exact)', parameters: [], condition: 'a referral to another department\'s programme is still OPEN the day after its due date (opened + the programme\'s dueDays)', period: 'referral', basis: `${YC}：一门受理、协同办理`, action: 'chase the department; escalate through the county assistance centre (融救助中心)' },
+  { code: 'EMPLOYMENT_SUPPORT_NEEDED', class: 'DEMAND', name: '有劳动能力未就业未获就业帮扶', trigger: 'schedule:reevaluation', parameters: [], condition: 'a member aged 16–59, able to work (full or partial), not in school, with no countable income of their own, in a household without an EMPLOYMENT referral', period: 'year', basis: `${DV}：提升劳动年龄段、具有劳动能力的低收入人口就业意愿和能力`, action: 'offer the employment programme (refer: POST /referrals {programmes: ["EMPLOYMENT"]}) and skills training' },
 ] as const satisfies readonly Indicator[];
 
 export type IndicatorCode = (typeof INDICATORS)[number]['code'];

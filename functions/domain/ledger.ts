@@ -54,6 +54,9 @@ export const TYPE_LABELS: Record<string, string> = {
   EMPLOYMENT_AID: '就业救助',
   DISASTER_RELIEF: '受灾人员救助',
   CHARITY: '社会慈善帮扶',
+  SKILL_CERTIFICATE_GRANT: '技能证书助学金（发展型帮扶）',
+  DISABILITY_REHABILITATION: '残疾人康复救助',
+  LEGAL_AID: '法律援助',
 };
 
 /** The department the monthly run names for entitlements (the civil-affairs bureau pays them). */
@@ -78,6 +81,8 @@ export interface LedgerEntry {
   ref: string;
   /** Masked ID of the person a grant was for. */
   person?: string;
+  /** The referral (一门受理) a department's grant answers, when it names one. */
+  referralId?: string;
   recordedAt: string;
   /** Only for entries a seed script wrote (demo data), saying so. */
   seeded?: string;
@@ -142,6 +147,8 @@ export const assistanceGrantedSchema = z.object({
   date: isoDate,
   department: z.string().trim().min(1, 'department is required').max(100),
   reference: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'reference must be 1–100 printable ASCII characters').optional(),
+  /** The referral this grant answers (ReferralCreated's referralId): the referral closes. */
+  referralId: z.string().regex(/^ref_[A-Za-z0-9_-]{10,40}$/, 'referralId must be a referral id from ReferralCreated').optional(),
 });
 export type AssistanceGranted = z.output<typeof assistanceGrantedSchema>;
 

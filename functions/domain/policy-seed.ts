@@ -56,6 +56,9 @@ export const POLICY_SEED: readonly SeedValue[] = [
   { regionCode: 'CN', parameter: 'dibao.gradualExitMonths', value: 6, effectiveFrom: SINCE, reference: '中办发〔2020〕18号《关于改革完善社会救助制度的意见》：渐退期', source: 'assumed', note: `${ASSUMED}; the length of the gradual-exit period is set locally (commonly 6–12 months)` },
   { regionCode: 'CN', parameter: 'temporary.townApprovalCap', value: 2000, effectiveFrom: SINCE, reference: '社会救助暂行办法 第九章（临时救助）；中办发〔2020〕18号：急难型临时救助先行救助、后补手续', source: 'assumed', note: `${ASSUMED}; the amount a town may grant at once is set by the county` },
   { regionCode: 'CN', parameter: 'monitoring.milestoneLeadDays', value: 30, effectiveFrom: SINCE, reference: 'national default (Xi’an’s practice)', source: 'assumed', note: 'ASSUMED nationally; SOURCED for 西安 (below)' },
+  { regionCode: 'CN', parameter: 'employment.skillCertificateGrant', value: 0, effectiveFrom: SINCE, reference: 'no national grant: a county programme (宁阳)', source: 'assumed', note: 'none nationally' },
+  // 370921 宁阳县 (山东泰安): “宁阳红·助学技”, 600 yuan per certificate obtained in the year.
+  { regionCode: '370921', parameter: 'employment.skillCertificateGrant', value: 600, effectiveFrom: '2024-01-01', reference: `${ARTICLE}：年度内取得相应专业技术、职业技能证书的民政服务对象，均可获600元助学金（宁阳县）`, source: 'sourced', note: 'SOURCED figure; start date ASSUMED' },
 
   // ---- OTHER_HARDSHIP (其他困难人员), the merger's fifth layer: the article names it, not its rule.
   // ASSUMED national defaults from the start of the 2024 merger pilots; counties set their own.

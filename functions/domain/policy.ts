@@ -53,6 +53,7 @@ export const PARAMETERS = [
   // 两项政策 merger (functions/domain/merger.ts): the OTHER_HARDSHIP layer's local rule; absent = no such layer there.
   { name: 'otherHardship.incomeMultiplier', unit: 'multiplier', description: 'extension: 其他困难人员 — per-capita income < dibao standard × this' },
   { name: 'otherHardship.depositCapMonths', unit: 'months', description: 'extension: 其他困难人员 — deposits ≤ dibao standard × months × members' },
+  { name: 'employment.skillCertificateGrant', unit: 'yuan', description: 'extension (发展型帮扶): one-off grant to an assisted person per skills or professional certificate obtained (宁阳: 600); 0 = none' },
 ] as const satisfies readonly ParameterDef[];
 
 export type ParameterName = (typeof PARAMETERS)[number]['name'];
@@ -201,7 +202,7 @@ const PROCEDURE_PARAMETERS: ReadonlySet<string> = new Set(['review.townDecides',
 
 /** Parameters evaluation needs; the others (monitoring's) may be absent. */
 const NEEDED_FOR_EVALUATION: readonly ParameterName[] = PARAMETER_NAMES.filter(
-  (n) => !n.startsWith('medical.') && !n.startsWith('monitoring.') && !n.startsWith('otherHardship.') && !PROCEDURE_PARAMETERS.has(n) && parameterDef(n)!.unit !== 'flag',
+  (n) => !n.startsWith('medical.') && !n.startsWith('monitoring.') && !n.startsWith('otherHardship.') && !n.startsWith('employment.') && !PROCEDURE_PARAMETERS.has(n) && parameterDef(n)!.unit !== 'flag',
 );
 
 export function compilePolicy(resolved: ResolvedPolicy): CompiledPolicy {

@@ -27,6 +27,9 @@ import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
 import { submitAppeal } from '../services/appeals.ts';
 import { maskId } from '../domain/resident-id.ts';
 import { applicationViewSchema, objectionAcceptedSchema } from './applications-schemas.ts';
+import { programmesField } from '../domain/services.ts';
+import { referralsOf } from '../adapters/services-table.ts';
+import { openReferrals, referralView } from '../services/services.ts';
 
 /**
  * POST /applications, GET /applications/{id}, POST /applications/{id}/objections.
@@ -50,6 +53,8 @@ const applyBody = z.object({
     .object({ kind: z.enum(['URGENT', 'SPENDING']), amount: yuanToFen.refine((f) => f > 0, 'the amount must be > 0'), description: z.string().trim().max(2000).optional() })
     .strict()
     .optional(),
+  /** 一门受理: other departments' programmes (GET /programmes) to refer the applicant to. */
+  programmes: programmesField.optional(),
 });
 
 const idParams = z.object({ id: z.string().regex(/^(app|rev)_[A-Za-z0-9_-]{8,64}$/, 'not an application id') });
@@ -125,6 +130,8 @@ async function create({ sub, key, body }: CreateInput): Promise<Record<string, u
       }),
     );
   }
+  // Each requested programme becomes a referral on the bus (idempotent: a retry refers once).
+  if (parsed.programmes?.length) await openReferrals({ householdId, regionCode: record.regionCode, applicationId: id, idNumber: head.idNumber, programmes: parsed.programmes, by: { sub, role: 'citizen' } });
   // Starting is idempotent by execution name: a retry after a failure here just starts it.
   await startApplicationWorkflow(id);
   const app = (await getApplication(id))!;
@@ -202,7 +209,8 @@ async function readable(caller: Caller, id: string): Promise<ApplicationRecord> 
 
 export const get = httpHandler({ params: idParams, response: applicationViewSchema, summary: 'One case: status, history, eligibility, notice, decision' }, async ({ params, caller }) => {
   const app = await readable(caller, params.id);
-  return { status: 200, body: applicationView(app as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' }) };
+  const referrals = await referralsOf(app.householdId, app.id);
+  return { status: 200, body: { ...applicationView(app as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' }), referrals: referrals.map(referralView) } };
 });
 
 const listQuery = z

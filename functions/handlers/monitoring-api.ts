@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
-import { conflict, forbidden, notFound } from '../commons/errors.ts';
+import { conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { adjustEntitlementAmount, householdProfile, membersOf } from '../adapters/households-table.ts';
 import { closeWarning, getRun, getWarning, listWarnings, putRunIfAbsent, verifyWarning, type WarningRecord } from '../adapters/monitoring-table.ts';
@@ -13,6 +13,8 @@ import { indicator as indicatorOf, INDICATOR_CODES } from '../domain/indicators.
 import { canHandleWarning } from '../domain/monitoring.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
+import { getOrder, getReferral, rapidResponseTeams, type OrganizationRecord } from '../adapters/services-table.ts';
+import { AppError } from '../commons/errors.ts';
 
 /**
  * POST /monitoring/runs, GET /monitoring/runs/{runId}, GET /warnings, GET /warnings/stats,
@@ -93,7 +95,13 @@ function scopeOf(caller: Caller, asked: string | undefined): string | undefined 
   return asked ?? caller.regionCode;
 }
 
-export function view(w: WarningRecord) {
+/** The village's rapid-response team (快速响应服务队) is assigned to its warnings by default. */
+async function teamsOf(ws: readonly WarningRecord[]): Promise<Map<string, OrganizationRecord>> {
+  return process.env.SERVICES_TABLE ? rapidResponseTeams(ws.map((w) => w.regionCode)) : new Map();
+}
+
+export function view(w: WarningRecord, teams: ReadonlyMap<string, OrganizationRecord> = new Map()) {
+  const team = teams.get(w.regionCode);
   return {
     id: w.id,
     indicator: w.indicator,
@@ -104,6 +112,7 @@ export function view(w: WarningRecord) {
     regionCode: w.regionCode,
     /** The village (12 digits) the warning is assigned to; the county (6) for people outside the monitored population. */
     assignedTo: w.regionCode,
+    assignedTeam: team ? { id: team.id, name: team.name } : null,
     raisedAt: w.raisedAt,
     dueBy: w.dueBy,
     status: w.status,
@@ -112,6 +121,8 @@ export function view(w: WarningRecord) {
     ...(w.escalatedAt ? { escalatedAt: w.escalatedAt } : {}),
     ...(w.verifiedAt ? { verifiedAt: w.verifiedAt, verifiedBy: w.verifiedBy, verifyNote: w.verifyNote } : {}),
     ...(w.closedAt ? { closedAt: w.closedAt, closedBy: w.closedBy, outcome: w.outcome, closeNote: w.closeNote } : {}),
+    ...(w.serviceOrderId ? { serviceOrderId: w.serviceOrderId } : {}),
+    ...(w.referralId ? { referralId: w.referralId } : {}),
   };
 }
 
@@ -126,7 +137,8 @@ const listQuery = z.object({
 export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator and region' }, async ({ caller, query }) => {
   const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
   items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
-  return { status: 200, body: { items: items.map(view) } };
+  const teams = await teamsOf(items);
+  return { status: 200, body: { items: items.map((w) => view(w, teams)) } };
 });
 
 export const stats = httpHandler({ roles: READERS, query: z.object({ regionCode: regionParam.optional() }), response: statsSchema, summary: 'The lifecycle: raised, verified, closed, adjusted' }, async ({ caller, query }) => {
@@ -159,13 +171,36 @@ export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.o
   if (w.status !== 'OPEN') throw conflict(`warning is ${w.status}, not OPEN`);
   const at = new Date(nowMs()).toISOString();
   if (!(await verifyWarning(w.id, caller, body.note, at))) throw conflict('warning is no longer OPEN');
-  return { status: 200, body: view((await getWarning(w.id))!) };
+  const after = (await getWarning(w.id))!;
+  return { status: 200, body: view(after, await teamsOf([after])) };
 });
 
 const closeBody = z.object({
   outcome: z.enum(['BENEFIT_ADJUSTED', 'ASSISTANCE_GRANTED', 'REFERRED', 'NO_ACTION']),
   note: z.string().trim().min(1, 'a note is required').max(2000),
+  /** REFERRED names what the case was referred to: a service order or a department referral. */
+  serviceOrderId: z.string().regex(/^so_[A-Za-z0-9_-]{10,40}$/, 'not a service order id').optional(),
+  referralId: z.string().regex(/^ref_[A-Za-z0-9_-]{10,40}$/, 'not a referral id').optional(),
 });
+
+/** A REFERRED close names a service order or referral of the warning's household, in the caller's jurisdiction. */
+async function referredTo(w: WarningRecord, caller: Caller, body: z.output<typeof closeBody>): Promise<{ serviceOrderId?: string; referralId?: string }> {
+  if (body.outcome !== 'REFERRED') {
+    if (body.serviceOrderId || body.referralId) throw validationFailed('only a REFERRED close names an order or referral', [{ path: body.serviceOrderId ? 'serviceOrderId' : 'referralId', message: 'only with outcome REFERRED' }]);
+    return {};
+  }
+  if (!body.serviceOrderId && !body.referralId) throw validationFailed('REFERRED names the service order (or referral)', [{ path: 'serviceOrderId', message: 'required when the outcome is REFERRED (or give referralId)' }]);
+  const bad = (path: string, message: string) => new AppError('UNPROCESSABLE', message, [{ path, message }]);
+  if (body.serviceOrderId) {
+    const o = await getOrder(body.serviceOrderId);
+    if (!o || (w.householdId ? o.householdId !== w.householdId : !o.regionCode.startsWith(caller.regionCode ?? '~'))) throw bad('serviceOrderId', `service order ${body.serviceOrderId} is not an order of this warning's household`);
+  }
+  if (body.referralId) {
+    const r = await getReferral(body.referralId);
+    if (!r || (w.householdId ? r.householdId !== w.householdId : r.personHash !== w.personHash)) throw bad('referralId', `referral ${body.referralId} is not a referral of this warning's household`);
+  }
+  return { ...(body.serviceOrderId ? { serviceOrderId: body.serviceOrderId } : {}), ...(body.referralId ? { referralId: body.referralId } : {}) };
+}
 
 /**
  * BENEFIT_ADJUSTED on an indicator that adjusts DIBAO: the household's DIBAO amount is
@@ -193,11 +228,13 @@ async function adjustBenefit(w: WarningRecord, by: Caller, at: string): Promise<
 export const close = httpHandler({ roles: HANDLERS, params: idParams, body: closeBody, response: warningSchema, summary: 'Close a verified warning with its outcome' }, async ({ caller, params, body }) => {
   const w = await loadFor(caller, params.id);
   if (w.status !== 'VERIFIED') throw conflict(`warning is ${w.status}; it must be VERIFIED before it is closed`);
+  const links = await referredTo(w, caller, body);
   const at = new Date(nowMs()).toISOString();
   // The adjustment is an idempotent schedule step (same `from` replaces), so it goes first.
   const detail = body.outcome === 'BENEFIT_ADJUSTED' ? await adjustBenefit(w, caller, at) : {};
-  if (!(await closeWarning(w.id, caller, body.outcome, body.note, at, detail))) throw conflict('warning is no longer VERIFIED');
-  return { status: 200, body: { ...view((await getWarning(w.id))!), ...detail } };
+  if (!(await closeWarning(w.id, caller, body.outcome, body.note, at, detail, links))) throw conflict('warning is no longer VERIFIED');
+  const after = (await getWarning(w.id))!;
+  return { status: 200, body: { ...view(after, await teamsOf([after])), ...detail } };
 });
 
 export const handler = withIdHashKey(

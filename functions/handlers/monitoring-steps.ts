@@ -13,6 +13,7 @@ import { householdSchema } from '../domain/household.ts';
 import type { IndicatorCode } from '../domain/indicators.ts';
 import {
   addDays,
+  DUE_LOOKBACK_DAYS,
   duePartitions,
   leadDaysOf,
   nextMemberDue,
@@ -23,6 +24,7 @@ import {
   type RawMember,
 } from '../domain/monitoring.ts';
 import type { CompiledPolicy } from '../domain/policy.ts';
+import { exactPartitions, monthChecked, nextMonth, shanghaiDay, visitCheckDue } from '../domain/services.ts';
 import { maskId } from '../domain/resident-id.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 
@@ -138,6 +140,22 @@ async function dueFindings(item: DueItem): Promise<{ findings: Finding[]; next: 
     const next = nextMemberDue({ birthDate: String(item.birthDate), orphaned: item.orphaned === true, ...(item.deceasedOn ? { deceasedOn: String(item.deceasedOn) } : {}) }, (item.categories as string[]) ?? [], regionCode, item.dueOn);
     return { findings, next, extraReads: 0 };
   }
+  if (item.sk.startsWith('LINK#ORDER#')) {
+    // A MONTHLY service order's month without a visit (a visit moves the check on, so the item
+    // is read only when the month really passed without one).
+    if (item.status !== 'ACTIVE') return { findings: [], next: undefined, extraReads: 0 };
+    const month = monthChecked(item.dueOn);
+    const visited = typeof item.lastVisitAt === 'string' && shanghaiDay(item.lastVisitAt).slice(0, 7) >= month;
+    const findings: Finding[] = visited
+      ? []
+      : [{ indicator: 'SERVICE_VISIT_MISSED', idHash: String(item.idHash), person: String(item.maskedId), householdId, regionCode, period: `${String(item.orderId)}#${month}`, details: { serviceOrderId: item.orderId, organizationId: item.organizationId, month, ...(item.lastVisitAt ? { lastVisitAt: item.lastVisitAt } : {}) } }];
+    return { findings, next: visitCheckDue(regionCode, nextMonth(month)), extraReads: 0 };
+  }
+  if (item.sk.startsWith('LINK#REF#')) {
+    if (item.status !== 'OPEN') return { findings: [], next: undefined, extraReads: 0 };
+    const findings: Finding[] = [{ indicator: 'REFERRAL_OVERDUE', idHash: String(item.idHash), person: String(item.maskedId), householdId, regionCode, period: String(item.referralId), details: { referralId: item.referralId, programme: item.programme, dueBy: item.dueBy } }];
+    return { findings, next: undefined, extraReads: 0 };
+  }
   if (item.sk === 'PROFILE') {
     const profile = item as unknown as HouseholdProfile;
     const head = headOf(profile);
@@ -161,7 +179,8 @@ export async function milestones(runId: string, asOf: string, counties: string[]
   let warningsRaised = 0;
   for (const county of counties) {
     const lead = leadDaysOf(await pol.get(county, asOf));
-    for (const { dueKey, until } of duePartitions(county, asOf, lead)) {
+    // Lead-day checks (milestones, re-reviews, validity), then same-day checks (services, referrals).
+    for (const { dueKey, until } of [...duePartitions(county, asOf, lead), ...exactPartitions(county, asOf, DUE_LOOKBACK_DAYS)]) {
       const { items, read } = await queryDue(dueKey, until);
       itemsRead += read;
       // Items are independent: a few at a time (each is a raise, then an advance).

@@ -157,6 +157,7 @@ export async function recordGrant(event: unknown): Promise<EventOutcome> {
     regionCode: home.regionCode,
     ref: g.reference ? `${ev.source}:${g.reference}` : ev.id,
     person: maskId(g.idNumber),
+    ...(g.referralId ? { referralId: g.referralId } : {}),
     recordedAt: new Date(nowMs()).toISOString(),
   };
   const fresh = await putLedgerEntry(entry);

@@ -109,6 +109,7 @@ export const TEST_PARAMS: Record<ParameterName, number> = {
   'temporary.townApprovalCap': 2000,
   'otherHardship.incomeMultiplier': 2,
   'otherHardship.depositCapMonths': 48,
+  'employment.skillCertificateGrant': 0,
 };
 
 export function testValues(overrides: Partial<Record<ParameterName, number>> = {}): PolicyValue[] {
