@@ -17,6 +17,7 @@ export const ROUTE_MODULES: Record<string, () => Promise<Record<string, unknown>
   'functions/handlers/policies.ts': () => import('../handlers/policies.ts'),
   'functions/handlers/regions.ts': () => import('../handlers/regions.ts'),
   'functions/handlers/review-tasks.ts': () => import('../handlers/review-tasks.ts'),
+  'functions/handlers/services-api.ts': () => import('../handlers/services-api.ts'),
 };
 
 export interface LoadedRoute {

@@ -9,7 +9,8 @@ export function maskHousehold(household: Record<string, unknown>): Record<string
     Array.isArray(list)
       ? list.map((p: Record<string, unknown>) => (typeof p?.idNumber === 'string' ? { ...p, idNumber: maskId(p.idNumber.toUpperCase()) } : p))
       : list;
-  return { ...household, members: maskPeople(household.members), supporters: maskPeople(household.supporters) };
+  // (supporters are optional: an absent list stays absent rather than becoming `undefined`)
+  return { ...household, members: maskPeople(household.members), ...(household.supporters !== undefined ? { supporters: maskPeople(household.supporters) } : {}) };
 }
 
 const SERVER_ONLY = new Set(['objectionToken', 'ownerSub', 'version', 'executionArn', 'regionPart', 'regionSort']);

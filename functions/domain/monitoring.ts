@@ -206,6 +206,8 @@ export interface ReevaluationInput {
   active: readonly string[];
   /** DIBAO amount paid for asOf's month, fen (0 when none). */
   dibaoPaidFen: number;
+  /** Programmes the household is referred to (open or granted referrals). */
+  programmes?: readonly string[];
 }
 
 const LAYERS: readonly CategoryCode[] = ['TEKUN', 'DIBAO', 'DIBAO_EDGE', 'RIGID_EXPENDITURE'];
@@ -243,6 +245,13 @@ export function reevaluateHousehold(input: ReevaluationInput, policy: CompiledPo
     if (m.disability && isActive('DIBAO') && !isActive('DISABILITY_LIVING_SUBSIDY')) add('DISABLED_DIBAO_NO_LIVING_SUBSIDY', i, { disability: m.disability });
     if (m.disability && m.disability.grade <= 2 && !isActive('DISABILITY_CARE_SUBSIDY')) add('SEVERE_DISABLED_NO_CARE_SUBSIDY', i, { disability: m.disability });
   });
+  // 发展型帮扶: working-age members able to work, without a job, are offered the employment programme.
+  if (!(input.programmes ?? []).includes('EMPLOYMENT')) {
+    h.members.forEach((m, i) => {
+      const age = ageOn(`${String(m.birth).slice(0, 4)}-${String(m.birth).slice(4, 6)}-${String(m.birth).slice(6, 8)}`, asOf);
+      if (age >= 16 && age < 60 && (m.laborAbility === 'full' || m.laborAbility === 'partial') && !m.inSchool && m.monthlyIncomeFen === 0) add('EMPLOYMENT_SUPPORT_NEEDED', i, { age, laborAbility: m.laborAbility });
+    });
+  }
   if (!h.housingSafe) add('HOUSING_UNSAFE', headIdx, {});
   if (!h.drinkingWaterSafe) add('DRINKING_WATER_UNSAFE', headIdx, {});
   if (h.members.length === 1 && Math.floor((Number(asOf.replace(/-/g, '')) - h.members[0]!.birth) / 10000) >= 80) add('ELDERLY_ALONE_80', 0, {});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, type DueMarks } from './monitoring.ts';
+import { addDays, type DueMarks, type Finding } from './monitoring.ts';
 
 /**
  * Service-type assistance (服务类社会救助) and resource linking (社会组织资源链接), as data and
@@ -198,4 +198,51 @@ export function referralDue(regionCode: string, openedOn: string, dueDays: numbe
 /** Working age for the employment offer: 16 to 59. */
 export function workingAgeAble(age: number, laborAbility: string | undefined): boolean {
   return age >= 16 && age < 60 && (laborAbility === 'full' || laborAbility === 'partial');
+}
+
+// ---------------------------------------------------------------- the daily checks of links
+
+/** What the daily run reads of a household's LINK#ORDER# / LINK#REF# item. */
+export interface LinkItem {
+  sk: string;
+  householdId: string;
+  regionCode: string;
+  idHash: string;
+  maskedId: string;
+  status: string;
+  dueOn: string;
+  orderId?: string;
+  organizationId?: string;
+  lastVisitAt?: string;
+  referralId?: string;
+  programme?: string;
+  dueBy?: string;
+}
+
+/**
+ * One due link item: the warning it raises (a month without a visit; a referral past its due
+ * date) and where its check moves next (the next month; a referral is checked once).
+ */
+export function checkLink(item: LinkItem): { findings: Finding[]; next: DueMarks | undefined } {
+  const base = { idHash: item.idHash, person: item.maskedId, householdId: item.householdId, regionCode: item.regionCode };
+  if (item.sk.startsWith('LINK#ORDER#')) {
+    if (item.status !== 'ACTIVE') return { findings: [], next: undefined };
+    const month = monthChecked(item.dueOn);
+    // A visit of that month whose move of the check raced the run still counts.
+    const visited = typeof item.lastVisitAt === 'string' && shanghaiDay(item.lastVisitAt).slice(0, 7) >= month;
+    const findings: Finding[] = visited
+      ? []
+      : [{ ...base, indicator: 'SERVICE_VISIT_MISSED', period: `${item.orderId}#${month}`, details: { serviceOrderId: item.orderId, organizationId: item.organizationId, month, ...(item.lastVisitAt ? { lastVisitAt: item.lastVisitAt } : {}) } }];
+    return { findings, next: visitCheckDue(item.regionCode, nextMonth(month)) };
+  }
+  if (item.sk.startsWith('LINK#REF#')) {
+    if (item.status !== 'OPEN') return { findings: [], next: undefined };
+    return { findings: [{ ...base, indicator: 'REFERRAL_OVERDUE', period: String(item.referralId), details: { referralId: item.referralId, programme: item.programme, dueBy: item.dueBy } }], next: undefined };
+  }
+  return { findings: [], next: undefined };
+}
+
+/** Whether the daily run of `asOf` reads an exact (same-day) mark. */
+export function isExactDue(marks: Pick<DueMarks, 'dueKey' | 'dueOn'>, asOf: string, lookbackDays: number): boolean {
+  return exactPartitions(marks.dueKey.slice(0, 6), asOf, lookbackDays).some((p) => p.dueKey === marks.dueKey && marks.dueOn <= p.until);
 }

@@ -24,7 +24,7 @@ import {
   type RawMember,
 } from '../domain/monitoring.ts';
 import type { CompiledPolicy } from '../domain/policy.ts';
-import { exactPartitions, monthChecked, nextMonth, shanghaiDay, visitCheckDue } from '../domain/services.ts';
+import { checkLink, exactPartitions, type LinkItem } from '../domain/services.ts';
 import { maskId } from '../domain/resident-id.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 
@@ -140,21 +140,10 @@ async function dueFindings(item: DueItem): Promise<{ findings: Finding[]; next: 
     const next = nextMemberDue({ birthDate: String(item.birthDate), orphaned: item.orphaned === true, ...(item.deceasedOn ? { deceasedOn: String(item.deceasedOn) } : {}) }, (item.categories as string[]) ?? [], regionCode, item.dueOn);
     return { findings, next, extraReads: 0 };
   }
-  if (item.sk.startsWith('LINK#ORDER#')) {
-    // A MONTHLY service order's month without a visit (a visit moves the check on, so the item
-    // is read only when the month really passed without one).
-    if (item.status !== 'ACTIVE') return { findings: [], next: undefined, extraReads: 0 };
-    const month = monthChecked(item.dueOn);
-    const visited = typeof item.lastVisitAt === 'string' && shanghaiDay(item.lastVisitAt).slice(0, 7) >= month;
-    const findings: Finding[] = visited
-      ? []
-      : [{ indicator: 'SERVICE_VISIT_MISSED', idHash: String(item.idHash), person: String(item.maskedId), householdId, regionCode, period: `${String(item.orderId)}#${month}`, details: { serviceOrderId: item.orderId, organizationId: item.organizationId, month, ...(item.lastVisitAt ? { lastVisitAt: item.lastVisitAt } : {}) } }];
-    return { findings, next: visitCheckDue(regionCode, nextMonth(month)), extraReads: 0 };
-  }
-  if (item.sk.startsWith('LINK#REF#')) {
-    if (item.status !== 'OPEN') return { findings: [], next: undefined, extraReads: 0 };
-    const findings: Finding[] = [{ indicator: 'REFERRAL_OVERDUE', idHash: String(item.idHash), person: String(item.maskedId), householdId, regionCode, period: String(item.referralId), details: { referralId: item.referralId, programme: item.programme, dueBy: item.dueBy } }];
-    return { findings, next: undefined, extraReads: 0 };
+  if (item.sk.startsWith('LINK#')) {
+    // Service orders' months without a visit, referrals past due (same-day marks).
+    const { findings, next } = checkLink({ ...(item as unknown as LinkItem), householdId, regionCode });
+    return { findings, next, extraReads: 0 };
   }
   if (item.sk === 'PROFILE') {
     const profile = item as unknown as HouseholdProfile;
@@ -253,7 +242,15 @@ export async function reevaluateGroup(g: Group, asOf: string, pol: ReturnType<ty
   }
   const dibao = ents.find((e) => e.category === 'DIBAO');
   return reevaluateHousehold(
-    { householdId: profile.householdId, regionCode: profile.regionCode, household: parsed.data, people, active, dibaoPaidFen: dibao ? amountForMonth(dibao, month) : 0 },
+    {
+      householdId: profile.householdId,
+      regionCode: profile.regionCode,
+      household: parsed.data,
+      people,
+      active,
+      dibaoPaidFen: dibao ? amountForMonth(dibao, month) : 0,
+      programmes: g.items.filter((i) => String(i.sk).startsWith('LINK#REF#') && i.status !== 'DECLINED').map((i) => String(i.programme)),
+    },
     await pol.get(profile.regionCode, asOf),
     asOf,
   );

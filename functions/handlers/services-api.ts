@@ -70,11 +70,39 @@ function mayRead(caller: Caller, region: string): boolean {
   return caller.role === 'admin' || caller.role === 'monitor' || ((WORKERS as readonly string[]).includes(caller.role) && inJurisdiction(caller, region));
 }
 
+// ---------------------------------------------------------------- response shapes (OpenAPI)
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+const catalogSchema = z.object({
+  categories: z.array(z.object({ code: z.string(), name: z.string(), source: z.enum(['article', 'assumed']) })),
+  items: z.array(z.object({ code: z.string(), category: z.string(), categoryCode: z.string(), name: z.string() })),
+  source: z.string(),
+});
+const programmeSchema = z.object({ code: z.string(), department: z.string(), departmentSource: z.string(), name: z.string(), gives: z.string(), dueDays: z.number(), source: z.enum(['article', 'assumed']) });
+const organizationSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(ORGANIZATION_KINDS), regionCode: z.string(), services: z.array(z.string()), members: z.number().optional(), contact: z.string().optional(), createdAt: z.string(), updatedAt: z.string() }).loose();
+const visitSchema = z.object({ id: z.string(), orderId: z.string(), at: z.string(), by: z.array(z.string()), items: z.array(z.string()), notes: z.string(), recordedAt: z.string(), recordedBy: z.string() });
+const orderSchema = z
+  .object({ id: z.string(), householdId: z.string(), regionCode: z.string(), organizationId: z.string(), organizationName: z.string(), items: z.array(z.string()), recurrence: z.enum(['ONCE', 'MONTHLY']), status: z.enum(['ACTIVE', 'COMPLETED', 'CANCELLED']), fromWarningId: z.string().optional(), createdAt: z.string(), visitCount: z.number(), lastVisitAt: z.string().optional(), person: z.string(), visits: z.array(visitSchema.omit({ orderId: true })).optional() })
+  .loose();
+export const referralSchema = z
+  .object({ id: z.string(), programme: z.string(), name: z.string().optional(), department: z.string(), status: z.enum(['OPEN', 'GRANTED', 'DECLINED']), person: z.string(), householdId: z.string(), applicationId: z.string().optional(), openedAt: z.string(), dueBy: z.string(), routedAt: z.string().optional(), grantedAt: z.string().optional(), grant: z.object({ amount: z.number(), date: z.string(), type: z.string(), department: z.string(), source: z.string() }).optional() })
+  .loose();
+const helpChainSchema = z.object({
+  householdId: z.string(),
+  regionCode: z.string(),
+  members: z.array(z.object({ person: z.string(), relation: z.string(), deceasedOn: z.string().optional() })),
+  year: z.number(),
+  items: z.array(z.object({ layer: z.enum(['BASIC', 'SPECIAL', 'CHARITY', 'SERVICES']), kind: z.enum(['ENTITLEMENT', 'GRANT', 'REFERRAL', 'SERVICE_ORDER']) }).loose()),
+  stacked: z.number(),
+  ledgerTotal: z.number(),
+  warnings: z.array(z.object({ id: z.string(), indicator: z.string(), status: z.string(), raisedAt: z.string(), outcome: z.string().optional() })),
+});
+
 // ---------------------------------------------------------------- catalogues
 
-export const catalog = httpHandler({ query: z.strictObject({}) }, async () => ({ status: 200, body: serviceCatalog() }));
+export const catalog = httpHandler({ query: z.strictObject({}), response: catalogSchema, summary: 'The service catalogue: 8 categories, 16 items (服务类救助)' }, async () => ({ status: 200, body: serviceCatalog() }));
 
-export const programmes = httpHandler({ query: z.strictObject({ department: z.string().trim().max(100).optional() }) }, async ({ query }) => {
+export const programmes = httpHandler({ query: z.strictObject({ department: z.string().trim().max(100).optional() }), response: page(programmeSchema), summary: 'The one-window catalogue of other departments’ programmes (一门受理)' }, async ({ query }) => {
   const items = PROGRAMMES.filter((p) => !query.department || p.department.includes(query.department)).map((p) => ({
     code: p.code,
     department: p.department,
@@ -89,7 +117,7 @@ export const programmes = httpHandler({ query: z.strictObject({ department: z.st
 
 // ---------------------------------------------------------------- organizations
 
-export const putOrg = httpHandler({ roles: ['admin', 'city'], params: z.strictObject({ id: organizationIdSchema }), body: organizationBody }, async ({ caller, params, body }) => {
+export const putOrg = httpHandler({ roles: ['admin', 'city'], params: z.strictObject({ id: organizationIdSchema }), body: organizationBody, response: organizationSchema, summary: 'Create or replace an organization (social organization, service team, rapid-response team, station, charity)' }, async ({ caller, params, body }) => {
   if (caller.role === 'city' && !inJurisdiction(caller, body.regionCode)) throw forbidden(`region ${body.regionCode} is outside your jurisdiction ${caller.regionCode ?? ''}`);
   const existing = await getOrganization(params.id);
   if (existing && caller.role === 'city' && !inJurisdiction(caller, existing.regionCode)) throw forbidden('this organization is outside your jurisdiction');
@@ -106,18 +134,18 @@ export const putOrg = httpHandler({ roles: ['admin', 'city'], params: z.strictOb
     updatedAt: at,
     updatedBy: caller.sub,
   };
-  const created = await putOrganization(org, caller);
-  return { status: created ? 201 : 200, body: { ...org, createdAt: existing?.createdAt ?? at } };
+  await putOrganization(org, caller);
+  return { status: 200, body: { ...org, createdAt: existing?.createdAt ?? at } };
 });
 
-export const getOrg = httpHandler({ params: z.strictObject({ id: organizationIdSchema }) }, async ({ params }) => {
+export const getOrg = httpHandler({ params: z.strictObject({ id: organizationIdSchema }), response: organizationSchema, summary: 'One organization' }, async ({ params }) => {
   const org = await getOrganization(params.id);
   if (!org) throw notFound(`organization ${params.id} not found`);
   return { status: 200, body: org };
 });
 
 export const listOrgs = httpHandler(
-  { query: z.strictObject({ regionCode: regionPrefixSchema.optional(), kind: z.enum(ORGANIZATION_KINDS).optional(), ...pageQuery }) },
+  { query: z.strictObject({ regionCode: regionPrefixSchema.optional(), kind: z.enum(ORGANIZATION_KINDS).optional(), ...pageQuery }), response: page(organizationSchema), summary: 'Organizations under a region prefix, by kind, paged' },
   async ({ caller, query }) => {
     const prefix = query.regionCode ?? (caller.regionCode && caller.regionCode.length >= 2 ? caller.regionCode : undefined);
     if (!prefix) throw validationFailed('regionCode is required', [{ path: 'regionCode', message: 'give a region code of 2, 4, 6, 9 or 12 digits' }]);
@@ -147,7 +175,7 @@ function orderView(o: OrderRecord, visits?: VisitRecord[]) {
   return { ...rest, ...(visits ? { visits: visits.map(({ orderId: _o, ...v }) => v) } : {}) };
 }
 
-export const createOrderRoute = httpHandler({ roles: WORKERS, body: orderBody }, async ({ caller, body }) => {
+export const createOrderRoute = httpHandler({ roles: WORKERS, body: orderBody, status: 201, response: orderSchema, summary: 'A service order for a household (from a case, a household or a warning), once or monthly' }, async ({ caller, body }) => {
   const profile = await householdFor(caller, body.householdId);
   const org = await getOrganization(body.organizationId);
   if (!org) throw unprocessable(`organization ${body.organizationId} not found`, 'organizationId');
@@ -193,12 +221,12 @@ async function orderFor(caller: Caller, id: string, write: boolean) {
   return order;
 }
 
-export const getOrderRoute = httpHandler({ roles: READERS, params: orderParams }, async ({ caller, params }) => {
+export const getOrderRoute = httpHandler({ roles: READERS, params: orderParams, response: orderSchema, summary: 'One service order with its visits' }, async ({ caller, params }) => {
   const order = await orderFor(caller, params.id, false);
   return { status: 200, body: orderView(order, await visitsOf(order.id)) };
 });
 
-export const addVisit = httpHandler({ roles: WORKERS, params: orderParams, body: visitBody }, async ({ caller, params, body }) => {
+export const addVisit = httpHandler({ roles: WORKERS, params: orderParams, body: visitBody, status: 201, response: visitSchema, summary: 'Record a visit (who, when, which items, notes); the same visit twice is one visit (200)' }, async ({ caller, params, body }) => {
   const now = nowMs();
   const atMs = Date.parse(body.at);
   if (atMs > now + 5 * 60_000) throw validationFailed('a visit cannot be in the future', [{ path: 'at', message: 'must not be later than now' }]);
@@ -235,6 +263,8 @@ export const listOrdersRoute = httpHandler(
       regionCode: regionPrefixSchema.optional(),
       ...pageQuery,
     }),
+    response: page(orderSchema),
+    summary: 'Service orders by household, organization, status or region, paged, in the jurisdiction',
   },
   async ({ caller, query }) => {
     const admin = caller.role === 'admin' || caller.role === 'monitor';
@@ -254,7 +284,7 @@ const referralBody = z.strictObject({
   programmes: programmesField.min(1, 'refer to at least one programme'),
 });
 
-export const createReferrals = httpHandler({ roles: WORKERS, body: referralBody }, async ({ caller, body }) => {
+export const createReferrals = httpHandler({ roles: WORKERS, body: referralBody, status: 201, response: page(referralSchema), summary: 'Refer a household in the jurisdiction to programmes (ReferralCreated on the bus)' }, async ({ caller, body }) => {
   const profile = await householdFor(caller, body.householdId);
   const head = headOf(profile);
   if (!head) throw unprocessable('the household has no members on record', 'householdId');
@@ -280,7 +310,7 @@ async function mayReadHousehold(caller: Caller, profile: HouseholdProfile): Prom
  * grants), charity and social help (社会慈善帮扶), and services (orders and visits); with the
  * warnings that started them.
  */
-export const helpChain = httpHandler({ params: z.strictObject({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') }), query: z.strictObject({ year: z.string().regex(/^\d{4}$/).optional() }) }, async ({ caller, params, query }) => {
+export const helpChain = httpHandler({ params: z.strictObject({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') }), query: z.strictObject({ year: z.string().regex(/^\d{4}$/).optional() }), response: helpChainSchema, summary: 'The household’s chain of help (救助链): entitlements, referrals and grants, charity, services, warnings' }, async ({ caller, params, query }) => {
   const profile = await householdProfile(params.id);
   if (!profile || !(await mayReadHousehold(caller, profile))) {
     if (!profile || caller.role === 'citizen') throw notFound(`household ${params.id} not found`);

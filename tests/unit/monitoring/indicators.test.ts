@@ -16,6 +16,7 @@ import {
 } from '../../../functions/domain/monitoring.ts';
 import { REPEATED_FAILURES, recentReturns } from '../../../functions/domain/payments.ts';
 import { dateOfAge } from '../../../functions/domain/resident-id.ts';
+import { checkLink, isExactDue, nextMonth, referralDue, visitCheckDue, type LinkItem } from '../../../functions/domain/services.ts';
 import { localPolicy } from '../../../scripts/seed-population.ts';
 import { residentId } from '../../support/people.ts';
 
@@ -137,9 +138,9 @@ describe('full re-evaluation', () => {
     supporters: [{ name: 's', idNumber: residentId('610124', '1975-01-01', 9), able: true }],
     ...extra,
   });
-  const find = (h: HouseholdInput, active: string[], dibaoPaidFen = 0) => {
+  const find = (h: HouseholdInput, active: string[], dibaoPaidFen = 0, programmes: string[] = []) => {
     const parsed = householdSchema.parse(h);
-    return reevaluateHousehold({ householdId: 'hh', regionCode: REGION, household: parsed, people: parsed.members.map((m, i) => ({ idHash: `p${i}`, maskedId: `m${i}` })), active, dibaoPaidFen }, policy, asOf).map((f) => f.indicator);
+    return reevaluateHousehold({ householdId: 'hh', regionCode: REGION, household: parsed, people: parsed.members.map((m, i) => ({ idHash: `p${i}`, maskedId: `m${i}` })), active, dibaoPaidFen, programmes }, policy, asOf).map((f) => f.indicator);
   };
   const check = (code: IndicatorCode, fires: IndicatorCode[], doesNot: IndicatorCode[]) => {
     expect(fires).toContain(code);
@@ -188,6 +189,19 @@ describe('full re-evaluation', () => {
     check('HOUSING_UNSAFE', find(hh([{}], { livingConditions: { housingSafe: false, drinkingWaterSafe: true } }), ['DIBAO']), find(hh([{}]), ['DIBAO']));
     check('DRINKING_WATER_UNSAFE', find(hh([{}], { livingConditions: { housingSafe: true, drinkingWaterSafe: false } }), ['DIBAO']), find(hh([{}]), ['DIBAO']));
   });
+  it('EMPLOYMENT_SUPPORT_NEEDED: aged 59, able, no income fires; aged 60 tomorrow-60 does not; in school, with income, or already referred does not', () => {
+    const at59 = { idNumber: id('1967-01-16'), laborAbility: 'full' as const, monthlyIncome: 0 };
+    const at60 = { idNumber: id('1967-01-15'), laborAbility: 'full' as const, monthlyIncome: 0 };
+    check('EMPLOYMENT_SUPPORT_NEEDED', find(hh([at59]), ['DIBAO']), find(hh([at60]), ['DIBAO']));
+    const at16 = { idNumber: id('2011-01-15'), relation: 'child' as const, laborAbility: 'partial' as const, monthlyIncome: 0 };
+    const at15 = { idNumber: id('2011-01-16'), relation: 'child' as const, laborAbility: 'partial' as const, monthlyIncome: 0 };
+    expect(find(hh([{ monthlyIncome: 100 }, at16]), ['DIBAO'])).toContain('EMPLOYMENT_SUPPORT_NEEDED');
+    expect(find(hh([{ monthlyIncome: 100 }, at15]), ['DIBAO'])).not.toContain('EMPLOYMENT_SUPPORT_NEEDED');
+    expect(find(hh([{ ...at59, inSchool: true }]), ['DIBAO'])).not.toContain('EMPLOYMENT_SUPPORT_NEEDED');
+    expect(find(hh([{ ...at59, monthlyIncome: 0.01 }]), ['DIBAO'])).not.toContain('EMPLOYMENT_SUPPORT_NEEDED');
+    expect(find(hh([{ ...at59, laborAbility: 'none' }]), ['DIBAO'])).not.toContain('EMPLOYMENT_SUPPORT_NEEDED');
+    expect(find(hh([at59]), ['DIBAO'], 0, ['EMPLOYMENT'])).not.toContain('EMPLOYMENT_SUPPORT_NEEDED');
+  });
   it('ELDERLY_ALONE_80: alone and 80 today fires; 80 tomorrow does not; two members of 85 do not', () => {
     const eighty = { idNumber: id('1947-01-15'), laborAbility: 'none' as const };
     const almost = { idNumber: id('1947-01-16'), laborAbility: 'none' as const };
@@ -204,6 +218,40 @@ describe('payments', () => {
     expect(recentReturns({ returns: [ret(at)] }, at)).toBeLessThan(REPEATED_FAILURES);
     expect(recentReturns({ returns: [ret('2026-06-09T08:00:00.000Z'), ret(at)] }, at)).toBeLessThan(REPEATED_FAILURES);
     covered.add('PAYMENT_REPEATEDLY_FAILED');
+  });
+});
+
+describe('services and referrals (same-day marks in dueByCounty)', () => {
+  const link = (extra: Partial<LinkItem>): LinkItem => ({ sk: 'LINK#ORDER#so_1', householdId: 'hh', regionCode: REGION, idHash: 'p0', maskedId: 'm0', status: 'ACTIVE', dueOn: '2027-04-01', orderId: 'so_1', organizationId: 'taoxianzi', ...extra });
+  it('SERVICE_VISIT_MISSED: the check of March is read on 1 April, not on 31 March; a visit in March moves it to May; without one it raises and moves to May', () => {
+    const march = visitCheckDue(REGION, '2027-03');
+    expect(march.dueOn).toBe('2027-04-01');
+    expect(isExactDue(march, '2027-04-01', 10)).toBe(true);
+    expect(isExactDue(march, '2027-03-31', 10)).toBe(false);
+    expect(isExactDue(march, '2027-04-10', 10)).toBe(true);
+    expect(isExactDue(march, '2027-05-12', 10)).toBe(false);
+    // the month after the visit's month is the next to check
+    expect(visitCheckDue(REGION, nextMonth('2027-03')).dueOn).toBe('2027-05-01');
+    const missed = checkLink(link({}));
+    expect(missed.findings.map((f) => [f.indicator, f.period, f.details.month])).toEqual([['SERVICE_VISIT_MISSED', 'so_1#2027-03', '2027-03']]);
+    expect(missed.next?.dueOn).toBe('2027-05-01');
+    // a visit on 31 March 23:30 Shanghai (15:30 UTC) counts for March; one on 28 February does not
+    expect(checkLink(link({ lastVisitAt: '2027-03-31T15:30:00Z' })).findings).toEqual([]);
+    expect(checkLink(link({ lastVisitAt: '2027-02-28T08:00:00Z' })).findings).toHaveLength(1);
+    expect(checkLink(link({ status: 'CANCELLED' }))).toEqual({ findings: [], next: undefined });
+    expect(nextMonth('2027-12')).toBe('2028-01');
+    covered.add('SERVICE_VISIT_MISSED');
+  });
+  it('REFERRAL_OVERDUE: due 30 days after opening; read the day after the due date, not on it; never once granted', () => {
+    const due = referralDue(REGION, '2027-01-10', 30);
+    expect(due.dueBy).toBe('2027-02-09');
+    expect(isExactDue(due, '2027-02-10', 10)).toBe(true);
+    expect(isExactDue(due, '2027-02-09', 10)).toBe(false);
+    const ref = { sk: 'LINK#REF#ref_1', referralId: 'ref_1', programme: 'MEDICAL_AID', dueBy: due.dueBy, dueOn: due.dueOn };
+    expect(checkLink(link({ ...ref, status: 'OPEN' })).findings.map((f) => [f.indicator, f.period])).toEqual([['REFERRAL_OVERDUE', 'ref_1']]);
+    expect(checkLink(link({ ...ref, status: 'OPEN' })).next).toBeUndefined();
+    expect(checkLink(link({ ...ref, status: 'GRANTED' })).findings).toEqual([]);
+    covered.add('REFERRAL_OVERDUE');
   });
 });
 
