@@ -94,6 +94,12 @@ function logicalIdOfSecret(s: Synthesized, name: string): string {
   return found[0];
 }
 
+function logicalIdOfKey(s: Synthesized, name: string): string {
+  const found = Object.entries(s.template.toJSON().Resources as Record<string, { Type: string }>).find(([id, r]) => r.Type === 'AWS::KMS::Key' && id.startsWith(`${name}Key`));
+  if (!found) throw new Error(`no key ${name} in the template`);
+  return found[0];
+}
+
 /** Least privilege: exactly the declared access, nothing on undeclared tables or workflows. */
 export function expectFunctionGrants(s: Synthesized, m: Manifest): void {
   for (const [name, def] of entries<FunctionDef>(m.functions)) {
@@ -130,6 +136,12 @@ export function expectFunctionGrants(s: Synthesized, m: Manifest): void {
     expect(secretReads.map((st) => JSON.stringify(st.Resource)).sort()).toEqual(
       (def.secrets ?? []).map((n) => JSON.stringify({ Ref: logicalIdOfSecret(s, n) })).sort(),
     );
+    // Encryption keys: kms:GenerateDataKey and kms:Decrypt on exactly the declared ones.
+    for (const keyName of Object.keys(m.keys ?? {})) {
+      const onKey = mentioning(sts, logicalIdOfKey(s, keyName));
+      if ((def.keys ?? []).includes(keyName)) expect(onKey.flatMap(actionsOf).sort(), `${name} on key ${keyName}`).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+      else expect(onKey, `${name} must not use key ${keyName}`).toEqual([]);
+    }
     // Nothing but its log group, X-Ray and what the manifest declares.
     for (const st of sts) {
       const ok = actionsOf(st).every((a) => /^(dynamodb|states|events|logs|xray|kms|secretsmanager):/.test(a));
