@@ -53,6 +53,9 @@ function randomInput(): HouseholdInput {
     members: Array.from({ length: n }, (_, i) => {
       const year = 1925 + Math.floor(rnd() * 100);
       const birth = `${year}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
+      const wages = Math.floor(rnd() * 150_000) / 100;
+      // v1 members (monthlyIncome) and v2 members (income items, some not countable; statuses).
+      const v2 = rnd() < 0.4;
       return {
         name: `成员${i}`,
         idNumber: id(birth, 2 * i + 1),
@@ -62,10 +65,25 @@ function randomInput(): HouseholdInput {
         inSchool: rnd() < 0.1,
         orphaned: rnd() < 0.03,
         laborAbility: pick(['full', 'partial', 'none'] as const),
-        monthlyIncome: Math.floor(rnd() * 150_000) / 100,
+        ...(v2
+          ? {
+              incomes: [
+                { type: pick(['WAGES', 'BUSINESS', 'PENSION', 'SUPPORT'] as const), monthly: wages },
+                ...(rnd() < 0.5 ? [{ type: pick(['SCHOLARSHIP', 'PREFERENTIAL_CARE', 'SOCIAL_ASSISTANCE'] as const), monthly: Math.floor(rnd() * 50_000) / 100 }] : []),
+              ],
+              ...(i > 0 && rnd() < 0.1 ? { status: pick(['SERVING_SENTENCE', 'MISSING', 'CONSCRIPT'] as const) } : {}),
+              ...(rnd() < 0.3 ? { selfCare: pick(['FULL', 'PARTIAL', 'NONE'] as const) } : {}),
+            }
+          : { monthlyIncome: wages }),
       };
     }),
-    assets: { deposits: Math.floor(rnd() * 6_000_000) / 100, vehicles: rnd() < 0.3 ? [{ value: Math.floor(rnd() * 12_000_000) / 100, forDisabilityMobility: rnd() < 0.2 }] : [], properties: 1, businessRegistered: false },
+    assets: {
+      deposits: Math.floor(rnd() * 6_000_000) / 100,
+      vehicles: rnd() < 0.3 ? [{ value: Math.floor(rnd() * 12_000_000) / 100, forDisabilityMobility: rnd() < 0.2 }] : [],
+      properties: rnd() < 0.1 ? 2 : 1,
+      businessRegistered: rnd() < 0.03,
+      ...(rnd() < 0.1 ? { farmMachinery: [{ value: Math.floor(rnd() * 10_000_000) / 100 }] } : {}),
+    },
     rigidExpenditure12m: { medical: Math.floor(rnd() * 5_000_000) / 100, education: 0, rehabilitation: 0 },
     supporters: rnd() < 0.5 ? [{ name: 's', idNumber: id('1970-01-01', 901), able: rnd() < 0.5 }] : [],
   };
@@ -123,54 +141,70 @@ function oursJsonPass(): number {
   return JSON_SLICE;
 }
 
-// json-rules-engine: the DIBAO rules (income, deposits, vehicle, not TEKUN), facts computed per
-// household in the timed loop exactly as ours computes them (same TEKUN test, same rounding).
+// json-rules-engine: the household DIBAO rules (income on household totals, deposits, vehicle,
+// real estate/business/machinery, members left after TEKUN persons), facts computed per
+// household in the timed loop exactly as ours computes them (same per-person TEKUN test).
 const names = policy.resolved.parameters;
+const num = (n: keyof typeof names) => names[n]!.value as number;
 const engine = new Engine([], { allowUndefinedFacts: false });
 engine.addRule({
   name: 'DIBAO',
   conditions: {
     all: [
-      { fact: 'perCapitaFen', operator: 'lessThan', value: { fact: 'standardFen' } },
+      { fact: 'remainingMembers', operator: 'greaterThanInclusive', value: 1 },
+      { fact: 'remainingIncomeFen', operator: 'lessThan', value: { fact: 'standardTimesMembersFen' } },
       { fact: 'depositsFen', operator: 'lessThanInclusive', value: { fact: 'depositCapFen' } },
       { fact: 'maxVehicleFen', operator: 'lessThanInclusive', value: { fact: 'vehicleCapFen' } },
-      { fact: 'tekun', operator: 'equal', value: false },
+      { fact: 'propertyOk', operator: 'equal', value: true },
     ],
   },
   event: { type: 'DIBAO' },
 });
+const COUNTED_TYPES = new Set(['WAGES', 'BUSINESS', 'PROPERTY', 'TRANSFER', 'PENSION', 'SUPPORT']);
 function incapable(m: Household['members'][number], age: number): boolean {
   if (age >= 60 || age < 18) return true;
   const d = m.disability;
   if (d && (((d.category === 'intellectual' || d.category === 'mental') && d.grade <= 3) || ((d.category === 'physical' || d.category === 'multiple') && d.grade <= 2) || (d.category === 'visual' && d.grade === 1))) return true;
-  return m.inSchool;
+  return m.inSchool && (m.schoolLevel === 'COMPULSORY' || m.schoolLevel === 'SENIOR_HIGH' || m.schoolLevel === 'SECONDARY_VOCATIONAL');
 }
 function jreFacts(h: Household) {
-  let total = 0;
+  const s = Math.round((h.urban ? num('dibao.standard.urban') : num('dibao.standard.rural')) * 100);
+  let counted = 0;
   let disabled = 0;
-  let capable = 0;
-  let orphans = 0;
-  for (const m of h.members) {
-    total += m.monthlyIncomeFen;
+  for (const m of h.members) if (m.counted) {
+    counted++;
     if (m.disability) disabled++;
-    const age = Math.floor((asOfInt - m.birth) / 10000);
-    if (!incapable(m, age)) capable++;
-    if (m.orphaned && age < 18) orphans++;
   }
   let maxVehicle = 0;
   for (const v of h.vehicles) if (!(v.forDisabilityMobility && disabled) && v.valueFen > maxVehicle) maxVehicle = v.valueFen;
-  const s = Math.round((h.urban ? names['dibao.standard.urban']!.value : names['dibao.standard.rural']!.value) * 100);
-  const perCapitaFen = Math.floor(total / h.members.length + 0.5 + 1e-9);
-  const depositCapFen = s * names['dibao.depositCapMonths']!.value * h.members.length;
-  const vehicleCapFen = Math.round(names['dibao.vehicleValueCap']!.value * 100);
+  const depositCapFen = s * num('dibao.depositCapMonths') * counted;
+  const vehicleCapFen = Math.round(num('dibao.vehicleValueCap') * 100);
+  const machineryOk = h.farmMachineryFen.every((x) => x <= Math.round(num('dibao.farmMachineryValueCap') * 100));
+  const propertyOk = h.properties <= num('dibao.homesCap') && h.nonResidentialProperties <= num('dibao.nonResidentialCap') && !(h.businessRegistered && num('dibao.businessRegistrationExcludes') === 1) && machineryOk;
+  const assetsOk = h.depositsFen <= depositCapFen && maxVehicle <= vehicleCapFen && propertyOk;
+  const noAbleSupporter = !h.supporters.some((x) => x.able);
+  let remainingMembers = 0;
+  let remainingIncomeFen = 0;
+  for (const m of h.members) {
+    if (!m.counted) continue;
+    let own = 0;
+    for (const i of m.incomes) if (COUNTED_TYPES.has(i.type)) own += i.fen;
+    const age = Math.floor((asOfInt - m.birth) / 10000);
+    const orphanSupported = (m.orphaned || m.factuallyUnsupported) && (age < 18 || m.inSchool);
+    const tekun = !orphanSupported && incapable(m, age) && own < s && noAbleSupporter && assetsOk; // relations are 'other': no supporter inside
+    if (tekun) continue;
+    remainingMembers++;
+    remainingIncomeFen += own;
+  }
   return {
-    perCapitaFen,
-    standardFen: s,
+    remainingMembers,
+    remainingIncomeFen,
+    standardTimesMembersFen: s * remainingMembers,
     depositsFen: h.depositsFen,
     depositCapFen,
     maxVehicleFen: maxVehicle,
     vehicleCapFen,
-    tekun: capable === 0 && perCapitaFen < s && h.depositsFen <= depositCapFen && maxVehicle <= vehicleCapFen && !h.supporters.some((x) => x.able) && orphans < h.members.length,
+    propertyOk,
   };
 }
 const JRE_SLICE = Math.min(N, 1000);
@@ -191,7 +225,7 @@ let agree = 0;
 for (const h of households) {
   const { events } = await engine.run(jreFacts(h));
   evaluateInto(trace, h, policy, asOfInt);
-  if ((events.length > 0) === (trace.eligible[0] === 1)) agree++;
+  if ((events.length > 0) === trace.dibaoHousehold) agree++;
 }
 console.log(`eligibility bench: ${N} households (1–5 members), region ${REGION}, ${AS_OF}, one core; ${ROUNDS} interleaved rounds of ${ROUND_MS} ms each`);
 evaluateInto(trace, households[0]!, policy, asOfInt);
@@ -222,9 +256,9 @@ const best = (xs: number[]) => Math.max(...xs);
 const line = (label: string, xs: number[]) => console.log(`  ${label.padEnd(66)} median ${fmt(median(xs))}  best ${fmt(best(xs))} households/s`);
 const ratio = (label: string, a: number[], b: number[]) => console.log(`  ratio ${label.padEnd(60)} median ${(median(a) / median(b)).toFixed(1).padStart(5)}×  best ${(best(a) / best(b)).toFixed(1).padStart(5)}×`);
 line(`ours: all 8 categories, full trace — ${HOT.length} households (hot)`, rates.oursHot);
-line(`baseline: json-rules-engine 7, DIBAO rules only — same ${HOT.length}`, rates.jreHot);
+line(`baseline: json-rules-engine 7, household DIBAO rules — same ${HOT.length}`, rates.jreHot);
 line(`ours: all 8 categories, full trace — all ${N}, contiguous`, rates.oursCompact);
-line(`baseline: json-rules-engine 7, DIBAO rules only — all ${N}, contiguous`, rates.jreCompact);
+line(`baseline: json-rules-engine 7, household DIBAO rules — all ${N}, contiguous`, rates.jreCompact);
 line(`ours: all ${N} as parsed (scattered in the heap: memory-bound)`, rates.oursAll);
 line(`ours: full trace + the API's JSON objects — ${HOT.length}`, rates.json);
 ratio(`ours / json-rules-engine, ${HOT.length} households`, rates.oursHot, rates.jreHot);
@@ -232,6 +266,35 @@ ratio(`ours / json-rules-engine, all ${N} contiguous`, rates.oursCompact, rates.
 ratio(`ours (all ${N} scattered) / json-rules-engine`, rates.oursAll, rates.jreCompact);
 ratio('ours + JSON objects / json-rules-engine', rates.json, rates.jreHot);
 void sink;
+
+// Figures for bench/results/eligibility.json (git-ignored).
+{
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { dirname, join } = await import('node:path');
+  const { fileURLToPath } = await import('node:url');
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  writeFileSync(
+    join(dir, 'eligibility.json'),
+    JSON.stringify(
+      {
+        name: 'eligibility',
+        figures: {
+          engineVsJsonRulesEngine: r1(median(rates.oursHot) / median(rates.jreHot)),
+          engineVsJsonRulesEngineContiguous: r1(median(rates.oursCompact) / median(rates.jreCompact)),
+          engineHouseholdsPerSecond: Math.round(median(rates.oursHot)),
+          engineWithJsonHouseholdsPerSecond: Math.round(median(rates.json)),
+          explainedRulesPerHousehold: r1(rows / N),
+        },
+        baselines: { jsonRulesEngineHouseholdsPerSecond: Math.round(median(rates.jreHot)), jsonRulesEngineContiguousHouseholdsPerSecond: Math.round(median(rates.jreCompact)) },
+        at: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
+  );
+}
 
 // ---------------------------------------------------------------- 4: HTTP p99
 if (!process.env.BENCH_SKIP_HTTP) {

@@ -3,7 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { now } from '../commons/clock.ts';
 import { conflict } from '../commons/errors.ts';
-import { policyPrefixes, type ParameterName, type PolicyValue } from '../domain/policy.ts';
+import { policyPrefixes, type ParameterName, type ParameterValue, type PolicyValue } from '../domain/policy.ts';
 import { seedValues } from '../domain/policy-seed.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
@@ -93,7 +93,7 @@ export async function valuesFor(t: PolicyTables, regionCode: string): Promise<{ 
 export interface PolicyWrite {
   regionCode: string;
   parameter: ParameterName;
-  value: number;
+  value: ParameterValue;
   effectiveFrom: string;
   reference?: string;
 }

@@ -1,5 +1,19 @@
-import { dibaoGapFen, fenToYuan, perCapitaFen, roundFen, supplementFen } from './benefits.ts';
-import { ageAt, dateToInt, type Household, type Member } from './household.ts';
+import { fenToYuan, householdGapFen, perCapitaFen, roundFen, supplementFen } from './benefits.ts';
+import {
+  ageAt,
+  COUNTED_INCOME_TYPES,
+  dateToInt,
+  INCOME_KIND_LOCAL,
+  INCOME_KIND_V1_NON_COUNTABLE,
+  INCOME_TYPES,
+  MEMBER_STATUSES,
+  RELATIONS,
+  SUPPORTER_SITUATIONS,
+  type Household,
+  type Member,
+  type MemberStatus,
+  type SelfCare,
+} from './household.ts';
 import { parameterIndex, PARAMETERS, type CompiledPolicy, type ParameterName } from './policy.ts';
 import { maskId } from './resident-id.ts';
 
@@ -8,15 +22,19 @@ import { maskId } from './resident-id.ts';
  *
  * Two layers:
  * - `evaluateInto(trace, household, policy, asOf)`: the engine. Writes every rule's outcome
- *   (rule, parameter, member, passed, actual, limit, amount) into a reusable `Trace` made of
- *   typed arrays, and each category's eligibility, amount and members. No per-household
+ *   (rule, parameter, member, passed, actual, limit, amount, basis) into a reusable `Trace` made
+ *   of typed arrays, and each category's eligibility, amount and members. No per-household
  *   object allocation: batch runs and the benchmark reuse one Trace.
  * - `materialize(trace, household, policy)` / `evaluateEligibility(...)`: the API's JSON
  *   (yuan numbers, masked IDs, rule ids, references, the policy values used).
  *
- * Exclusions: TEKUN excludes DIBAO; DIBAO_EDGE needs neither DIBAO nor TEKUN; RIGID_EXPENDITURE
- * needs none of the three; orphans supported as ORPHAN are not counted in TEKUN; the disability
- * living subsidy needs a DIBAO household (or DIBAO_EDGE where the region widens it).
+ * Who counts: members whose `status` is NORMAL (共同生活家庭成员); the others take no part.
+ * TEKUN is per person: a person who qualifies is supported alone and leaves the household that
+ * DIBAO, DIBAO_EDGE and RIGID_EXPENDITURE then assess. Orphans supported as ORPHAN are not
+ * assessed for TEKUN. 单人保: a severely disabled or seriously ill member of a DIBAO_EDGE
+ * household, or an unemployed severely disabled adult, may be included in DIBAO alone on their
+ * own application (`individualInclusion`); without it the rules report the possibility only.
+ * Money: integer fen, the DIBAO test and gap on household totals (never a rounded per-capita).
  */
 
 export const CATEGORY_CODES = [
@@ -39,74 +57,115 @@ const DIBAO = 0,
   DCS = 6,
   TEMPORARY = 7;
 const NCAT = CATEGORY_CODES.length;
+/** Rows about the household itself (members counted, income items), not about a category. */
+const HOUSEHOLD = NCAT;
 
-/** Legal bases (national). Local values carry their own reference in the policy trace. */
+/**
+ * Legal bases (national). Local values carry their own reference in the policy trace. Article
+ * numbers only where checked (DOMAIN.md); the others name the text without a number.
+ */
 export const REFS = {
+  members: '最低生活保障审核确认办法（民发〔2021〕57号）共同生活家庭成员',
+  income: '最低生活保障审核确认办法（民发〔2021〕57号）家庭收入',
+  employmentCost: '中共中央办公厅 国务院办公厅《关于改革完善社会救助制度的意见》（中办发〔2020〕18号）就业成本扣减',
   dibao: '社会救助暂行办法 第九条；最低生活保障审核确认办法（民发〔2021〕57号）',
   dibaoAssets: '最低生活保障审核确认办法（民发〔2021〕57号）家庭财产状况认定',
   dibaoAmount: '社会救助暂行办法 第十二条第一款',
   supplement: '社会救助暂行办法 第十二条第二款（分类施保）',
+  individual: '最低生活保障审核确认办法（民发〔2021〕57号）：低保边缘家庭中的重病患者、重度残疾人，成年无业重度残疾人，可参照单人户纳入低保（单人保）',
   living: '庄浪县“两项政策”衔接并轨试点：低保认定新增住房和饮水安全指标（《瞭望》2025）',
   tekun: '社会救助暂行办法 第十四条；特困人员认定办法（民发〔2021〕43号）第四条',
   tekunIncapacity: '特困人员认定办法（民发〔2021〕43号）第五条',
+  tekunSchool: '特困人员认定办法（民发〔2021〕43号）：未成年人供养至18周岁，年满18周岁仍在接受义务教育或在普通高中、中等职业学校就读的可继续享有',
   tekunLivelihood: '特困人员认定办法（民发〔2021〕43号）第六条',
   tekunSupporters: '特困人员认定办法（民发〔2021〕43号）：法定义务人无履行义务能力的情形',
+  tekunAmount: '国务院关于进一步健全特困人员救助供养制度的意见（国发〔2016〕14号）：基本生活标准不低于当地低保标准的1.3倍；照料护理标准按生活自理能力分档',
   edge: '关于加强低收入人口动态监测做好分层分类社会救助工作的意见（国办函〔2023〕39号）低保边缘家庭',
-  rigid: '关于加强低收入人口动态监测做好分层分类社会救助工作的意见（国办函〔2023〕39号）刚性支出困难家庭',
+  rigid: '民政部《刚性支出困难家庭认定办法》（2024）：医疗、教育、康复、基本生活、意外事故等刚性支出；国办函〔2023〕39号',
   orphan: '国务院办公厅关于加强孤儿保障工作的意见（国办发〔2010〕54号）',
+  orphanFactual: '民政部等《关于进一步加强事实无人抚养儿童保障工作的意见》（民发〔2019〕62号）：参照孤儿保障',
   disability: '国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见（国发〔2015〕52号）',
   temporary: '社会救助暂行办法 第九章（临时救助）',
 } as const;
 
 type Unit = 'yuan' | 'age' | 'grade' | 'count' | 'flag' | 'none';
 
+/** Labels of a row's `basis` (5 bits), per rule. */
+export const BASIS_TABLES = {
+  none: [''],
+  incapacity: ['', 'age ≥ 60', 'age < 16', 'minor 16–17 (support kept to 18)', 'in 义务教育/普通高中/中职 past 18', 'disability grade', 'has working capacity', 'in school at another level (the extension covers 义务教育/普通高中/中职 only)', 'in school, level not given (the extension covers 义务教育/普通高中/中职 only)'],
+  supporter: ['', ...SUPPORTER_SITUATIONS, 'DECLARED_UNABLE (v1: no situation named)', 'ABLE', 'NO_SITUATION (no situation of the 认定办法 applies)', 'CLAIM_CONTRADICTED (the ID’s age does not fit the situation claimed)', 'PROPERTY_ABOVE_DIBAO_RULES'],
+  selfCare: ['', 'FULL', 'PARTIAL', 'NONE', 'NOT_ASSESSED (全自理, the lowest grade, until assessed)'],
+  orphanAge: ['', 'under 18', 'past 18, in school', '18 or older, not in school'],
+  orphanKind: ['', 'ORPHAN at home', 'ORPHAN in an institution', '事实无人抚养儿童 at home', '事实无人抚养儿童 in an institution'],
+  individual: ['', 'severely disabled or seriously ill member of a DIBAO_EDGE household', 'unemployed severely disabled adult'],
+  tekunStandard: ['', 'the urban/rural standard', 'tekun.standard (set for a longer prefix)', 'the floor: multiplier × dibao standard'],
+} as const;
+type BasisTable = keyof typeof BASIS_TABLES;
+
 export interface RuleMeta {
   id: string;
-  category: CategoryCode;
+  category: CategoryCode | 'HOUSEHOLD';
   unit: Unit;
   reference: string;
   /** Reported but does not decide eligibility. */
   informational?: boolean;
+  basis?: BasisTable;
   description: string;
 }
 
 const RULE_LIST = [
+  // The household
+  { id: 'income.employmentCostDeduction', category: 'HOUSEHOLD', unit: 'yuan', reference: REFS.employmentCost, description: 'employment costs deducted from a member’s wage and business income (actual = that income, amount = deducted)' },
   // DIBAO
-  { id: 'dibao.income.belowStandard', category: 'DIBAO', unit: 'yuan', reference: REFS.dibao, description: 'per-capita monthly income < dibao standard' },
-  { id: 'dibao.assets.deposits', category: 'DIBAO', unit: 'yuan', reference: REFS.dibaoAssets, description: 'deposits ≤ standard × months × members' },
+  { id: 'dibao.income.belowStandard', category: 'DIBAO', unit: 'yuan', reference: REFS.dibao, description: 'household countable income < standard × members (actual: per capita, shown rounded)' },
+  { id: 'dibao.assets.deposits', category: 'DIBAO', unit: 'yuan', reference: REFS.dibaoAssets, description: 'deposits ≤ standard × months × counted members' },
   { id: 'dibao.assets.vehicle', category: 'DIBAO', unit: 'yuan', reference: REFS.dibaoAssets, description: 'no vehicle above the cap (mobility vehicles of disabled members exempt)' },
-  { id: 'dibao.living.housingAndWaterSafe', category: 'DIBAO', unit: 'flag', reference: REFS.living, informational: true, description: 'housing and drinking water safe (indicator; unsafe flags the case for the caseworker)' },
-  { id: 'dibao.exclusion.notTekun', category: 'DIBAO', unit: 'flag', reference: REFS.tekun, description: 'not supported as TEKUN' },
-  { id: 'dibao.amount.gap', category: 'DIBAO', unit: 'yuan', reference: REFS.dibaoAmount, description: '(standard − per-capita income) × members' },
+  { id: 'dibao.assets.homes', category: 'DIBAO', unit: 'count', reference: REFS.dibaoAssets, description: 'homes ≤ the cap' },
+  { id: 'dibao.assets.nonResidential', category: 'DIBAO', unit: 'count', reference: REFS.dibaoAssets, description: 'non-residential properties ≤ the cap' },
+  { id: 'dibao.assets.business', category: 'DIBAO', unit: 'flag', reference: REFS.dibaoAssets, description: 'no registered business where the region excludes it (actual 1 = registered)' },
+  { id: 'dibao.assets.farmMachinery', category: 'DIBAO', unit: 'yuan', reference: REFS.dibaoAssets, description: 'no large farm machine above the cap' },
+  { id: 'dibao.living.housingAndWaterSafe', category: 'DIBAO', unit: 'flag', reference: REFS.living, informational: true, description: 'housing and drinking water safe (a flag: unsafe flags the case for the caseworker)' },
+  { id: 'dibao.living.housingAndWaterSafe.condition', category: 'DIBAO', unit: 'flag', reference: REFS.living, description: 'housing and drinking water safe (a condition where the county makes it one)' },
+  { id: 'dibao.exclusion.notTekun', category: 'DIBAO', unit: 'count', reference: REFS.tekun, description: 'members left after those supported as TEKUN' },
+  { id: 'dibao.amount.gap', category: 'DIBAO', unit: 'yuan', reference: REFS.dibaoAmount, description: 'standard × members − household countable income (actual = income, limit = standard × members)' },
   { id: 'dibao.supplement.elderly70', category: 'DIBAO', unit: 'age', reference: REFS.supplement, description: 'member aged 70–79' },
   { id: 'dibao.supplement.elderly80', category: 'DIBAO', unit: 'age', reference: REFS.supplement, description: 'member aged 80 or more' },
   { id: 'dibao.supplement.minor', category: 'DIBAO', unit: 'age', reference: REFS.supplement, description: 'member under 18' },
   { id: 'dibao.supplement.severeDisability', category: 'DIBAO', unit: 'grade', reference: REFS.supplement, description: 'member with disability grade 1–2' },
   { id: 'dibao.supplement.seriousIllness', category: 'DIBAO', unit: 'flag', reference: REFS.supplement, description: 'seriously ill member' },
+  { id: 'dibao.individual.member', category: 'DIBAO', unit: 'yuan', reference: REFS.individual, basis: 'individual', description: '单人保 (the member asked, individualInclusion): the member as a one-person household: own countable income < standard (amount = the gap)' },
+  { id: 'dibao.individual.candidate', category: 'DIBAO', unit: 'yuan', reference: REFS.individual, basis: 'individual', informational: true, description: '单人保 possible on the member’s own application (individualInclusion): own countable income < standard (amount = the gap)' },
   // TEKUN
-  { id: 'tekun.noWorkingCapacity', category: 'TEKUN', unit: 'age', reference: REFS.tekunIncapacity, description: 'member has no working capacity (age ≥ 60, minor, or disability of the listed grades); actual = age' },
-  { id: 'tekun.noLivelihood.income', category: 'TEKUN', unit: 'yuan', reference: REFS.tekunLivelihood, description: 'per-capita monthly income < dibao standard' },
+  { id: 'tekun.noWorkingCapacity', category: 'TEKUN', unit: 'age', reference: REFS.tekunIncapacity, basis: 'incapacity', description: 'member has no working capacity (age ≥ 60, minor, school extension, or disability of the listed grades); actual = age' },
+  { id: 'tekun.noLivelihood.income', category: 'TEKUN', unit: 'yuan', reference: REFS.tekunLivelihood, description: 'the member’s own countable income < dibao standard' },
   { id: 'tekun.noLivelihood.deposits', category: 'TEKUN', unit: 'yuan', reference: REFS.tekunLivelihood, description: 'deposits within the dibao cap' },
   { id: 'tekun.noLivelihood.vehicle', category: 'TEKUN', unit: 'yuan', reference: REFS.tekunLivelihood, description: 'no vehicle above the dibao cap' },
-  { id: 'tekun.noAbleSupporter', category: 'TEKUN', unit: 'count', reference: REFS.tekunSupporters, description: 'legal supporters able to support' },
+  { id: 'tekun.noLivelihood.property', category: 'TEKUN', unit: 'flag', reference: REFS.tekunLivelihood, description: 'homes, non-residential property, business and farm machinery within the dibao rules' },
+  { id: 'tekun.supporter', category: 'TEKUN', unit: 'age', reference: REFS.tekunSupporters, basis: 'supporter', description: 'one legal supporter of the member (outside or inside the household): passed = unable to support, basis = the situation; actual = the supporter’s age' },
+  { id: 'tekun.noAbleSupporter', category: 'TEKUN', unit: 'count', reference: REFS.tekunSupporters, description: 'legal supporters of the member able to support' },
   { id: 'tekun.exclusion.orphanSupport', category: 'TEKUN', unit: 'count', reference: REFS.orphan, description: 'members left after orphans (who get ORPHAN support instead)' },
-  { id: 'tekun.amount.standard', category: 'TEKUN', unit: 'count', reference: REFS.tekun, description: 'tekun standard × supported members' },
+  { id: 'tekun.amount.basicLiving', category: 'TEKUN', unit: 'yuan', reference: REFS.tekunAmount, basis: 'tekunStandard', description: 'basic living standard: actual = the standard set, limit = multiplier × dibao standard; the larger is paid' },
+  { id: 'tekun.amount.care', category: 'TEKUN', unit: 'yuan', reference: REFS.tekunAmount, basis: 'selfCare', description: 'care standard by self-care grade' },
   // DIBAO_EDGE
-  { id: 'dibaoEdge.exclusion.notDibaoOrTekun', category: 'DIBAO_EDGE', unit: 'flag', reference: REFS.edge, description: 'not DIBAO and not TEKUN' },
-  { id: 'dibaoEdge.income.belowMultiple', category: 'DIBAO_EDGE', unit: 'yuan', reference: REFS.edge, description: 'per-capita monthly income < dibao standard × multiplier' },
-  { id: 'dibaoEdge.assets.deposits', category: 'DIBAO_EDGE', unit: 'yuan', reference: REFS.edge, description: 'deposits ≤ standard × months × members' },
+  { id: 'dibaoEdge.exclusion.notDibaoOrTekun', category: 'DIBAO_EDGE', unit: 'flag', reference: REFS.edge, description: 'not a DIBAO household, and members left after TEKUN persons' },
+  { id: 'dibaoEdge.income.belowMultiple', category: 'DIBAO_EDGE', unit: 'yuan', reference: REFS.edge, description: 'household countable income < standard × multiplier × members (actual: per capita)' },
+  { id: 'dibaoEdge.assets.deposits', category: 'DIBAO_EDGE', unit: 'yuan', reference: REFS.edge, description: 'deposits ≤ standard × months × counted members' },
   { id: 'dibaoEdge.assets.vehicle', category: 'DIBAO_EDGE', unit: 'yuan', reference: REFS.edge, description: 'no vehicle above the cap' },
+  { id: 'dibaoEdge.assets.farmMachinery', category: 'DIBAO_EDGE', unit: 'yuan', reference: REFS.edge, description: 'no large farm machine above the cap' },
+  { id: 'dibaoEdge.assets.realEstateAndBusiness', category: 'DIBAO_EDGE', unit: 'flag', reference: REFS.edge, description: 'homes, non-residential property and business registration within the dibao rules (dibao.homesCap, dibao.nonResidentialCap, dibao.businessRegistrationExcludes)' },
   // RIGID_EXPENDITURE
-  { id: 'rigid.exclusion.notInOtherLayers', category: 'RIGID_EXPENDITURE', unit: 'flag', reference: REFS.rigid, description: 'not DIBAO, TEKUN or DIBAO_EDGE' },
-  { id: 'rigid.income.belowAnnualLimit', category: 'RIGID_EXPENDITURE', unit: 'yuan', reference: REFS.rigid, description: "per-capita income × 12 < last year's local per-capita disposable income" },
-  { id: 'rigid.expenditure.aboveShare', category: 'RIGID_EXPENDITURE', unit: 'yuan', reference: REFS.rigid, description: 'essential spending in 12 months (medical, education, rehabilitation) > share × annual household income' },
+  { id: 'rigid.exclusion.notInOtherLayers', category: 'RIGID_EXPENDITURE', unit: 'flag', reference: REFS.rigid, description: 'not DIBAO, DIBAO_EDGE, and members left after TEKUN persons' },
+  { id: 'rigid.income.belowAnnualLimit', category: 'RIGID_EXPENDITURE', unit: 'yuan', reference: REFS.rigid, description: "household income × 12 < last year's local per-capita disposable income × members (actual: per capita × 12)" },
+  { id: 'rigid.expenditure.aboveShare', category: 'RIGID_EXPENDITURE', unit: 'yuan', reference: REFS.rigid, description: 'essential spending in 12 months (medical, education, rehabilitation, basic living, accident) > share × annual household income' },
   { id: 'rigid.assets.deposits', category: 'RIGID_EXPENDITURE', unit: 'yuan', reference: REFS.rigid, description: 'deposits ≤ dibao standard × months × members' },
   // ORPHAN
-  { id: 'orphan.parentsLost', category: 'ORPHAN', unit: 'count', reference: REFS.orphan, description: 'members who lost both parents or whose parents are untraceable' },
-  { id: 'orphan.under18', category: 'ORPHAN', unit: 'age', reference: REFS.orphan, description: 'orphaned member under 18' },
+  { id: 'orphan.parentsLost', category: 'ORPHAN', unit: 'count', reference: REFS.orphan, description: 'members who lost both parents (or whose parents are untraceable), or 事实无人抚养儿童' },
+  { id: 'orphan.under18', category: 'ORPHAN', unit: 'age', reference: REFS.orphan, basis: 'orphanAge', description: 'under 18, or past 18 while in school' },
+  { id: 'orphan.amount', category: 'ORPHAN', unit: 'yuan', reference: REFS.orphanFactual, basis: 'orphanKind', description: 'basic living: the home or the institution standard' },
   // DISABILITY_LIVING_SUBSIDY
-  { id: 'disabilityLiving.dibaoHousehold', category: 'DISABILITY_LIVING_SUBSIDY', unit: 'flag', reference: REFS.disability, description: 'household is DIBAO (or DIBAO_EDGE where widened locally)' },
-  { id: 'disabilityLiving.disabledMembers', category: 'DISABILITY_LIVING_SUBSIDY', unit: 'count', reference: REFS.disability, description: 'members with a disability certificate' },
+  { id: 'disabilityLiving.dibaoHousehold', category: 'DISABILITY_LIVING_SUBSIDY', unit: 'flag', reference: REFS.disability, description: 'in DIBAO (household or 单人保), or DIBAO_EDGE where widened locally' },
+  { id: 'disabilityLiving.disabledMembers', category: 'DISABILITY_LIVING_SUBSIDY', unit: 'count', reference: REFS.disability, description: 'members of those with a disability certificate' },
   { id: 'disabilityLiving.amount', category: 'DISABILITY_LIVING_SUBSIDY', unit: 'grade', reference: REFS.disability, description: 'subsidy for a disabled member' },
   // DISABILITY_CARE_SUBSIDY
   { id: 'disabilityCare.severeMembers', category: 'DISABILITY_CARE_SUBSIDY', unit: 'count', reference: REFS.disability, description: 'members with disability grade 1–2 (long-term care needs assumed)' },
@@ -118,20 +177,30 @@ const RULE_LIST = [
 export type RuleId = (typeof RULE_LIST)[number]['id'];
 export const RULES: readonly RuleMeta[] = RULE_LIST;
 const ruleIndex = (id: RuleId): number => RULE_LIST.findIndex((r) => r.id === id);
-// Rule indexes as plain module constants (a lookup in a 34-key object of dotted names is a hash probe).
+// Rule indexes as plain module constants (a lookup in an object of dotted names is a hash probe).
+const R_INCOME_DEDUCTION = ruleIndex('income.employmentCostDeduction');
 const R_DIBAO_AMOUNT_GAP = ruleIndex('dibao.amount.gap');
 const R_DIBAO_ASSETS_DEPOSITS = ruleIndex('dibao.assets.deposits');
 const R_DIBAO_ASSETS_VEHICLE = ruleIndex('dibao.assets.vehicle');
+const R_DIBAO_ASSETS_HOMES = ruleIndex('dibao.assets.homes');
+const R_DIBAO_ASSETS_NONRES = ruleIndex('dibao.assets.nonResidential');
+const R_DIBAO_ASSETS_BUSINESS = ruleIndex('dibao.assets.business');
+const R_DIBAO_ASSETS_MACHINERY = ruleIndex('dibao.assets.farmMachinery');
 const R_DIBAO_EXCLUSION_NOTTEKUN = ruleIndex('dibao.exclusion.notTekun');
 const R_DIBAO_INCOME_BELOWSTANDARD = ruleIndex('dibao.income.belowStandard');
-const R_DIBAO_LIVING_HOUSINGANDWATERSAFE = ruleIndex('dibao.living.housingAndWaterSafe');
+const R_DIBAO_LIVING_FLAG = ruleIndex('dibao.living.housingAndWaterSafe');
+const R_DIBAO_LIVING_CONDITION = ruleIndex('dibao.living.housingAndWaterSafe.condition');
 const R_DIBAO_SUPPLEMENT_ELDERLY70 = ruleIndex('dibao.supplement.elderly70');
 const R_DIBAO_SUPPLEMENT_ELDERLY80 = ruleIndex('dibao.supplement.elderly80');
 const R_DIBAO_SUPPLEMENT_MINOR = ruleIndex('dibao.supplement.minor');
 const R_DIBAO_SUPPLEMENT_SERIOUSILLNESS = ruleIndex('dibao.supplement.seriousIllness');
 const R_DIBAO_SUPPLEMENT_SEVEREDISABILITY = ruleIndex('dibao.supplement.severeDisability');
+const R_DIBAO_INDIVIDUAL = ruleIndex('dibao.individual.member');
+const R_DIBAO_INDIVIDUAL_CANDIDATE = ruleIndex('dibao.individual.candidate');
 const R_DIBAOEDGE_ASSETS_DEPOSITS = ruleIndex('dibaoEdge.assets.deposits');
 const R_DIBAOEDGE_ASSETS_VEHICLE = ruleIndex('dibaoEdge.assets.vehicle');
+const R_DIBAOEDGE_ASSETS_MACHINERY = ruleIndex('dibaoEdge.assets.farmMachinery');
+const R_DIBAOEDGE_ASSETS_PROPERTY = ruleIndex('dibaoEdge.assets.realEstateAndBusiness');
 const R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN = ruleIndex('dibaoEdge.exclusion.notDibaoOrTekun');
 const R_DIBAOEDGE_INCOME_BELOWMULTIPLE = ruleIndex('dibaoEdge.income.belowMultiple');
 const R_DISABILITYCARE_SEVEREGRADE = ruleIndex('disabilityCare.severeGrade');
@@ -141,28 +210,77 @@ const R_DISABILITYLIVING_DIBAOHOUSEHOLD = ruleIndex('disabilityLiving.dibaoHouse
 const R_DISABILITYLIVING_DISABLEDMEMBERS = ruleIndex('disabilityLiving.disabledMembers');
 const R_ORPHAN_PARENTSLOST = ruleIndex('orphan.parentsLost');
 const R_ORPHAN_UNDER18 = ruleIndex('orphan.under18');
+const R_ORPHAN_AMOUNT = ruleIndex('orphan.amount');
 const R_RIGID_ASSETS_DEPOSITS = ruleIndex('rigid.assets.deposits');
 const R_RIGID_EXCLUSION_NOTINOTHERLAYERS = ruleIndex('rigid.exclusion.notInOtherLayers');
 const R_RIGID_EXPENDITURE_ABOVESHARE = ruleIndex('rigid.expenditure.aboveShare');
 const R_RIGID_INCOME_BELOWANNUALLIMIT = ruleIndex('rigid.income.belowAnnualLimit');
-const R_TEKUN_AMOUNT_STANDARD = ruleIndex('tekun.amount.standard');
+const R_TEKUN_AMOUNT_BASIC = ruleIndex('tekun.amount.basicLiving');
+const R_TEKUN_AMOUNT_CARE = ruleIndex('tekun.amount.care');
 const R_TEKUN_EXCLUSION_ORPHANSUPPORT = ruleIndex('tekun.exclusion.orphanSupport');
+const R_TEKUN_SUPPORTER = ruleIndex('tekun.supporter');
 const R_TEKUN_NOABLESUPPORTER = ruleIndex('tekun.noAbleSupporter');
 const R_TEKUN_NOLIVELIHOOD_DEPOSITS = ruleIndex('tekun.noLivelihood.deposits');
 const R_TEKUN_NOLIVELIHOOD_INCOME = ruleIndex('tekun.noLivelihood.income');
 const R_TEKUN_NOLIVELIHOOD_VEHICLE = ruleIndex('tekun.noLivelihood.vehicle');
+const R_TEKUN_NOLIVELIHOOD_PROPERTY = ruleIndex('tekun.noLivelihood.property');
 const R_TEKUN_NOWORKINGCAPACITY = ruleIndex('tekun.noWorkingCapacity');
 const R_TEMPORARY_CASEWORKERASSESSMENT = ruleIndex('temporary.caseworkerAssessment');
-const RULE_CATEGORY = Uint8Array.from(RULE_LIST.map((r) => CATEGORY_CODES.indexOf(r.category)));
+const RULE_CATEGORY = Uint8Array.from(RULE_LIST.map((r) => (r.category === 'HOUSEHOLD' ? HOUSEHOLD : CATEGORY_CODES.indexOf(r.category))));
 
-/** Why a member has no working capacity (TEKUN): a static label, no allocation. */
-export const BASES = ['', 'age ≥ 60', 'age < 16', 'minor 16–17 (support kept to 18)', 'in full-time education', 'disability grade', 'has working capacity'] as const;
+/** Why a member has no working capacity (TEKUN): kept for compatibility; see BASIS_TABLES. */
+export const BASES = BASIS_TABLES.incapacity;
 const B_AGE60 = 1,
   B_UNDER16 = 2,
   B_MINOR = 3,
   B_STUDENT = 4,
   B_DISABILITY = 5,
-  B_CAPABLE = 6;
+  B_CAPABLE = 6,
+  B_SCHOOL_OTHER = 7,
+  B_SCHOOL_UNKNOWN = 8;
+// Supporter bases: 1 + situation index, then these.
+const S_DECLARED_UNABLE = SUPPORTER_SITUATIONS.length + 1,
+  S_ABLE = S_DECLARED_UNABLE + 1,
+  S_NO_SITUATION = S_ABLE + 1,
+  S_CONTRADICTED = S_NO_SITUATION + 1,
+  S_PROPERTY = S_CONTRADICTED + 1;
+const SIT = (x: (typeof SUPPORTER_SITUATIONS)[number]) => SUPPORTER_SITUATIONS.indexOf(x);
+const SIT_TEKUN = SIT('TEKUN'),
+  SIT_DIBAO60 = SIT('DIBAO_AGED_60'),
+  SIT_AGED70 = SIT('AGED_70_LOW_INCOME'),
+  SIT_SEVERE = SIT('SEVERE_DISABILITY_LOW_INCOME'),
+  SIT_MISSING = SIT('DECLARED_MISSING'),
+  SIT_SENTENCE = SIT('SERVING_SENTENCE');
+/** Situations whose property clause needs the household within the dibao property rules. */
+const PROPERTY_CLAUSE = (1 << SIT_AGED70) | (1 << SIT_SEVERE) | (1 << SIT('NO_CIVIL_CAPACITY')) | (1 << SIT_MISSING) | (1 << SIT_SENTENCE);
+/** In-household supporter refs in a supporter row's limit slot start here (below: external supporter index). */
+const INSIDE_REF = 100;
+
+/**
+ * Legal support duties between two members, read from their relations to the applicant
+ * (spouses, parents and children, grandparents and grandchildren, siblings). An approximation:
+ * the household lists relations to `self` only, so e.g. `spouse`–`child` is read as parent and
+ * child, and `spouse`–`parent` (in-laws) as no duty.
+ */
+const DUTY = (() => {
+  const n = RELATIONS.length;
+  const m = new Uint8Array(n * n);
+  const r = (x: (typeof RELATIONS)[number]) => RELATIONS.indexOf(x);
+  const pairs: [(typeof RELATIONS)[number], (typeof RELATIONS)[number]][] = [
+    ['self', 'spouse'], ['self', 'child'], ['self', 'parent'], ['self', 'grandchild'], ['self', 'grandparent'], ['self', 'sibling'],
+    ['spouse', 'child'], ['spouse', 'grandchild'],
+    ['child', 'child'], ['child', 'parent'], ['child', 'grandchild'],
+    ['parent', 'parent'], ['parent', 'sibling'], ['parent', 'grandparent'],
+    ['sibling', 'sibling'], ['grandparent', 'grandparent'],
+  ];
+  for (const [a, b] of pairs) {
+    m[r(a) * n + r(b)] = 1;
+    m[r(b) * n + r(a)] = 1;
+  }
+  return m;
+})();
+const SELF_CARE_INDEX: Record<SelfCare, number> = { FULL: 1, PARTIAL: 2, NONE: 3 };
+const NOT_ASSESSED = 4;
 
 // Parameter indexes, resolved once.
 const P = (n: ParameterName) => parameterIndex(n);
@@ -171,13 +289,26 @@ const P_STD_URBAN = P('dibao.standard.urban'),
   P_DIBAO_MONTHS = P('dibao.depositCapMonths'),
   P_DIBAO_VEHICLE = P('dibao.vehicleValueCap'),
   P_LIVING_CHECK = P('dibao.livingConditionsCheck'),
+  P_HOMES = P('dibao.homesCap'),
+  P_NONRES = P('dibao.nonResidentialCap'),
+  P_BUSINESS = P('dibao.businessRegistrationExcludes'),
+  P_DIBAO_MACHINERY = P('dibao.farmMachineryValueCap'),
+  P_DEDUCTION = P('income.employmentCostDeduction'),
+  P_INCOME_LIST = P('income.nonCountableTypes'),
   P_EDGE_MULT = P('dibaoEdge.incomeMultiplier'),
   P_EDGE_MONTHS = P('dibaoEdge.depositCapMonths'),
   P_EDGE_VEHICLE = P('dibaoEdge.vehicleValueCap'),
+  P_EDGE_MACHINERY = P('dibaoEdge.farmMachineryValueCap'),
   P_RIGID_INCOME = P('rigid.incomeLimitAnnual'),
   P_RIGID_SHARE = P('rigid.expenditureShare'),
   P_RIGID_MONTHS = P('rigid.depositCapMonths'),
   P_TEKUN_STD = P('tekun.standard'),
+  P_TEKUN_URBAN = P('tekun.standard.urban'),
+  P_TEKUN_RURAL = P('tekun.standard.rural'),
+  P_TEKUN_MULT = P('tekun.basicLivingMultiplier'),
+  P_CARE_FULL = P('tekun.care.full'),
+  P_CARE_PARTIAL = P('tekun.care.partial'),
+  P_CARE_NONE = P('tekun.care.none'),
   P_SUP70 = P('supplement.elderly70'),
   P_SUP80 = P('supplement.elderly80'),
   P_SUP_MINOR = P('supplement.minor'),
@@ -187,16 +318,18 @@ const P_STD_URBAN = P('dibao.standard.urban'),
   P_LIVING_WIDEN = P('disability.livingSubsidy.widenToEdge'),
   P_CARE1 = P('disability.careSubsidy.grade1'),
   P_CARE2 = P('disability.careSubsidy.grade2'),
-  P_ORPHAN = P('orphan.basicLiving');
+  P_ORPHAN = P('orphan.basicLiving'),
+  P_ORPHAN_INSTITUTION = P('orphan.basicLiving.institution');
 const NO_PARAM = -1;
+const CARE_PARAM = [P_CARE_FULL, P_CARE_FULL, P_CARE_PARTIAL, P_CARE_NONE, P_CARE_FULL];
 
 /**
  * One evaluation's outcome in two typed arrays: per row, one packed Int32 (rule, parameter,
  * member, basis, passed) and three Float64s (actual, limit, amount). Reuse one per thread of
  * work: `evaluateInto` resets it. Money is fen; absent limits/amounts are NaN.
  *
- * Packing: bit 0 passed · bits 1–3 basis · bits 4–9 member+1 · bits 10–15 parameter+1 ·
- * bits 16–23 rule.
+ * Packing: bit 0 passed · bits 1–5 basis · bits 6–11 member+1 · bits 12–18 parameter+1 ·
+ * bits 19–27 rule.
  */
 export class Trace {
   n = 0;
@@ -209,9 +342,18 @@ export class Trace {
   /** Bit i set = member i belongs to the category's result. */
   readonly memberMask = new Uint32Array(NCAT);
   readonly ages = new Int16Array(32);
+  /** Per member: TEKUN amount (fen), 0 when not TEKUN. */
+  readonly tekunFen = new Float64Array(32);
+  /** Per-capita countable income of the counted members (rounded for display), fen. */
   perCapitaFen = 0;
   totalIncomeFen = 0;
+  /** Members counted (status NORMAL). */
+  countedMask = 0;
+  /** DIBAO for the household (not only 单人保 members). */
+  dibaoHousehold = false;
   asOf = 0;
+  /** The engine's scratch facts, made on first use. */
+  scratch: Facts | null = null;
 
   constructor(capacity = 64) {
     this.cap = capacity;
@@ -229,12 +371,13 @@ export class Trace {
       a[c] = 0;
       m[c] = 0;
     }
+    this.dibaoHousehold = false;
   }
 
   push(rule: number, param: number, member: number, passed: boolean, actual: number, limit: number, amount: number, basis: number): boolean {
     if (this.n === this.cap) this.grow();
     const i = this.n++;
-    this.code[i] = (rule << 16) | ((param + 1) << 10) | ((member + 1) << 4) | (basis << 1) | (passed ? 1 : 0);
+    this.code[i] = (rule << 19) | ((param + 1) << 12) | ((member + 1) << 6) | (basis << 1) | (passed ? 1 : 0);
     const j = i * 3;
     const num = this.num;
     num[j] = actual;
@@ -250,16 +393,16 @@ export class Trace {
   }
 
   ruleAt(i: number): number {
-    return this.code[i]! >>> 16;
+    return this.code[i]! >>> 19;
   }
   paramAt(i: number): number {
-    return ((this.code[i]! >>> 10) & 63) - 1;
+    return ((this.code[i]! >>> 12) & 127) - 1;
   }
   memberAt(i: number): number {
-    return ((this.code[i]! >>> 4) & 63) - 1;
+    return ((this.code[i]! >>> 6) & 63) - 1;
   }
   basisAt(i: number): number {
-    return (this.code[i]! >>> 1) & 7;
+    return (this.code[i]! >>> 1) & 31;
   }
   passedAt(i: number): boolean {
     return (this.code[i]! & 1) === 1;
@@ -288,8 +431,72 @@ function incapacityBasis(m: Member, age: number): number {
     if (d.category === 'visual' && g === 1) return B_DISABILITY;
   }
   if (age < 18) return B_MINOR;
-  if (m.inSchool) return B_STUDENT;
+  if (m.inSchool) {
+    const level = m.schoolLevel;
+    if (level === 'COMPULSORY' || level === 'SENIOR_HIGH' || level === 'SECONDARY_VOCATIONAL') return B_STUDENT;
+    return level === null ? B_SCHOOL_UNKNOWN : B_SCHOOL_OTHER;
+  }
   return B_CAPABLE;
+}
+
+/** 重度残疾: grade 1–2, or grade-3 intellectual/mental (the supporters' situation list says so). */
+function severeForSupport(m: Member): boolean {
+  const d = m.disability;
+  return d !== null && (d.grade <= 2 || (d.grade === 3 && (d.category === 'intellectual' || d.category === 'mental')));
+}
+
+/** Per compiled policy: the income table and the TEKUN basic standards (computed once). */
+interface Derived {
+  /** By income kind: 1 = counted. */
+  counted: Uint8Array;
+  /** By income kind: 1 = not counted because the county lists it. */
+  byList: Uint8Array;
+  local: ReadonlySet<string>;
+  tekunStd: [number, number];
+  tekunStdParam: [number, number];
+  tekunStdBasis: [number, number];
+}
+const derivedOf = new WeakMap<CompiledPolicy, Derived>();
+let lastPolicy: CompiledPolicy | null = null;
+let lastDerived: Derived | null = null;
+function derive(policy: CompiledPolicy): Derived {
+  if (policy === lastPolicy) return lastDerived!; // batch runs: one policy, no WeakMap probe
+  let d = derivedOf.get(policy);
+  if (d) {
+    lastPolicy = policy;
+    lastDerived = d;
+    return d;
+  }
+  const list = policy.lists['income.nonCountableTypes'] ?? [];
+  const counted = new Uint8Array(INCOME_KIND_V1_NON_COUNTABLE + 1);
+  const byList = new Uint8Array(INCOME_KIND_V1_NON_COUNTABLE + 1);
+  for (let k = 0; k < COUNTED_INCOME_TYPES; k++) {
+    const listed = list.includes(INCOME_TYPES[k]!);
+    counted[k] = listed ? 0 : 1;
+    byList[k] = listed ? 1 : 0;
+  }
+  counted[INCOME_KIND_LOCAL] = 1; // decided per code below
+  const local = new Set(list.filter((c) => c.startsWith('LOCAL_')));
+  // The v1 `tekun.standard` wins over the urban/rural values only when set for a longer prefix.
+  const params = policy.resolved.parameters;
+  const prefixLen = (n: ParameterName) => {
+    const r = params[n]?.regionCode;
+    return r === undefined ? -1 : r === 'CN' ? 0 : r.length;
+  };
+  const pick = (area: ParameterName, areaIdx: number): [number, number, number] =>
+    prefixLen('tekun.standard') > prefixLen(area) ? [policy.v[P_TEKUN_STD]!, P_TEKUN_STD, 2] : [policy.v[areaIdx]!, areaIdx, 1];
+  const urban = pick('tekun.standard.urban', P_TEKUN_URBAN);
+  const rural = pick('tekun.standard.rural', P_TEKUN_RURAL);
+  d = { counted, byList, local, tekunStd: [rural[0], urban[0]], tekunStdParam: [rural[1], urban[1]], tekunStdBasis: [rural[2], urban[2]] };
+  derivedOf.set(policy, d);
+  lastPolicy = policy;
+  lastDerived = d;
+  return d;
+}
+
+/** Whether an income item counts under the policy (the engine's and the explanation's one test). */
+function incomeCounted(d: Derived, item: Member['incomes'][number]): boolean {
+  return item.kind === INCOME_KIND_LOCAL ? !d.local.has(item.type) : d.counted[item.kind] === 1;
 }
 
 /**
@@ -298,96 +505,156 @@ function incapacityBasis(m: Member, age: number): number {
  * would exhaust the inlining budget.
  */
 class Facts {
-  n = 0;
-  perCapita = 0;
-  total = 0;
+  n = 0; // members in the list
+  counted = 0; // members counted
+  total = 0; // countable income of the counted members
   std = 0;
   stdParam = 0;
   deposits = 0;
   maxVehicle = 0;
-  disabledCount = 0;
+  maxMachinery = 0;
   disabledMask = 0;
-  allMask = 0;
+  countedMask = 0;
   orphanCount = 0;
   orphanMask = 0;
+  tekunMask = 0;
+  remainingMask = 0;
+  remaining = 0;
+  remainingTotal = 0;
+  individualMask = 0;
   dibaoDepositCap = 0;
   dibaoVehicleCap = 0;
-  incomeOk = false;
   dibaoDepositsOk = false;
   dibaoVehicleOk = false;
-  tekunOk = false;
+  homesOk = false;
+  nonResOk = false;
+  businessOk = false;
+  dibaoMachineryOk = false;
+  /** Homes, non-residential, business and machinery within the dibao rules. */
+  dibaoPropertyOk = false;
   dibaoOk = false;
+  edgeRulesOk = false;
+  edgeAssetsOk = false;
   edgeOk = false;
+  readonly own = new Float64Array(32);
+  readonly employment = new Float64Array(32);
+  readonly incapacity = new Uint8Array(32);
+  readonly relation = new Uint8Array(32);
 }
-const factsOf = new WeakMap<Trace, Facts>();
 
-function gatherFacts(t: Trace, f: Facts, h: Household, v: Float64Array, asOfInt: number): void {
+function membersAndIncome(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived, asOfInt: number): void {
   const members = h.members;
   const n = members.length;
   const ages = t.ages;
+  const deduction = v[P_DEDUCTION]!;
   let total = 0;
+  let countedMask = 0;
+  let counted = 0;
   let disabledMask = 0;
-  let disabledCount = 0;
   for (let i = 0; i < n; i++) {
     const m = members[i]!;
-    ages[i] = ageAt(m.birth, asOfInt);
-    total += m.monthlyIncomeFen;
-    if (m.disability !== null) {
-      disabledMask |= 1 << i;
-      disabledCount++;
+    const age = ageAt(m.birth, asOfInt);
+    ages[i] = age;
+    f.relation[i] = m.rel;
+    const isCounted = m.counted;
+    // Who is counted and each income item's classification are not rows: materialize reads
+    // them from the household and `incomeCounted` (one classification for both).
+    let own = 0;
+    let employment = 0;
+    const items = m.incomes;
+    for (let j = 0; j < items.length; j++) {
+      const it = items[j]!;
+      if (incomeCounted(d, it)) {
+        own += it.fen;
+        if (it.kind <= 1) employment += it.fen; // WAGES, BUSINESS
+      }
     }
+    if (deduction > 0 && employment > 0) {
+      const off = employment < deduction ? employment : deduction;
+      t.push(R_INCOME_DEDUCTION, P_DEDUCTION, i, true, employment, deduction, off, 0);
+      own -= off;
+    }
+    f.own[i] = own;
+    f.employment[i] = employment;
+    t.tekunFen[i] = 0;
+    if (isCounted) {
+      countedMask |= 1 << i;
+      counted++;
+      total += own;
+      if (m.disability !== null) disabledMask |= 1 << i;
+      f.incapacity[i] = incapacityBasis(m, age);
+    } else f.incapacity[i] = 0;
   }
+  f.n = n;
+  f.counted = counted;
+  f.countedMask = countedMask;
+  f.total = total;
+  f.disabledMask = disabledMask;
+  t.countedMask = countedMask;
+  t.totalIncomeFen = total;
+  t.perCapitaFen = counted > 0 ? perCapitaFen(total, counted) : 0;
+}
+
+function assetFacts(f: Facts, h: Household, v: Float64Array): void {
   let maxVehicle = 0;
   const vehicles = h.vehicles;
   for (let i = 0; i < vehicles.length; i++) {
     const veh = vehicles[i]!;
-    // The mobility exemption needs a disabled member to be mobile for.
-    if (veh.forDisabilityMobility && disabledCount > 0) continue;
+    // The mobility exemption needs a (counted) disabled member to be mobile for.
+    if (veh.forDisabilityMobility && f.disabledMask !== 0) continue;
     if (veh.valueFen > maxVehicle) maxVehicle = veh.valueFen;
   }
+  let maxMachinery = 0;
+  const machines = h.farmMachineryFen;
+  for (let i = 0; i < machines.length; i++) if (machines[i]! > maxMachinery) maxMachinery = machines[i]!;
   const stdParam = h.urban ? P_STD_URBAN : P_STD_RURAL;
   const std = v[stdParam]!;
-  const perCapita = perCapitaFen(total, n);
-  f.n = n;
-  f.total = total;
-  f.perCapita = perCapita;
   f.std = std;
   f.stdParam = stdParam;
   f.deposits = h.depositsFen;
   f.maxVehicle = maxVehicle;
-  f.disabledCount = disabledCount;
-  f.disabledMask = disabledMask;
-  f.allMask = n >= 32 ? 0xffffffff : (1 << n) - 1;
-  f.dibaoDepositCap = std * v[P_DIBAO_MONTHS]! * n;
+  f.maxMachinery = maxMachinery;
+  f.dibaoDepositCap = std * v[P_DIBAO_MONTHS]! * f.counted;
   f.dibaoVehicleCap = v[P_DIBAO_VEHICLE]!;
-  f.incomeOk = perCapita < std;
   f.dibaoDepositsOk = h.depositsFen <= f.dibaoDepositCap;
   f.dibaoVehicleOk = maxVehicle <= f.dibaoVehicleCap;
-  t.totalIncomeFen = total;
-  t.perCapitaFen = perCapita;
+  f.homesOk = h.properties <= v[P_HOMES]!;
+  f.nonResOk = h.nonResidentialProperties <= v[P_NONRES]!;
+  f.businessOk = !(h.businessRegistered && v[P_BUSINESS] === 1);
+  f.dibaoMachineryOk = maxMachinery <= v[P_DIBAO_MACHINERY]!;
+  f.dibaoPropertyOk = f.homesOk && f.nonResOk && f.businessOk && f.dibaoMachineryOk;
 }
 
 function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const members = h.members;
   const ages = t.ages;
   let orphaned = 0;
-  for (let i = 0; i < f.n; i++) if (members[i]!.orphaned) orphaned++;
+  for (let i = 0; i < f.n; i++) {
+    const m = members[i]!;
+    if (m.counted && (m.orphaned || m.factuallyUnsupported)) orphaned++;
+  }
   t.push(R_ORPHAN_PARENTSLOST, NO_PARAM, -1, orphaned >= 1, orphaned, 1, NaN, 0);
   let mask = 0;
   let count = 0;
+  let amount = 0;
   if (orphaned > 0) {
-    const each = v[P_ORPHAN]!;
     for (let i = 0; i < f.n; i++) {
-      if (!members[i]!.orphaned) continue;
+      const m = members[i]!;
+      if (!m.counted || !(m.orphaned || m.factuallyUnsupported)) continue;
       const age = ages[i]!;
-      if (t.push(R_ORPHAN_UNDER18, P_ORPHAN, i, age < 18, age, 18, age < 18 ? each : NaN, 0)) {
-        mask |= 1 << i;
-        count++;
-      }
+      const basis = age < 18 ? 1 : m.inSchool ? 2 : 3;
+      if (!t.push(R_ORPHAN_UNDER18, NO_PARAM, i, basis !== 3, age, 18, NaN, basis)) continue;
+      const institution = m.placement === 'INSTITUTION';
+      const param = institution ? P_ORPHAN_INSTITUTION : P_ORPHAN;
+      const each = v[param]!;
+      t.push(R_ORPHAN_AMOUNT, param, i, true, NaN, NaN, each, (m.orphaned ? 1 : 3) + (institution ? 1 : 0));
+      mask |= 1 << i;
+      count++;
+      amount += each;
     }
     if (count > 0) {
       t.eligible[ORPHAN] = 1;
-      t.amountFen[ORPHAN] = each * count;
+      t.amountFen[ORPHAN] = amount;
       t.memberMask[ORPHAN] = mask;
     }
   }
@@ -395,134 +662,280 @@ function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   f.orphanMask = mask;
 }
 
-function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+/** Situation (1 + index) that makes an in-household legal supporter unable, or S_NO_SITUATION / S_PROPERTY. */
+function insideSupporter(f: Facts, h: Household, j: number, age: number, v: Float64Array): number {
+  const m = h.members[j]!;
+  const propertyOk = f.dibaoDepositsOk && f.dibaoVehicleOk && f.dibaoPropertyOk;
+  if (!m.counted) {
+    const s = m.status;
+    const sit = s === 'SERVING_SENTENCE' ? SIT_SENTENCE : s === 'MISSING' ? SIT_MISSING : -1;
+    if (sit < 0) return S_NO_SITUATION;
+    return propertyOk ? 1 + sit : S_PROPERTY;
+  }
+  const own = f.own[j]!;
+  if (f.incapacity[j] !== B_CAPABLE && own < f.std) return 1 + SIT_TEKUN; // meets TEKUN's own first two conditions
+  const lowIncome = own * 12 < v[P_RIGID_INCOME]!;
+  if (age >= 70 && lowIncome) return propertyOk ? 1 + SIT_AGED70 : S_PROPERTY;
+  if (severeForSupport(m) && lowIncome) return propertyOk ? 1 + SIT_SEVERE : S_PROPERTY;
+  return S_NO_SITUATION;
+}
+
+/** Basis for an external supporter: a situation that holds, or why none does. */
+function outsideSupporter(f: Facts, s: Household['supporters'][number], age: number): number {
+  const sits = s.situations;
+  if (sits === 0) return s.able ? S_ABLE : S_DECLARED_UNABLE;
+  const propertyOk = f.dibaoDepositsOk && f.dibaoVehicleOk && f.dibaoPropertyOk;
+  let propertyFailed = false;
+  for (let k = 0; k < SUPPORTER_SITUATIONS.length; k++) {
+    if (((sits >>> k) & 1) === 0) continue;
+    if (k === SIT_DIBAO60 && age < 60) continue; // the ID says otherwise
+    if (k === SIT_AGED70 && age < 70) continue;
+    if ((PROPERTY_CLAUSE >>> k) & 1 && !propertyOk) {
+      propertyFailed = true;
+      continue;
+    }
+    return 1 + k;
+  }
+  return propertyFailed ? S_PROPERTY : S_CONTRADICTED;
+}
+
+function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived): void {
   const members = h.members;
   const ages = t.ages;
-  let ok = true;
-  for (let i = 0; i < f.n; i++) {
-    const b = incapacityBasis(members[i]!, ages[i]!);
-    if (!t.push(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM, i, b !== B_CAPABLE, ages[i]!, NaN, NaN, b)) ok = false;
-  }
-  if (!t.push(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam, -1, f.incomeOk, f.perCapita, f.std, NaN, 0)) ok = false;
-  if (!t.push(R_TEKUN_NOLIVELIHOOD_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0)) ok = false;
-  if (!t.push(R_TEKUN_NOLIVELIHOOD_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0)) ok = false;
-  let able = 0;
+  const std = f.std;
+  const candidates = f.countedMask & ~f.orphanMask;
+  const count = f.counted - f.orphanCount;
+  t.push(R_TEKUN_EXCLUSION_ORPHANSUPPORT, NO_PARAM, -1, count >= 1, count, 1, NaN, 0);
+  const depositsOk = t.push(R_TEKUN_NOLIVELIHOOD_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0);
+  const vehicleOk = t.push(R_TEKUN_NOLIVELIHOOD_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0);
+  const propertyOk = t.push(R_TEKUN_NOLIVELIHOOD_PROPERTY, NO_PARAM, -1, f.dibaoPropertyOk, f.dibaoPropertyOk ? 1 : 0, 1, NaN, 0);
+  const assetsOk = depositsOk && vehicleOk && propertyOk;
+  const area = h.urban ? 1 : 0;
+  const setStd = d.tekunStd[area],
+    floor = roundFen(v[P_TEKUN_MULT]! * std);
+  const basic = setStd >= floor ? setStd : floor;
+  const basicBasis = setStd >= floor ? d.tekunStdBasis[area] : 3;
+  const basicParam = setStd >= floor ? d.tekunStdParam[area] : P_TEKUN_MULT;
   const supporters = h.supporters;
-  for (let i = 0; i < supporters.length; i++) if (supporters[i]!.able) able++;
-  if (!t.push(R_TEKUN_NOABLESUPPORTER, NO_PARAM, -1, able === 0, able, 0, NaN, 0)) ok = false;
-  const count = f.n - f.orphanCount;
-  if (!t.push(R_TEKUN_EXCLUSION_ORPHANSUPPORT, NO_PARAM, -1, count >= 1, count, 1, NaN, 0)) ok = false;
-  if (ok) {
-    const amount = v[P_TEKUN_STD]! * count;
-    t.push(R_TEKUN_AMOUNT_STANDARD, P_TEKUN_STD, -1, true, count, NaN, amount, 0);
+  let mask = 0;
+  let amount = 0;
+  for (let i = 0; i < f.n; i++) {
+    if (((candidates >>> i) & 1) === 0) continue;
+    const b = f.incapacity[i]!;
+    let ok = t.push(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM, i, b === B_AGE60 || b === B_UNDER16 || b === B_MINOR || b === B_STUDENT || b === B_DISABILITY, ages[i]!, NaN, NaN, b);
+    ok = t.push(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam, i, f.own[i]! < std, f.own[i]!, std, NaN, 0) && ok;
+    if (!ok) continue;
+    // Supporters: outside the household (those who support this member), then inside.
+    let able = 0;
+    const m = members[i]!;
+    for (let k = 0; k < supporters.length; k++) {
+      const s = supporters[k]!;
+      if (s.supports !== null && !s.supports.includes(m.idNumber)) continue;
+      const sAge = ageAt(s.birth, t.asOf);
+      const basis = outsideSupporter(f, s, sAge);
+      const unable = basis <= S_DECLARED_UNABLE;
+      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, unable, sAge, k, NaN, basis)) able++;
+    }
+    const ri = f.relation[i]! * RELATIONS.length;
+    for (let j = 0; j < f.n; j++) {
+      if (j === i || DUTY[ri + f.relation[j]!] !== 1) continue;
+      const basis = insideSupporter(f, h, j, ages[j]!, v);
+      const unable = basis <= S_DECLARED_UNABLE;
+      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, unable, ages[j]!, INSIDE_REF + j, NaN, basis)) able++;
+    }
+    ok = t.push(R_TEKUN_NOABLESUPPORTER, NO_PARAM, i, able === 0, able, 0, NaN, 0);
+    if (!ok || !assetsOk) continue;
+    t.push(R_TEKUN_AMOUNT_BASIC, basicParam, i, true, setStd, floor, basic, basicBasis);
+    const grade = m.selfCare === null ? NOT_ASSESSED : SELF_CARE_INDEX[m.selfCare];
+    const careParam = CARE_PARAM[grade]!;
+    const care = v[careParam]!;
+    t.push(R_TEKUN_AMOUNT_CARE, careParam, i, true, NaN, NaN, care, grade);
+    t.tekunFen[i] = basic + care;
+    mask |= 1 << i;
+    amount += basic + care;
+  }
+  if (mask !== 0) {
     t.eligible[TEKUN] = 1;
     t.amountFen[TEKUN] = amount;
-    t.memberMask[TEKUN] = f.allMask & ~f.orphanMask;
+    t.memberMask[TEKUN] = mask;
   }
-  f.tekunOk = ok;
+  f.tekunMask = mask;
+  // The household the other layers assess: counted members not supported as TEKUN.
+  const remaining = f.countedMask & ~mask;
+  let n = 0;
+  let total = 0;
+  for (let i = 0; i < f.n; i++) {
+    if (((remaining >>> i) & 1) === 0) continue;
+    n++;
+    total += f.own[i]!;
+  }
+  f.remainingMask = remaining;
+  f.remaining = n;
+  f.remainingTotal = total;
+}
+
+function supplements(t: Trace, f: Facts, h: Household, v: Float64Array, i: number): number {
+  const std = f.std;
+  const m = h.members[i]!;
+  const age = t.ages[i]!;
+  let amount = 0;
+  if (age >= 80) {
+    const s = supplementFen(v[P_SUP80]!, std);
+    t.push(R_DIBAO_SUPPLEMENT_ELDERLY80, P_SUP80, i, true, age, 80, s, 0);
+    amount += s;
+  } else if (age >= 70) {
+    const s = supplementFen(v[P_SUP70]!, std);
+    t.push(R_DIBAO_SUPPLEMENT_ELDERLY70, P_SUP70, i, true, age, 70, s, 0);
+    amount += s;
+  }
+  if (age < 18) {
+    const s = supplementFen(v[P_SUP_MINOR]!, std);
+    t.push(R_DIBAO_SUPPLEMENT_MINOR, P_SUP_MINOR, i, true, age, 18, s, 0);
+    amount += s;
+  }
+  const d = m.disability;
+  if (d !== null && d.grade <= 2) {
+    const s = supplementFen(v[P_SUP_SEVERE]!, std);
+    t.push(R_DIBAO_SUPPLEMENT_SEVEREDISABILITY, P_SUP_SEVERE, i, true, d.grade, 2, s, 0);
+    amount += s;
+  }
+  if (m.seriousIllness) {
+    const s = supplementFen(v[P_SUP_ILL]!, std);
+    t.push(R_DIBAO_SUPPLEMENT_SERIOUSILLNESS, P_SUP_ILL, i, true, 1, 1, s, 0);
+    amount += s;
+  }
+  return amount;
 }
 
 function dibaoStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
-  let ok = t.push(R_DIBAO_INCOME_BELOWSTANDARD, f.stdParam, -1, f.incomeOk, f.perCapita, f.std, NaN, 0);
+  const n = f.remaining;
+  const std = f.std;
+  // Exact: total < standard × members, never a rounded per-capita figure.
+  const shown = n > 0 ? perCapitaFen(f.remainingTotal, n) : 0;
+  let ok = t.push(R_DIBAO_INCOME_BELOWSTANDARD, f.stdParam, -1, n > 0 && f.remainingTotal < std * n, shown, std, NaN, 0);
   ok = t.push(R_DIBAO_ASSETS_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0) && ok;
   ok = t.push(R_DIBAO_ASSETS_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0) && ok;
-  if (v[P_LIVING_CHECK] === 1) {
+  ok = t.push(R_DIBAO_ASSETS_HOMES, P_HOMES, -1, f.homesOk, h.properties, v[P_HOMES]!, NaN, 0) && ok;
+  ok = t.push(R_DIBAO_ASSETS_NONRES, P_NONRES, -1, f.nonResOk, h.nonResidentialProperties, v[P_NONRES]!, NaN, 0) && ok;
+  ok = t.push(R_DIBAO_ASSETS_BUSINESS, P_BUSINESS, -1, f.businessOk, h.businessRegistered ? 1 : 0, v[P_BUSINESS] === 1 ? 0 : 1, NaN, 0) && ok;
+  ok = t.push(R_DIBAO_ASSETS_MACHINERY, P_DIBAO_MACHINERY, -1, f.dibaoMachineryOk, f.maxMachinery, v[P_DIBAO_MACHINERY]!, NaN, 0) && ok;
+  const mode = v[P_LIVING_CHECK];
+  if (mode === 1 || mode === 2) {
     const safe = h.housingSafe && h.drinkingWaterSafe;
-    t.push(R_DIBAO_LIVING_HOUSINGANDWATERSAFE, P_LIVING_CHECK, -1, safe, safe ? 1 : 0, 1, NaN, 0);
+    const decided = t.push(mode === 1 ? R_DIBAO_LIVING_FLAG : R_DIBAO_LIVING_CONDITION, P_LIVING_CHECK, -1, safe, safe ? 1 : 0, 1, NaN, 0);
+    if (mode === 2) ok = decided && ok;
   }
-  ok = t.push(R_DIBAO_EXCLUSION_NOTTEKUN, NO_PARAM, -1, !f.tekunOk, f.tekunOk ? 1 : 0, 0, NaN, 0) && ok;
+  ok = t.push(R_DIBAO_EXCLUSION_NOTTEKUN, NO_PARAM, -1, n >= 1, n, 1, NaN, 0) && ok;
   f.dibaoOk = ok;
-  if (ok) dibaoAmount(t, f, h, v);
-}
-
-function dibaoAmount(t: Trace, f: Facts, h: Household, v: Float64Array): void {
-  const std = f.std;
-  let amount = dibaoGapFen(std, f.perCapita, f.n);
-  t.push(R_DIBAO_AMOUNT_GAP, f.stdParam, -1, true, f.perCapita, std, amount, 0);
-  const s70 = supplementFen(v[P_SUP70]!, std),
-    s80 = supplementFen(v[P_SUP80]!, std),
-    sMinor = supplementFen(v[P_SUP_MINOR]!, std),
-    sSevere = supplementFen(v[P_SUP_SEVERE]!, std),
-    sIll = supplementFen(v[P_SUP_ILL]!, std);
-  const members = h.members;
-  const ages = t.ages;
-  for (let i = 0; i < f.n; i++) {
-    const m = members[i]!;
-    const age = ages[i]!;
-    if (age >= 80) {
-      t.push(R_DIBAO_SUPPLEMENT_ELDERLY80, P_SUP80, i, true, age, 80, s80, 0);
-      amount += s80;
-    } else if (age >= 70) {
-      t.push(R_DIBAO_SUPPLEMENT_ELDERLY70, P_SUP70, i, true, age, 70, s70, 0);
-      amount += s70;
-    }
-    if (age < 18) {
-      t.push(R_DIBAO_SUPPLEMENT_MINOR, P_SUP_MINOR, i, true, age, 18, sMinor, 0);
-      amount += sMinor;
-    }
-    const d = m.disability;
-    if (d !== null && d.grade <= 2) {
-      t.push(R_DIBAO_SUPPLEMENT_SEVEREDISABILITY, P_SUP_SEVERE, i, true, d.grade, 2, sSevere, 0);
-      amount += sSevere;
-    }
-    if (m.seriousIllness) {
-      t.push(R_DIBAO_SUPPLEMENT_SERIOUSILLNESS, P_SUP_ILL, i, true, 1, 1, sIll, 0);
-      amount += sIll;
-    }
-  }
+  if (!ok) return;
+  const gap = householdGapFen(std, n, f.remainingTotal);
+  t.push(R_DIBAO_AMOUNT_GAP, f.stdParam, -1, true, f.remainingTotal, std * n, gap, 0);
+  let amount = gap;
+  for (let i = 0; i < f.n; i++) if ((f.remainingMask >>> i) & 1) amount += supplements(t, f, h, v, i);
   t.eligible[DIBAO] = 1;
   t.amountFen[DIBAO] = amount;
-  t.memberMask[DIBAO] = f.allMask;
+  t.memberMask[DIBAO] = f.remainingMask;
+  t.dibaoHousehold = true;
 }
 
-function edgeStep(t: Trace, f: Facts, v: Float64Array): void {
-  const excluded = f.dibaoOk || f.tekunOk;
+function edgeStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  const n = f.remaining;
+  const excluded = f.dibaoOk || n === 0;
   let ok = t.push(R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, NO_PARAM, -1, !excluded, excluded ? 1 : 0, 0, NaN, 0);
-  const incomeLimit = roundFen(f.std * v[P_EDGE_MULT]!);
-  ok = t.push(R_DIBAOEDGE_INCOME_BELOWMULTIPLE, P_EDGE_MULT, -1, f.perCapita < incomeLimit, f.perCapita, incomeLimit, NaN, 0) && ok;
-  const depositCap = f.std * v[P_EDGE_MONTHS]! * f.n;
-  ok = t.push(R_DIBAOEDGE_ASSETS_DEPOSITS, P_EDGE_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0) && ok;
+  const mult = v[P_EDGE_MULT]!;
+  const shown = n > 0 ? perCapitaFen(f.remainingTotal, n) : 0;
+  let rules = t.push(R_DIBAOEDGE_INCOME_BELOWMULTIPLE, P_EDGE_MULT, -1, n > 0 && f.remainingTotal < f.std * mult * n, shown, roundFen(f.std * mult), NaN, 0);
+  const depositCap = f.std * v[P_EDGE_MONTHS]! * f.counted;
+  let assets = t.push(R_DIBAOEDGE_ASSETS_DEPOSITS, P_EDGE_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0);
   const vehicleCap = v[P_EDGE_VEHICLE]!;
-  ok = t.push(R_DIBAOEDGE_ASSETS_VEHICLE, P_EDGE_VEHICLE, -1, f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN, 0) && ok;
-  if (ok) {
-    t.eligible[EDGE] = 1;
-    t.memberMask[EDGE] = f.allMask;
-  }
+  assets = t.push(R_DIBAOEDGE_ASSETS_VEHICLE, P_EDGE_VEHICLE, -1, f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN, 0) && assets;
+  const machineryCap = v[P_EDGE_MACHINERY]!;
+  assets = t.push(R_DIBAOEDGE_ASSETS_MACHINERY, P_EDGE_MACHINERY, -1, f.maxMachinery <= machineryCap, f.maxMachinery, machineryCap, NaN, 0) && assets;
+  const property = f.homesOk && f.nonResOk && f.businessOk;
+  assets = t.push(R_DIBAOEDGE_ASSETS_PROPERTY, NO_PARAM, -1, property, property ? 1 : 0, 1, NaN, 0) && assets;
+  rules = rules && assets;
+  ok = ok && rules;
+  f.edgeAssetsOk = assets;
+  f.edgeRulesOk = ok;
   f.edgeOk = ok;
 }
 
+/** 单人保: members included in DIBAO alone when the household is not DIBAO. */
+function individualStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
+  if (f.dibaoOk) return;
+  const members = h.members;
+  const std = f.std;
+  let mask = 0;
+  let amount = 0;
+  for (let i = 0; i < f.n; i++) {
+    if (((f.remainingMask >>> i) & 1) === 0) continue;
+    const m = members[i]!;
+    const d = m.disability;
+    const severe = d !== null && d.grade <= 2;
+    let basis = 0;
+    if (f.edgeOk && (severe || m.seriousIllness)) basis = 1;
+    else if (severe && t.ages[i]! >= 18 && f.employment[i] === 0 && f.edgeAssetsOk) basis = 2;
+    if (basis === 0) continue;
+    const own = f.own[i]!;
+    const gap = householdGapFen(std, 1, own);
+    // 经本人申请: without the member's request the rules only say it is possible.
+    if (!m.individualInclusion) {
+      t.push(R_DIBAO_INDIVIDUAL_CANDIDATE, f.stdParam, i, own < std, own, std, gap, basis);
+      continue;
+    }
+    if (!t.push(R_DIBAO_INDIVIDUAL, f.stdParam, i, own < std, own, std, gap, basis)) continue;
+    mask |= 1 << i;
+    amount += gap + supplements(t, f, h, v, i);
+  }
+  f.individualMask = mask;
+  if (mask !== 0) {
+    t.eligible[DIBAO] = 1;
+    t.amountFen[DIBAO] = amount;
+    t.memberMask[DIBAO] = mask;
+  }
+  // The rest of an edge household stays DIBAO_EDGE; a member included alone leaves it.
+  const edgeMembers = f.remainingMask & ~mask;
+  if (f.edgeOk && edgeMembers !== 0) {
+    t.eligible[EDGE] = 1;
+    t.memberMask[EDGE] = edgeMembers;
+  } else f.edgeOk = false;
+}
+
 function rigidStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
-  const inLayer = f.dibaoOk || f.tekunOk || f.edgeOk;
+  const n = f.remaining;
+  const inLayer = f.dibaoOk || f.edgeOk || n === 0;
   let ok = t.push(R_RIGID_EXCLUSION_NOTINOTHERLAYERS, NO_PARAM, -1, !inLayer, inLayer ? 1 : 0, 0, NaN, 0);
-  const annualPerCapita = f.perCapita * 12;
+  const total = f.remainingTotal;
   const incomeLimit = v[P_RIGID_INCOME]!;
-  ok = t.push(R_RIGID_INCOME_BELOWANNUALLIMIT, P_RIGID_INCOME, -1, annualPerCapita < incomeLimit, annualPerCapita, incomeLimit, NaN, 0) && ok;
-  const spending = h.medicalFen + h.educationFen + h.rehabilitationFen;
-  const spendingLimit = roundFen(v[P_RIGID_SHARE]! * f.total * 12);
+  const shown = n > 0 ? roundFen((total * 12) / n) : 0;
+  ok = t.push(R_RIGID_INCOME_BELOWANNUALLIMIT, P_RIGID_INCOME, -1, n > 0 && total * 12 < incomeLimit * n, shown, incomeLimit, NaN, 0) && ok;
+  const spending = h.medicalFen + h.educationFen + h.rehabilitationFen + h.basicLivingFen + h.accidentFen;
+  const spendingLimit = roundFen(v[P_RIGID_SHARE]! * total * 12);
   ok = t.push(R_RIGID_EXPENDITURE_ABOVESHARE, P_RIGID_SHARE, -1, spending > spendingLimit, spending, spendingLimit, NaN, 0) && ok;
-  const depositCap = f.std * v[P_RIGID_MONTHS]! * f.n;
+  const depositCap = f.std * v[P_RIGID_MONTHS]! * f.counted;
   ok = t.push(R_RIGID_ASSETS_DEPOSITS, P_RIGID_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0) && ok;
   if (ok) {
     t.eligible[RIGID] = 1;
-    t.memberMask[RIGID] = f.allMask;
+    t.memberMask[RIGID] = f.remainingMask & ~f.individualMask;
   }
 }
 
 function disabilityLivingStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const widen = v[P_LIVING_WIDEN] === 1;
-  const inDibao = f.dibaoOk || (widen && f.edgeOk);
+  const inDibao = t.eligible[DIBAO] === 1 || (widen && f.edgeOk);
+  const scope = t.memberMask[DIBAO]! | (widen && f.edgeOk ? t.memberMask[EDGE]! : 0);
+  const mask = scope & f.disabledMask;
+  let disabled = 0;
+  for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) disabled++;
   let ok = t.push(R_DISABILITYLIVING_DIBAOHOUSEHOLD, widen ? P_LIVING_WIDEN : NO_PARAM, -1, inDibao, inDibao ? 1 : 0, 1, NaN, 0);
-  ok = t.push(R_DISABILITYLIVING_DISABLEDMEMBERS, NO_PARAM, -1, f.disabledCount >= 1, f.disabledCount, 1, NaN, 0) && ok;
+  ok = t.push(R_DISABILITYLIVING_DISABLEDMEMBERS, NO_PARAM, -1, disabled >= 1, disabled, 1, NaN, 0) && ok;
   if (!ok) return;
   const each = v[P_LIVING]!;
   const members = h.members;
-  for (let i = 0; i < f.n; i++) {
-    const d = members[i]!.disability;
-    if (d !== null) t.push(R_DISABILITYLIVING_AMOUNT, P_LIVING, i, true, d.grade, NaN, each, 0);
-  }
+  for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) t.push(R_DISABILITYLIVING_AMOUNT, P_LIVING, i, true, members[i]!.disability!.grade, NaN, each, 0);
   t.eligible[DLS] = 1;
-  t.amountFen[DLS] = each * f.disabledCount;
-  t.memberMask[DLS] = f.disabledMask;
+  t.amountFen[DLS] = each * disabled;
+  t.memberMask[DLS] = mask;
 }
 
 function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
@@ -531,12 +944,11 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
   let amount = 0;
   const summary = t.n;
   t.push(R_DISABILITYCARE_SEVEREMEMBERS, NO_PARAM, -1, false, 0, 1, NaN, 0);
-  if (f.disabledCount > 0) {
+  if (f.disabledMask !== 0) {
     const members = h.members;
     for (let i = 0; i < f.n; i++) {
-      const d = members[i]!.disability;
-      if (d === null) continue;
-      const grade = d.grade;
+      if (((f.disabledMask >>> i) & 1) === 0) continue;
+      const grade = members[i]!.disability!.grade;
       const param = grade === 1 ? P_CARE1 : P_CARE2;
       const severe = grade <= 2;
       const each = severe ? v[param]! : NaN;
@@ -559,23 +971,24 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
 /**
  * Evaluates every category for `h` under `policy` on `asOf` (YYYY-MM-DD or a yyyymmdd
  * integer) into `t`. Allocation-free apart from the trace growing past its capacity (and one
- * scratch object per Trace, made on its first use).
+ * scratch object per Trace and one derived table per policy, made on first use).
  */
 export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asOf: string | number): Trace {
   const v = policy.v;
   const asOfInt = typeof asOf === 'number' ? asOf : dateToInt(asOf);
   t.reset();
   t.asOf = asOfInt;
-  let f = factsOf.get(t);
-  if (f === undefined) {
-    f = new Facts();
-    factsOf.set(t, f);
-  }
-  gatherFacts(t, f, h, v, asOfInt);
+  let f = t.scratch;
+  if (f === null) f = t.scratch = new Facts();
+  const d = derive(policy);
+  f.individualMask = 0;
+  membersAndIncome(t, f, h, v, d, asOfInt);
+  assetFacts(f, h, v);
   orphanStep(t, f, h, v); // first: TEKUN leaves orphans to ORPHAN
-  tekunStep(t, f, h, v);
+  tekunStep(t, f, h, v, d); // then: TEKUN persons leave the household the layers assess
   dibaoStep(t, f, h, v);
-  edgeStep(t, f, v);
+  edgeStep(t, f, h, v);
+  individualStep(t, f, h, v);
   rigidStep(t, f, h, v);
   disabilityLivingStep(t, f, h, v);
   disabilityCareStep(t, f, h, v);
@@ -598,7 +1011,30 @@ export interface Reason {
   basis?: string | undefined;
   /** Yuan, for rows that make up an amount. */
   amount?: number | undefined;
+  /** For `tekun.supporter`: the supporter (masked ID), inside or outside the household. */
+  supporter?: string | undefined;
   informational?: true | undefined;
+}
+
+/** One income item as the rules read it. */
+export interface IncomeItemResult {
+  member: string;
+  type: string;
+  monthly: number;
+  counted: boolean;
+  why: string;
+  parameter: string | null;
+}
+
+/** A TEKUN person's support (特困人员 are assessed and supported one by one). */
+export interface TekunPerson {
+  member: string;
+  placement: 'HOME' | 'INSTITUTION';
+  selfCare: SelfCare | null;
+  selfCareAssessed: boolean;
+  basicLiving: number;
+  care: number;
+  monthlyAmount: number;
 }
 
 export interface CategoryResult {
@@ -611,23 +1047,45 @@ export interface CategoryResult {
   reasons: Reason[];
   /** Only where a category is not decided by rules (TEMPORARY): why. */
   note?: string;
+  /** Income-tested categories: the income items counted and not counted for it. */
+  income?: { counted: IncomeItemResult[]; notCounted: IncomeItemResult[] };
+  /** TEKUN: each person supported. */
+  persons?: TekunPerson[];
+  /** DIBAO when eligible: the household, or members included alone (单人保). */
+  basis?: 'HOUSEHOLD' | 'INDIVIDUAL';
 }
 
 export interface PolicyTrace {
   regionCode: string;
   date: string;
-  parameters: Record<string, { value: number; regionCode: string; effectiveFrom: string; reference?: string }>;
+  /** `value` is a number; a list parameter gives its codes in `list` (and their count as `value`). */
+  parameters: Record<string, { value: number; list?: readonly string[]; regionCode: string; effectiveFrom: string; reference?: string }>;
+}
+
+export interface CountedMember {
+  member: string;
+  status: MemberStatus;
+  counted: boolean;
+  why: string;
 }
 
 export interface EligibilityResult {
   asOf: string;
   regionCode: string;
+  /** Countable income of the counted members ÷ their number, rounded to the fen (display). */
   perCapitaMonthlyIncome: number;
   /** Extension: what the per-capita figure rests on. */
   income: { countableMonthlyTotal: number; nonCountableMonthlyTotal: number; members: number };
+  /** Who is counted as a household member, and why others are not. */
+  counted: { count: number; members: CountedMember[]; reference: string };
+  /** Every income item, counted or not, and why. */
+  incomeItems: IncomeItemResult[];
+  /** Employment-cost deductions (就业成本扣减), per member. */
+  incomeDeductions: { member: string; employmentIncome: number; deducted: number; parameter: string }[];
   /** Extension: each member as the rules saw them on `asOf` (age and sex from the resident ID). */
   people: { idNumber: string; age: number; sex: 'male' | 'female' }[];
   categories: CategoryResult[];
+  /** The household's layer (TEKUN when every counted member is TEKUN, else DIBAO …); 单人保 alone does not make it DIBAO. */
   primary: CategoryCode | null;
   /** The parameter values used, each with where and since when it applies (OpenFisca-style). */
   policy: PolicyTrace;
@@ -635,6 +1093,7 @@ export interface EligibilityResult {
 
 /** Layers in order of precedence; the subsidies stack on them. */
 const PRIMARY_ORDER = [TEKUN, DIBAO, EDGE, RIGID, ORPHAN];
+const INCOME_TESTED = [DIBAO, TEKUN, EDGE, RIGID];
 
 function scale(unit: Unit, x: number): number | null {
   if (Number.isNaN(x)) return null;
@@ -648,6 +1107,36 @@ function intToDate(d: number): string {
 
 const TEMPORARY_NOTE = RULE_LIST[R_TEMPORARY_CASEWORKERASSESSMENT]!.description;
 
+const STATUS_WHY: Record<MemberStatus, string> = {
+  NORMAL: '共同生活家庭成员: counted',
+  SERVING_SENTENCE: '在监狱服刑: not counted',
+  COMPULSORY_REHAB: '强制隔离戒毒: not counted',
+  MISSING: '宣告失踪: not counted',
+  CONSCRIPT: '义务兵: not counted',
+  CLERGY_AWAY: '脱离家庭在宗教场所居住三年以上的宗教教职人员: not counted',
+};
+const INCOME_NAME: readonly string[] = [
+  '工资性收入',
+  '经营净收入',
+  '财产净收入',
+  '转移净收入',
+  '养老金',
+  '法定赡养、扶养、抚养义务人给付的赡养费、扶养费、抚养费',
+  '优待抚恤金',
+  '计划生育奖励与扶助金',
+  '奖学金、助学金',
+  '见义勇为奖金',
+  '社会救助款物',
+];
+
+function incomeWhy(kind: number, counted: boolean, byList: boolean): string {
+  if (kind === INCOME_KIND_V1_NON_COUNTABLE) return 'not counted: declared as non-countable income (nonCountableIncome)';
+  if (kind === INCOME_KIND_LOCAL) return counted ? 'counted: a county item not on the county’s non-countable list' : 'not counted: on the county’s list (income.nonCountableTypes)';
+  const name = INCOME_NAME[kind]!;
+  if (byList) return `not counted: ${name}, on the county’s list (income.nonCountableTypes)`;
+  return counted ? `counted: ${name}` : `not counted: ${name} (national list)`;
+}
+
 /** The policy part of every result for one compiled policy: built once, shared (frozen). */
 const policyTraces = new WeakMap<CompiledPolicy, PolicyTrace>();
 function policyTraceOf(policy: CompiledPolicy): PolicyTrace {
@@ -656,7 +1145,7 @@ function policyTraceOf(policy: CompiledPolicy): PolicyTrace {
     const parameters: PolicyTrace['parameters'] = {};
     for (const [name, rp] of Object.entries(policy.resolved.parameters)) {
       if (!rp) continue;
-      parameters[name] = Object.freeze({ value: rp.value, regionCode: rp.regionCode, effectiveFrom: rp.effectiveFrom, ...(rp.reference ? { reference: rp.reference } : {}) });
+      parameters[name] = Object.freeze({ value: rp.value, ...(rp.list ? { list: rp.list } : {}), regionCode: rp.regionCode, effectiveFrom: rp.effectiveFrom, ...(rp.reference ? { reference: rp.reference } : {}) });
     }
     trace = Object.freeze({ regionCode: policy.resolved.regionCode, date: policy.resolved.date, parameters: Object.freeze(parameters) });
     policyTraces.set(policy, trace);
@@ -666,6 +1155,7 @@ function policyTraceOf(policy: CompiledPolicy): PolicyTrace {
 
 const INFORMATIONAL: readonly (true | undefined)[] = RULE_LIST.map((r) => ('informational' in r && r.informational ? true : undefined));
 const RULE_UNIT: readonly Unit[] = RULE_LIST.map((r) => r.unit);
+const RULE_BASES: readonly (readonly string[])[] = RULE_LIST.map((r) => BASIS_TABLES[('basis' in r ? r.basis : 'none') as BasisTable]);
 
 /**
  * The API's JSON for a trace. Every Reason has the same shape (absent fields are `undefined`,
@@ -680,7 +1170,6 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     const m = h.members[i]!;
     masked[i] = maskId(m.idNumber);
     people[i] = { idNumber: masked[i]!, age: t.ages[i]!, sex: m.male ? 'male' : 'female' };
-    nonCountable += m.nonCountableIncomeFen;
   }
   const categories: CategoryResult[] = new Array(NCAT);
   for (let c = 0; c < NCAT; c++) {
@@ -697,46 +1186,114 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
       note: c === TEMPORARY ? TEMPORARY_NOTE : undefined,
     };
   }
+  const countedMembers: CountedMember[] = new Array(n);
+  const items: IncomeItemResult[] = [];
+  const itemMember: number[] = [];
+  const d = derive(policy);
+  for (let i = 0; i < n; i++) {
+    const m = h.members[i]!;
+    countedMembers[i] = { member: masked[i]!, status: m.status, counted: m.counted, why: STATUS_WHY[m.status] };
+    for (const item of m.incomes) {
+      const c = incomeCounted(d, item);
+      const byList = !c && (item.kind === INCOME_KIND_LOCAL || d.byList[item.kind] === 1);
+      if (!c) nonCountable += item.fen;
+      items.push({ member: masked[i]!, type: item.type, monthly: fenToYuan(item.fen), counted: c, why: incomeWhy(item.kind, c, byList), parameter: byList || item.kind === INCOME_KIND_LOCAL ? 'income.nonCountableTypes' : null });
+      itemMember.push(i);
+    }
+  }
+  const deductions: EligibilityResult['incomeDeductions'] = [];
+  const persons = new Map<number, TekunPerson>();
   const num = t.num;
   for (let i = 0; i < t.n; i++) {
     const rule = t.ruleAt(i);
+    const member = t.memberAt(i);
+    const basis = t.basisAt(i);
+    const passed = t.passedAt(i);
+    if (rule === R_INCOME_DEDUCTION) {
+      deductions.push({ member: masked[member]!, employmentIncome: fenToYuan(num[i * 3]!), deducted: fenToYuan(num[i * 3 + 2]!), parameter: 'income.employmentCostDeduction' });
+      continue;
+    }
     const meta = RULE_LIST[rule]!;
     const unit = RULE_UNIT[rule]!;
     const p = t.paramAt(i);
-    const member = t.memberAt(i);
-    const basis = t.basisAt(i);
     const amount = num[i * 3 + 2]!;
+    let limit = num[i * 3 + 1]!;
+    let supporter: string | undefined;
+    if (rule === R_TEKUN_SUPPORTER) {
+      supporter = limit >= INSIDE_REF ? masked[limit - INSIDE_REF] : maskId(h.supporters[limit]!.idNumber);
+      limit = NaN;
+    }
     const reason: Reason = {
       rule: meta.id,
-      passed: t.passedAt(i),
+      passed,
       actual: scale(unit, num[i * 3]!),
-      limit: scale(unit, num[i * 3 + 1]!),
+      limit: scale(unit, limit),
       parameter: p >= 0 ? PARAMETERS[p]!.name : null,
       reference: meta.reference,
       member: member >= 0 ? masked[member] : undefined,
-      basis: basis > 0 ? BASES[basis] : undefined,
+      basis: basis > 0 ? RULE_BASES[rule]![basis] : undefined,
       amount: amount === amount ? fenToYuan(amount) : undefined,
+      supporter,
       informational: INFORMATIONAL[rule],
     };
     categories[RULE_CATEGORY[rule]!]!.reasons.push(reason);
-  }
-  let primary: CategoryCode | null = null;
-  for (const c of PRIMARY_ORDER) {
-    if (t.eligible[c] === 1) {
-      primary = CATEGORY_CODES[c]!;
-      break;
+    if (rule === R_TEKUN_AMOUNT_BASIC || rule === R_TEKUN_AMOUNT_CARE) {
+      let person = persons.get(member);
+      if (!person) {
+        const m = h.members[member]!;
+        person = { member: masked[member]!, placement: m.placement, selfCare: m.selfCare, selfCareAssessed: m.selfCareAssessed, basicLiving: 0, care: 0, monthlyAmount: fenToYuan(t.tekunFen[member]!) };
+        persons.set(member, person);
+      }
+      if (rule === R_TEKUN_AMOUNT_BASIC) person.basicLiving = fenToYuan(amount);
+      else person.care = fenToYuan(amount);
     }
   }
+  // Per income-tested category: the items of the members it assesses are counted as classified;
+  // the others' items are not counted for it.
+  for (const c of INCOME_TESTED) {
+    const scope = c === TEKUN ? t.countedMask & ~t.memberMask[ORPHAN]! : c === DIBAO && !t.dibaoHousehold && t.eligible[DIBAO] ? t.memberMask[DIBAO]! : scopeOf(t, c);
+    const counted: IncomeItemResult[] = [];
+    const notCounted: IncomeItemResult[] = [];
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k]!;
+      const inScope = ((scope >>> itemMember[k]!) & 1) === 1;
+      if (item.counted && inScope) counted.push(item);
+      else if (!inScope) notCounted.push({ ...item, counted: false, why: `not counted for ${CATEGORY_CODES[c]}: ${((t.countedMask >>> itemMember[k]!) & 1) === 0 ? 'the member is not counted' : 'the member is assessed apart'}` });
+      else notCounted.push(item);
+    }
+    categories[c]!.income = { counted, notCounted };
+  }
+  categories[TEKUN]!.persons = [...persons.values()];
+  if (t.eligible[DIBAO] === 1) categories[DIBAO]!.basis = t.dibaoHousehold ? 'HOUSEHOLD' : 'INDIVIDUAL';
+  let primary: CategoryCode | null = null;
+  for (const c of PRIMARY_ORDER) {
+    if (t.eligible[c] !== 1) continue;
+    if (c === TEKUN && t.memberMask[TEKUN] !== t.countedMask && (t.eligible[DIBAO] === 1 || t.eligible[EDGE] === 1 || t.eligible[RIGID] === 1)) continue;
+    if (c === DIBAO && !t.dibaoHousehold) continue;
+    primary = CATEGORY_CODES[c]!;
+    break;
+  }
+  let count = 0;
+  for (let i = 0; i < n; i++) if ((t.countedMask >>> i) & 1) count++;
   return {
     asOf: intToDate(t.asOf),
     regionCode: h.regionCode,
     perCapitaMonthlyIncome: fenToYuan(t.perCapitaFen),
-    income: { countableMonthlyTotal: fenToYuan(t.totalIncomeFen), nonCountableMonthlyTotal: fenToYuan(nonCountable), members: n },
+    income: { countableMonthlyTotal: fenToYuan(t.totalIncomeFen), nonCountableMonthlyTotal: fenToYuan(nonCountable), members: count },
+    counted: { count, members: countedMembers, reference: REFS.members },
+    incomeItems: items,
+    incomeDeductions: deductions,
     people,
     categories,
     primary,
     policy: policyTraceOf(policy),
   };
+}
+
+/** The members whose income a layer assesses: counted, not TEKUN, and (but DIBAO) not included alone. */
+function scopeOf(t: Trace, c: number): number {
+  const remaining = t.countedMask & ~t.memberMask[TEKUN]!;
+  return c === DIBAO ? remaining : remaining & ~(t.dibaoHousehold ? 0 : t.memberMask[DIBAO]!);
 }
 
 /** One household, the API's answer. (Batch callers: reuse a Trace with `evaluateInto`.) */

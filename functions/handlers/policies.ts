@@ -4,7 +4,7 @@ import { regionExists } from '../adapters/regions-table.ts';
 import { now, todayInShanghai } from '../commons/clock.ts';
 import { notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup } from '../commons/http.ts';
-import { isoDateSchema, parameterNameSchema, policyPrefixes, policyRegionSchema, resolvePolicy, valueProblem } from '../domain/policy.ts';
+import { isoDateSchema, type ParameterValue, parameterNameSchema, policyPrefixes, policyRegionSchema, resolvePolicy, valueProblem } from '../domain/policy.ts';
 
 async function mustExist(regionCode: string): Promise<void> {
   if (regionCode !== 'CN' && !(await regionExists(regionCode))) throw notFound(`region ${regionCode} does not exist`);
@@ -12,7 +12,8 @@ async function mustExist(regionCode: string): Promise<void> {
 
 export const putPolicyParamsSchema = z.object({ regionCode: policyRegionSchema, parameter: parameterNameSchema });
 export const putPolicyBodySchema = z.object({
-  value: z.number({ error: 'value must be a number' }),
+  /** A number; a list of codes for list parameters (`income.nonCountableTypes`). */
+  value: z.union([z.number(), z.array(z.string().max(64)).max(100)], { error: 'value must be a number (or a list of codes for a list parameter)' }),
   effectiveFrom: isoDateSchema,
   reference: z.string().trim().min(1).max(500).optional(),
 });
@@ -65,9 +66,9 @@ export const getHandler = httpHandler(
     const date = query.date ?? todayInShanghai();
     const values = await queryValues(tablesFromEnv(), policyPrefixes(query.regionCode));
     const resolved = resolvePolicy(values, query.regionCode, date);
-    const parameters: Record<string, { value: number; effectiveFrom: string; setAt: string; reference: string | null; regionCode: string }> = {};
+    const parameters: Record<string, { value: ParameterValue; effectiveFrom: string; setAt: string; reference: string | null; regionCode: string }> = {};
     for (const [name, p] of Object.entries(resolved.parameters)) {
-      if (p) parameters[name] = { value: p.value, effectiveFrom: p.effectiveFrom, setAt: p.setAt, reference: p.reference ?? null, regionCode: p.regionCode };
+      if (p) parameters[name] = { value: p.list ?? p.value, effectiveFrom: p.effectiveFrom, setAt: p.setAt, reference: p.reference ?? null, regionCode: p.regionCode };
     }
     return { status: 200, body: { regionCode: query.regionCode, date, parameters } };
   },

@@ -53,10 +53,10 @@ describe('DIBAO', () => {
     expect(reason(r, 'DIBAO', 'dibao.assets.vehicle')).toMatchObject({ passed: false, actual: 60000 });
   });
 
-  it('pays the gap: (standard − per-capita income) × members', () => {
+  it('pays the gap on household totals: standard × members − countable income', () => {
     const r = evaluate(household(two(450)));
     expect(category(r, 'DIBAO').monthlyAmount).toBe((600 - 450) * 2);
-    expect(reason(r, 'DIBAO', 'dibao.amount.gap')).toMatchObject({ amount: 300, actual: 450, limit: 600 });
+    expect(reason(r, 'DIBAO', 'dibao.amount.gap')).toMatchObject({ amount: 300, actual: 900, limit: 1200 });
   });
 
   it.each([
@@ -85,12 +85,12 @@ describe('DIBAO', () => {
     [2, 120],
     [3, 0],
   ])('severe-disability supplement at grade %d', (grade, supplement) => {
-    const r = evaluate(household({ members: [{ income: 500 }, { income: 500, disability: { category: 'physical', grade } }] }));
+    const r = evaluate(household({ members: [{ income: 500 }, { income: 500, relation: 'spouse', disability: { category: 'physical', grade } }] }));
     expect(category(r, 'DIBAO').monthlyAmount).toBe(200 + supplement);
   });
 
   it('serious-illness supplement: 0.15 × 600 = 90 per ill member, stacking with others', () => {
-    const r = evaluate(household({ members: [{ income: 500, seriousIllness: true }, { age: 82, income: 500, seriousIllness: true }] }));
+    const r = evaluate(household({ members: [{ income: 500, seriousIllness: true }, { age: 82, income: 500, seriousIllness: true, relation: 'parent' }] }));
     expect(category(r, 'DIBAO').monthlyAmount).toBe(200 + 90 + 90 + 120);
   });
 
@@ -125,14 +125,21 @@ describe('TEKUN', () => {
   });
 
   it.each([
-    [15, false, true, 'age < 16'],
-    [16, false, true, 'minor 16–17 (support kept to 18)'],
-    [17, false, true, 'minor 16–17 (support kept to 18)'],
-    [18, false, false, 'has working capacity'],
-    [18, true, true, 'in full-time education'],
-  ])('a minor aged %d (in school: %s) has no working capacity: %s', (age, inSchool, ok, basis) => {
-    const r = evaluate(single({ age, inSchool, income: 0 }));
+    [15, false, undefined, true, 'age < 16'],
+    [16, false, undefined, true, 'minor 16–17 (support kept to 18)'],
+    [17, false, undefined, true, 'minor 16–17 (support kept to 18)'],
+    [17, true, 'HIGHER', true, 'minor 16–17 (support kept to 18)'],
+    [18, false, undefined, false, 'has working capacity'],
+    [18, true, undefined, false, 'in school, level not given (the extension covers 义务教育/普通高中/中职 only)'],
+    [18, true, 'COMPULSORY', true, 'in 义务教育/普通高中/中职 past 18'],
+    [19, true, 'SENIOR_HIGH', true, 'in 义务教育/普通高中/中职 past 18'],
+    [20, true, 'SECONDARY_VOCATIONAL', true, 'in 义务教育/普通高中/中职 past 18'],
+    [18, true, 'HIGHER', false, 'in school at another level (the extension covers 义务教育/普通高中/中职 only)'],
+    [18, true, 'OTHER', false, 'in school at another level (the extension covers 义务教育/普通高中/中职 only)'],
+  ])('aged %d (in school: %s, level %s): no working capacity = %s', (age, inSchool, schoolLevel, ok, basis) => {
+    const r = evaluate(single({ age, inSchool, income: 0, ...(schoolLevel ? { schoolLevel } : {}) }));
     expect(reason(r, 'TEKUN', 'tekun.noWorkingCapacity')).toMatchObject({ passed: ok, basis });
+    expect(category(r, 'TEKUN').eligible).toBe(ok);
   });
 
   it.each([
@@ -194,9 +201,9 @@ describe('TEKUN', () => {
     expect(category(r, 'DIBAO').eligible).toBe(true);
   });
 
-  it('pays the tekun standard per member; orphans are left to ORPHAN', () => {
+  it('pays basic living + care (not assessed: 全自理) per person; orphans are left to ORPHAN', () => {
     const both = evaluate(household({ members: [{ age: 70 }, { age: 10, orphaned: true, relation: 'grandchild' }] }));
-    expect(category(both, 'TEKUN')).toMatchObject({ eligible: true, monthlyAmount: 1000 });
+    expect(category(both, 'TEKUN')).toMatchObject({ eligible: true, monthlyAmount: 1000 + 100 });
     expect(category(both, 'TEKUN').members).toHaveLength(1);
     expect(category(both, 'ORPHAN')).toMatchObject({ eligible: true, monthlyAmount: 1500 });
     const orphansOnly = evaluate(household({ members: [{ age: 10, orphaned: true }] }));
@@ -405,7 +412,7 @@ describe('large households', () => {
       expect(row.member).toBe(`${id.slice(0, 6)}********${id.slice(14)}`);
       expect(row.actual).toBe(60 + i);
     });
-    expect(category(r, 'TEKUN')).toMatchObject({ eligible: true, monthlyAmount: 30 * 1000 });
+    expect(category(r, 'TEKUN')).toMatchObject({ eligible: true, monthlyAmount: 30 * (1000 + 100) });
     expect(category(r, 'TEKUN').members).toHaveLength(30);
     expect(r.people.map((p) => p.age)).toEqual(members.map((m) => m.age));
   });

@@ -31,6 +31,14 @@ export interface MemberOpts {
   orphaned?: boolean;
   laborAbility?: 'full' | 'partial' | 'none';
   relation?: string;
+  /** v2: income items instead of `income` (v1 monthlyIncome). */
+  incomes?: { type: string; monthly: number }[];
+  status?: string;
+  schoolLevel?: string;
+  selfCare?: string;
+  selfCareItems?: Record<string, string>;
+  factuallyUnsupported?: boolean;
+  placement?: 'HOME' | 'INSTITUTION';
 }
 
 export function memberInput(o: MemberOpts = {}) {
@@ -45,8 +53,23 @@ export function memberInput(o: MemberOpts = {}) {
     laborAbility: o.laborAbility ?? 'full',
     inSchool: o.inSchool ?? false,
     orphaned: o.orphaned ?? false,
-    monthlyIncome: o.income ?? 0,
+    ...(o.incomes ? { incomes: o.incomes } : { monthlyIncome: o.income ?? 0 }),
+    ...(o.status ? { status: o.status } : {}),
+    ...(o.schoolLevel ? { schoolLevel: o.schoolLevel } : {}),
+    ...(o.selfCare ? { selfCare: o.selfCare } : {}),
+    ...(o.selfCareItems ? { selfCareItems: o.selfCareItems } : {}),
+    ...(o.factuallyUnsupported ? { factuallyUnsupported: true } : {}),
+    ...(o.placement ? { placement: o.placement } : {}),
   };
+}
+
+export interface SupporterOpts {
+  able?: boolean;
+  inability?: string[];
+  /** Birth date (default 1970-01-01). */
+  birth?: string;
+  /** Member indexes this person supports (default: all). */
+  supports?: number[];
 }
 
 export interface HouseholdOpts {
@@ -55,21 +78,44 @@ export interface HouseholdOpts {
   deposits?: number;
   vehicles?: { value: number; forDisabilityMobility?: boolean }[];
   rigid?: { medical?: number; education?: number; rehabilitation?: number };
-  supporters?: boolean[];
+  supporters?: (boolean | SupporterOpts)[];
   housingSafe?: boolean;
+  drinkingWaterSafe?: boolean;
   regionCode?: string;
+  properties?: number;
+  nonResidentialProperties?: number;
+  businessRegistered?: boolean;
+  farmMachinery?: number[];
+  rigidV2?: { basicLiving?: number; accident?: number };
 }
 
 export function householdInput(o: HouseholdOpts = {}) {
+  const members = (o.members ?? [{}]).map(memberInput);
   return {
     regionCode: o.regionCode ?? VILLAGE,
     address: '测试地址',
     hukouType: o.hukouType ?? 'rural',
-    members: (o.members ?? [{}]).map(memberInput),
-    assets: { deposits: o.deposits ?? 0, vehicles: o.vehicles ?? [], properties: 1, businessRegistered: false },
-    livingConditions: { housingSafe: o.housingSafe ?? true, drinkingWaterSafe: true },
-    rigidExpenditure12m: { medical: o.rigid?.medical ?? 0, education: o.rigid?.education ?? 0, rehabilitation: o.rigid?.rehabilitation ?? 0 },
-    supporters: (o.supporters ?? []).map((able, i) => ({ name: '义务人', idNumber: makeId('1970-01-01', 101 + 2 * i), able })),
+    members,
+    assets: {
+      deposits: o.deposits ?? 0,
+      vehicles: o.vehicles ?? [],
+      properties: o.properties ?? 1,
+      businessRegistered: o.businessRegistered ?? false,
+      ...(o.nonResidentialProperties !== undefined ? { nonResidentialProperties: o.nonResidentialProperties } : {}),
+      ...(o.farmMachinery ? { farmMachinery: o.farmMachinery.map((value) => ({ value })) } : {}),
+    },
+    livingConditions: { housingSafe: o.housingSafe ?? true, drinkingWaterSafe: o.drinkingWaterSafe ?? true },
+    rigidExpenditure12m: { medical: o.rigid?.medical ?? 0, education: o.rigid?.education ?? 0, rehabilitation: o.rigid?.rehabilitation ?? 0, ...(o.rigidV2 ?? {}) },
+    supporters: (o.supporters ?? []).map((s, i) => {
+      const opts: SupporterOpts = typeof s === 'boolean' ? { able: s } : s;
+      return {
+        name: '义务人',
+        idNumber: makeId(opts.birth ?? '1970-01-01', 101 + 2 * i),
+        ...(opts.able !== undefined ? { able: opts.able } : {}),
+        ...(opts.inability ? { inability: opts.inability } : {}),
+        ...(opts.supports ? { supports: opts.supports.map((k) => members[k]!.idNumber) } : {}),
+      };
+    }),
   };
 }
 
@@ -78,12 +124,19 @@ export function household(o: HouseholdOpts = {}): Household {
 }
 
 /** Round test figures (yuan etc.), so every limit in the tables below is obvious. */
-export const TEST_PARAMS: Record<ParameterName, number> = {
+export const TEST_PARAMS: Record<ParameterName, number | string[]> = {
   'dibao.standard.urban': 800,
   'dibao.standard.rural': 600,
   'dibao.depositCapMonths': 24,
   'dibao.vehicleValueCap': 50000,
   'dibao.livingConditionsCheck': 0,
+  'dibao.homesCap': 1,
+  'dibao.nonResidentialCap': 0,
+  'dibao.businessRegistrationExcludes': 1,
+  'dibao.farmMachineryValueCap': 50000,
+  'income.employmentCostDeduction': 0,
+  'income.nonCountableTypes': [],
+  'dibaoEdge.farmMachineryValueCap': 80000,
   'dibaoEdge.incomeMultiplier': 1.5,
   'dibaoEdge.depositCapMonths': 36,
   'dibaoEdge.vehicleValueCap': 80000,
@@ -91,6 +144,12 @@ export const TEST_PARAMS: Record<ParameterName, number> = {
   'rigid.expenditureShare': 0.5,
   'rigid.depositCapMonths': 42,
   'tekun.standard': 1000,
+  'tekun.standard.urban': 1200,
+  'tekun.standard.rural': 1000,
+  'tekun.basicLivingMultiplier': 1.3,
+  'tekun.care.full': 100,
+  'tekun.care.partial': 300,
+  'tekun.care.none': 600,
   'supplement.elderly70': 0.1,
   'supplement.elderly80': 0.2,
   'supplement.minor': 0.1,
@@ -101,6 +160,7 @@ export const TEST_PARAMS: Record<ParameterName, number> = {
   'disability.careSubsidy.grade1': 150,
   'disability.careSubsidy.grade2': 100,
   'orphan.basicLiving': 1500,
+  'orphan.basicLiving.institution': 1800,
   'medical.rapidHelp.resident': 50000,
   'medical.rapidHelp.keyRecipient': 10000,
   'monitoring.milestoneLeadDays': 30,
@@ -112,7 +172,7 @@ export const TEST_PARAMS: Record<ParameterName, number> = {
   'employment.skillCertificateGrant': 0,
 };
 
-export function testValues(overrides: Partial<Record<ParameterName, number>> = {}): PolicyValue[] {
+export function testValues(overrides: Partial<Record<ParameterName, number | string[]>> = {}): PolicyValue[] {
   return Object.entries({ ...TEST_PARAMS, ...overrides }).map(([parameter, value]) => ({
     regionCode: 'CN',
     parameter: parameter as ParameterName,
@@ -123,7 +183,7 @@ export function testValues(overrides: Partial<Record<ParameterName, number>> = {
   }));
 }
 
-export function testPolicy(overrides: Partial<Record<ParameterName, number>> = {}, regionCode = VILLAGE, date = AS_OF): CompiledPolicy {
+export function testPolicy(overrides: Partial<Record<ParameterName, number | string[]>> = {}, regionCode = VILLAGE, date = AS_OF): CompiledPolicy {
   return compilePolicy(resolvePolicy(testValues(overrides), regionCode, date));
 }
 

@@ -99,10 +99,23 @@ describe('parameter values', () => {
     ['dibao.standard.rural', 650.555, 'money has at most 2 decimals'],
     ['dibao.standard.rural', -1, 'value must be a finite number ≥ 0'],
     ['dibao.depositCapMonths', 24.5, 'value must be a whole number ≤ 1200'],
-    ['dibao.livingConditionsCheck', 2, 'value must be 0 or 1'],
+    ['dibao.livingConditionsCheck', 2, undefined],
+    ['dibao.livingConditionsCheck', 3, 'value must be 0, 1 or 2'],
+    ['disability.livingSubsidy.widenToEdge', 2, 'value must be 0 or 1'],
+    ['dibao.homesCap', 1.5, 'value must be a whole number ≤ 1000'],
     ['rigid.expenditureShare', 0.4, undefined],
   ] as const)('%s = %d → %s', (name, value, problem) => {
     expect(valueProblem(name, value)).toBe(problem);
+  });
+
+  it.each([
+    ['income.nonCountableTypes', ['PENSION', 'LOCAL_HARVEST_SUBSIDY'], undefined],
+    ['income.nonCountableTypes', [], undefined],
+    ['income.nonCountableTypes', 1, 'value must be a list of codes'],
+    ['income.nonCountableTypes', ['pension'], 'not a code (A–Z, 0–9, _): pension'],
+    ['dibao.standard.rural', ['WAGES'], 'value must be a number'],
+  ] as const)('list parameter %s = %j → %s', (name, value, problem) => {
+    expect(valueProblem(name, value as never)).toBe(problem);
   });
 
   it.each([

@@ -74,14 +74,18 @@ describe('eligibility properties', () => {
     );
   });
 
-  it('more income never raises the DIBAO amount', () => {
+  it('more income never raises a household DIBAO amount (TEKUN persons and 单人保 aside: they change who is assessed)', () => {
     fc.assert(
       fc.property(caseArb, fc.nat(), yuan(200_000).filter((x) => x > 0), (c, which, extra) => {
         const before = input(c);
         const after = input(c);
         const m = after.members[which % after.members.length]!;
-        m.monthlyIncome = Math.round((m.monthlyIncome + extra) * 100) / 100;
-        expect(cat(run(after, c.regionCode, c.asOf), 'DIBAO').monthlyAmount).toBeLessThanOrEqual(cat(run(before, c.regionCode, c.asOf), 'DIBAO').monthlyAmount);
+        m.monthlyIncome = Math.round(((m.monthlyIncome ?? 0) + extra) * 100) / 100;
+        const a = run(after, c.regionCode, c.asOf);
+        const b = run(before, c.regionCode, c.asOf);
+        const plain = (r: EligibilityResult) => !cat(r, 'TEKUN').eligible && cat(r, 'DIBAO').basis !== 'INDIVIDUAL';
+        fc.pre(plain(a) && plain(b));
+        expect(cat(a, 'DIBAO').monthlyAmount).toBeLessThanOrEqual(cat(b, 'DIBAO').monthlyAmount);
       }),
       { numRuns: 500 },
     );
@@ -107,14 +111,14 @@ describe('eligibility properties', () => {
     );
   });
 
-  it('a household is never both DIBAO and DIBAO_EDGE (nor TEKUN and DIBAO; RIGID only outside the three)', () => {
+  it('no person is in two layers (DIBAO, TEKUN, DIBAO_EDGE, RIGID_EXPENDITURE); a DIBAO household is never DIBAO_EDGE', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const r = run(input(c), c.regionCode, c.asOf);
         const e = (code: string) => cat(r, code).eligible;
-        expect(e('DIBAO') && e('DIBAO_EDGE')).toBe(false);
-        expect(e('DIBAO') && e('TEKUN')).toBe(false);
-        if (e('RIGID_EXPENDITURE')) expect(e('DIBAO') || e('TEKUN') || e('DIBAO_EDGE')).toBe(false);
+        const layers = ['DIBAO', 'TEKUN', 'DIBAO_EDGE', 'RIGID_EXPENDITURE'].flatMap((code) => cat(r, code).members);
+        expect(new Set(layers).size).toBe(layers.length);
+        if (cat(r, 'DIBAO').basis === 'HOUSEHOLD') expect(e('DIBAO_EDGE') || e('RIGID_EXPENDITURE')).toBe(false);
         if (e('DISABILITY_LIVING_SUBSIDY')) expect(e('DIBAO')).toBe(true);
         expect(e('TEMPORARY')).toBe(false);
       }),
