@@ -39,6 +39,7 @@ export interface MemberOpts {
   selfCareItems?: Record<string, string>;
   factuallyUnsupported?: boolean;
   placement?: 'HOME' | 'INSTITUTION';
+  individualInclusion?: boolean;
 }
 
 export function memberInput(o: MemberOpts = {}) {
@@ -60,6 +61,7 @@ export function memberInput(o: MemberOpts = {}) {
     ...(o.selfCareItems ? { selfCareItems: o.selfCareItems } : {}),
     ...(o.factuallyUnsupported ? { factuallyUnsupported: true } : {}),
     ...(o.placement ? { placement: o.placement } : {}),
+    ...(o.individualInclusion ? { individualInclusion: true } : {}),
   };
 }
 

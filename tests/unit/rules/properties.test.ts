@@ -140,3 +140,71 @@ describe('eligibility properties', () => {
     );
   });
 });
+
+describe('v2 properties (issue 14)', () => {
+  const NON_COUNTABLE = ['PREFERENTIAL_CARE', 'FAMILY_PLANNING', 'SCHOLARSHIP', 'BRAVERY_AWARD', 'SOCIAL_ASSISTANCE'] as const;
+  const STATUSES = ['SERVING_SENTENCE', 'COMPULSORY_REHAB', 'MISSING', 'CONSCRIPT', 'CLERGY_AWAY'] as const;
+  /** The same household with each member's income as v2 items. */
+  const asItems = (i: HouseholdInput): HouseholdInput => ({
+    ...i,
+    members: i.members.map(({ monthlyIncome, ...m }) => ({ ...m, incomes: [{ type: 'WAGES', monthly: monthlyIncome ?? 0 }] })),
+  });
+  const decisions = (r: EligibilityResult) => r.categories.map((k) => [k.code, k.eligible, k.monthlyAmount, [...k.members].sort()]);
+
+  it('adding a non-countable income item never changes eligibility (nor amounts)', () => {
+    fc.assert(
+      fc.property(caseArb, fc.nat(), fc.constantFrom(...NON_COUNTABLE), yuan(1_000_000), (c, which, type, monthly) => {
+        const before = asItems(input(c));
+        const after = asItems(input(c));
+        after.members[which % after.members.length]!.incomes!.push({ type, monthly });
+        const a = run(after, c.regionCode, c.asOf);
+        const b = run(before, c.regionCode, c.asOf);
+        expect(decisions(a)).toEqual(decisions(b));
+        expect(a.primary).toBe(b.primary);
+        expect(a.perCapitaMonthlyIncome).toBe(b.perCapitaMonthlyIncome);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a member excluded by law never changes the per-capita income (whatever their income)', () => {
+    fc.assert(
+      fc.property(caseArb, memberArb, fc.constantFrom(...STATUSES), (c, extra, status) => {
+        const before = input(c);
+        const after = input({ ...c, members: [...c.members, extra] });
+        after.members[after.members.length - 1]!.status = status;
+        const a = run(after, c.regionCode, c.asOf);
+        const b = run(before, c.regionCode, c.asOf);
+        expect(a.perCapitaMonthlyIncome).toBe(b.perCapitaMonthlyIncome);
+        expect(a.counted.count).toBe(b.counted.count);
+        expect(a.income.countableMonthlyTotal).toBe(b.income.countableMonthlyTotal);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('amounts are exact in fen: every amount is whole fen; the DIBAO gap is standard × members − income; a category’s amount is the sum of its rows', () => {
+    const fen = (x: number) => Math.round(x * 100);
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const r = run(input(c), c.regionCode, c.asOf);
+        for (const k of r.categories) {
+          expect(Math.abs(k.monthlyAmount * 100 - fen(k.monthlyAmount))).toBeLessThan(1e-6);
+          for (const x of k.reasons) if (x.amount !== undefined) expect(Math.abs(x.amount * 100 - fen(x.amount))).toBeLessThan(1e-6);
+        }
+        const dibao = cat(r, 'DIBAO');
+        if (dibao.eligible && dibao.basis === 'HOUSEHOLD') {
+          const gap = dibao.reasons.find((x) => x.rule === 'dibao.amount.gap')!;
+          expect(fen(gap.amount!)).toBe(fen(gap.limit!) - fen(gap.actual!));
+          const supplements = dibao.reasons.filter((x) => x.rule.startsWith('dibao.supplement.')).reduce((s, x) => s + fen(x.amount!), 0);
+          expect(fen(dibao.monthlyAmount)).toBe(fen(gap.amount!) + supplements);
+        }
+        const tekun = cat(r, 'TEKUN');
+        const rows = tekun.reasons.filter((x) => x.rule.startsWith('tekun.amount.')).reduce((s, x) => s + fen(x.amount!), 0);
+        expect(fen(tekun.monthlyAmount)).toBe(rows);
+        expect(tekun.persons!.reduce((s, p) => s + fen(p.monthlyAmount), 0)).toBe(fen(tekun.monthlyAmount));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
