@@ -331,6 +331,7 @@ export const manifest = defineManifest({
     { method: 'GET', path: '/payments/rosters/{id}/file', function: 'paymentsApi', auth: 'jwt' },
     { method: 'POST', path: '/payments/rosters/{id}/returns', function: 'paymentsApi', auth: 'jwt' },
     { method: 'GET', path: '/payments/recoveries', function: 'paymentsApi', auth: 'jwt' },
+    { method: 'POST', path: '/payments/recoveries/{id}/close', function: 'paymentsApi', auth: 'jwt' },
     { method: 'PUT', path: '/households/{id}/payee', function: 'paymentsApi', auth: 'jwt' },
     { method: 'GET', path: '/households/{id}/payee', function: 'paymentsApi', auth: 'jwt' },
     { method: 'GET', path: '/services/catalog', function: 'servicesApi', auth: 'jwt' },

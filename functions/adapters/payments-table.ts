@@ -484,19 +484,60 @@ export async function putPayee(p: PayeeRecord, expectedVersion: number, audit: A
 
 // ---------------------------------------------------------------- recoveries
 
-/** Records a recovery item once (its id follows from the line it recovers). */
+/** Records a recovery item once (its id follows from the line it recovers), with its id pointer. */
 export async function putRecovery(r: Recovery): Promise<boolean> {
   try {
     await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}`, ...r, rcCity: r.regionCode.slice(0, 4), rcSort: `${r.regionCode}#${r.forMonth}#${r.id}` },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}`, ...r, rcCity: r.regionCode.slice(0, 4), rcSort: `${r.regionCode}#${r.forMonth}#${r.id}` },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          { Put: { TableName: table(), Item: { pk: `RC#${r.id}`, sk: 'RC', householdId: r.householdId } } },
+        ],
       }),
     );
     return true;
   } catch (err) {
-    if (conditionFailed(err)) return false;
+    if ((err as Error).name === 'TransactionCanceledException') return false;
+    throw err;
+  }
+}
+
+export async function getRecovery(id: string): Promise<Recovery | undefined> {
+  const ptr = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `RC#${id}`, sk: 'RC' }, ConsistentRead: true }));
+  if (!ptr.Item) return undefined;
+  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `HH#${String(ptr.Item.householdId)}`, sk: `RC#${id}` }, ConsistentRead: true }));
+  return strip<Recovery>(res.Item);
+}
+
+/** OPEN → RECOVERED | WAIVED with the audit record; false when it is not open (any more). */
+export async function closeRecovery(r: Recovery, status: 'RECOVERED' | 'WAIVED', note: string, by: string, at: string, audit: AuditEntry): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}` },
+              UpdateExpression: 'SET #s = :s, closedBy = :by, closedAt = :at, closeNote = :n',
+              ConditionExpression: '#s = :open',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':s': status, ':by': by, ':at': at, ':n': note, ':open': 'OPEN' },
+            },
+          },
+          auditItem(audit),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'TransactionCanceledException') return false;
     throw err;
   }
 }

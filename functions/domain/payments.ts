@@ -422,9 +422,14 @@ export interface Recovery {
   lastEntitledMonth: string;
   status: RecoveryStatus;
   raisedAt: string;
+  closedBy?: string;
+  closedAt?: string;
+  closeNote?: string;
 }
 
 export const recoveryIdOf = (lineId: string) => `rc_${lineId.slice(3)}`;
+export const recoveryIdSchema = z.string().regex(/^rc_[A-Za-z0-9_-]{22}$/, 'not a recovery id');
+export const closeRecoverySchema = z.object({ outcome: z.enum(['RECOVERED', 'WAIVED']), note: text('note', 2000) }).strict();
 
 export function recoveryView(r: Recovery) {
   return {
@@ -441,6 +446,7 @@ export function recoveryView(r: Recovery) {
     lastEntitledMonth: r.lastEntitledMonth,
     status: r.status,
     raisedAt: r.raisedAt,
+    ...(r.closedAt ? { closedBy: r.closedBy, closedAt: r.closedAt, closeNote: r.closeNote } : {}),
   };
 }
 

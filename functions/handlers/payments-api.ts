@@ -9,7 +9,9 @@ import { raiseWarning } from '../adapters/monitoring-table.ts';
 import { decryptAccount, encryptAccount } from '../adapters/payments-kms.ts';
 import {
   approveRoster,
+  closeRecovery,
   getLine,
+  getRecovery,
   getPayee,
   getRoster,
   linesOf,
@@ -28,11 +30,13 @@ import { warningId } from '../domain/monitoring.ts';
 import {
   bankFile,
   countySchema,
+  closeRecoverySchema,
   createRosterSchema,
   holdOf,
   maskAccount,
   payeeSchema,
   recentReturns,
+  recoveryIdSchema,
   recoveryView,
   REPEATED_FAILURES,
   rosterIdSchema,
@@ -55,6 +59,7 @@ import { requestRoster } from '../services/payments.ts';
  *   GET  /payments/rosters/{id}/file?copy=bank          (city) the bank file, once approved (else 409)
  *   POST /payments/rosters/{id}/returns {"lines"}       (city) the bank's returns → held, paid again once corrected
  *   GET  /payments/recoveries?regionCode=               (city, admin) recovery items (追缴)
+ *   POST /payments/recoveries/{id}/close {"outcome","note"}  (city) RECOVERED | WAIVED, audited
  *   PUT  /households/{id}/payee, GET /households/{id}/payee  (city, admin) the payee, account encrypted, shown masked
  * A city user acts on counties inside its regionCode prefix only.
  */
@@ -111,6 +116,9 @@ export const recoverySchema = z.object({
   lastEntitledMonth: z.string(),
   status: z.enum(['OPEN', 'RECOVERED', 'WAIVED']),
   raisedAt: z.string(),
+  closedBy: z.string().optional(),
+  closedAt: z.string().optional(),
+  closeNote: z.string().optional(),
 });
 const payeeViewSchema = z.object({
   householdId: z.string(),
@@ -334,6 +342,28 @@ export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 
   return { status: 200, body: { items: res.items.map(recoveryView), nextCursor: res.nextCursor } };
 });
 
+export const closeRecoveryRoute = httpHandler(
+  { params: z.object({ id: recoveryIdSchema }), body: closeRecoverySchema, roles: ['city'], response: recoverySchema, summary: 'Close a recovery item: the money came back (RECOVERED) or the county waived it (WAIVED)' },
+  async ({ params, body, caller }) => {
+    const r = await getRecovery(params.id);
+    if (!r) throw notFound(`recovery ${params.id} not found`);
+    inJurisdiction(caller, r.regionCode);
+    if (r.status !== 'OPEN') throw conflict(`recovery ${r.id} is ${r.status}`);
+    const at = new Date(nowMs()).toISOString();
+    const ok = await closeRecovery(r, body.outcome, body.note, caller.sub, at, {
+      entity: `RECOVERY#${r.id}`,
+      action: `RECOVERY_${body.outcome}`,
+      by: caller.sub,
+      role: caller.role,
+      at,
+      reason: body.note,
+      detail: { householdId: r.householdId, amountFen: r.amountFen, month: r.forMonth, category: r.category },
+    });
+    if (!ok) throw conflict(`recovery ${r.id} is no longer open`);
+    return { status: 200, body: recoveryView({ ...r, status: body.outcome, closedBy: caller.sub, closedAt: at, closeNote: body.note }) };
+  },
+);
+
 function payeeView(p: PayeeRecord) {
   return {
     householdId: p.householdId,
@@ -405,6 +435,7 @@ export const handler = routeGroup({
   'GET /payments/rosters/{id}/file': file,
   'POST /payments/rosters/{id}/returns': returns,
   'GET /payments/recoveries': recoveries,
+  'POST /payments/recoveries/{id}/close': closeRecoveryRoute,
   'PUT /households/{id}/payee': putPayeeRoute,
   'GET /households/{id}/payee': getPayeeRoute,
 });

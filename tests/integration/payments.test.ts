@@ -346,6 +346,38 @@ describe('recovery (追缴) after a death reported late', () => {
     const ledger = await api.request('GET', `/households/${a.householdId}/ledger?year=2030`, { token: t.feicheng! });
     expect(ledger.body.recoveries.map((r: any) => `${r.month} ${r.type} ${r.amount}`).sort()).toEqual(['2030-03 DIBAO 600', '2030-03 DISABILITY_CARE_SUBSIDY 100.5', '2030-04 DIBAO 600', '2030-04 DISABILITY_CARE_SUBSIDY 100.5']);
     expect((await api.request('GET', '/payments/recoveries?regionCode=610124', { token: t.feicheng! })).status).toBe(403);
+
+    // Closing one: the money came back. Once.
+    const first = res.body.items[0];
+    expect((await api.request('POST', `/payments/recoveries/${first.id}/close`, { token: t.maker!, body: { outcome: 'RECOVERED', note: 'x' } })).status).toBe(403);
+    const closed = await api.request('POST', `/payments/recoveries/${first.id}/close`, { token: t.feicheng!, body: { outcome: 'RECOVERED', note: '家属已退回' } });
+    expect(closed.status, closed.text).toBe(200);
+    expect(closed.body).toMatchObject({ id: first.id, status: 'RECOVERED', closedBy: 'city-feicheng' });
+    expect((await api.request('POST', `/payments/recoveries/${first.id}/close`, { token: t.feicheng!, body: { outcome: 'WAIVED', note: 'again' } })).status).toBe(409);
+    expect((await auditTrail(`RECOVERY#${first.id}`)).map((x) => x.action)).toEqual(['RECOVERY_RECOVERED']);
+  });
+});
+
+describe('recovery after a termination', () => {
+  it('an EntitlementEnded event recovers the paid months after the end, of that category only', async () => {
+    // Prepare: 碑林区, DIBAO and a care subsidy paid February and March.
+    const a = await approvedHousehold('610103001001', [
+      { category: 'DIBAO', fen: 70_000, startMonth: '2030-02' },
+      { category: 'DISABILITY_CARE_SUBSIDY', fen: 9_000, startMonth: '2030-02' },
+    ], person('1960-05-05', { area: '610103' }));
+    await setPayee(t.maker!, a.householdId, '6228483333444455556', a.headId);
+    for (const month of ['2030-02', '2030-03']) {
+      await runMonth(month);
+      await settle();
+      await approve(t.checker!, (await draft(t.maker!, '610103', month)).id);
+    }
+
+    // Act: DIBAO terminated with February as its last month, known only now.
+    await put([{ source: 'jiuzhu.households', detailType: 'EntitlementEnded', detail: { householdId: a.householdId, category: 'DIBAO', endMonth: '2030-02' } }]);
+
+    // Assess
+    const res = await api.request('GET', '/payments/recoveries?regionCode=610103', { token: t.maker! });
+    expect(res.body.items.map((r: any) => [r.month, r.type, r.amount, r.reason])).toEqual([['2030-03', 'DIBAO', 700, 'TERMINATED']]);
   });
 });
 
