@@ -279,7 +279,6 @@ const DUTY = (() => {
   }
   return m;
 })();
-const SELF_CARE_INDEX: Record<SelfCare, number> = { FULL: 1, PARTIAL: 2, NONE: 3 };
 const NOT_ASSESSED = 4;
 
 // Parameter indexes, resolved once.
@@ -423,13 +422,7 @@ export class Trace {
 function incapacityBasis(m: Member, age: number): number {
   if (age >= 60) return B_AGE60;
   if (age < 16) return B_UNDER16;
-  const d = m.disability;
-  if (d) {
-    const g = d.grade;
-    if ((d.category === 'intellectual' || d.category === 'mental') && g <= 3) return B_DISABILITY;
-    if ((d.category === 'physical' || d.category === 'multiple') && g <= 2) return B_DISABILITY;
-    if (d.category === 'visual' && g === 1) return B_DISABILITY;
-  }
+  if (m.incapableByDisability) return B_DISABILITY;
   if (age < 18) return B_MINOR;
   if (m.inSchool) {
     const level = m.schoolLevel;
@@ -699,6 +692,32 @@ function outsideSupporter(f: Facts, s: Household['supporters'][number], age: num
   return propertyFailed ? S_PROPERTY : S_CONTRADICTED;
 }
 
+/** One row per legal supporter of member i (outside the household, then inside); returns how many are able. */
+function supporterRows(t: Trace, f: Facts, h: Household, v: Float64Array, i: number): number {
+  let able = 0;
+  const supporters = h.supporters;
+  const ages = t.ages;
+  if (supporters.length > 0) {
+    const id = h.members[i]!.idNumber;
+    for (let k = 0; k < supporters.length; k++) {
+      const s = supporters[k]!;
+      if (s.supports !== null && !s.supports.includes(id)) continue;
+      const sAge = ageAt(s.birth, t.asOf);
+      const basis = outsideSupporter(f, s, sAge);
+      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, basis <= S_DECLARED_UNABLE, sAge, k, NaN, basis)) able++;
+    }
+  }
+  if (f.n > 1) {
+    const ri = f.relation[i]! * RELATIONS.length;
+    for (let j = 0; j < f.n; j++) {
+      if (j === i || DUTY[ri + f.relation[j]!] !== 1) continue;
+      const basis = insideSupporter(f, h, j, ages[j]!, v);
+      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, basis <= S_DECLARED_UNABLE, ages[j]!, INSIDE_REF + j, NaN, basis)) able++;
+    }
+  }
+  return able;
+}
+
 function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived): void {
   const members = h.members;
   const ages = t.ages;
@@ -716,7 +735,6 @@ function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived
   const basic = setStd >= floor ? setStd : floor;
   const basicBasis = setStd >= floor ? d.tekunStdBasis[area] : 3;
   const basicParam = setStd >= floor ? d.tekunStdParam[area] : P_TEKUN_MULT;
-  const supporters = h.supporters;
   let mask = 0;
   let amount = 0;
   for (let i = 0; i < f.n; i++) {
@@ -725,28 +743,12 @@ function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived
     let ok = t.push(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM, i, b === B_AGE60 || b === B_UNDER16 || b === B_MINOR || b === B_STUDENT || b === B_DISABILITY, ages[i]!, NaN, NaN, b);
     ok = t.push(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam, i, f.own[i]! < std, f.own[i]!, std, NaN, 0) && ok;
     if (!ok) continue;
-    // Supporters: outside the household (those who support this member), then inside.
-    let able = 0;
+    const able = supporterRows(t, f, h, v, i);
     const m = members[i]!;
-    for (let k = 0; k < supporters.length; k++) {
-      const s = supporters[k]!;
-      if (s.supports !== null && !s.supports.includes(m.idNumber)) continue;
-      const sAge = ageAt(s.birth, t.asOf);
-      const basis = outsideSupporter(f, s, sAge);
-      const unable = basis <= S_DECLARED_UNABLE;
-      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, unable, sAge, k, NaN, basis)) able++;
-    }
-    const ri = f.relation[i]! * RELATIONS.length;
-    for (let j = 0; j < f.n; j++) {
-      if (j === i || DUTY[ri + f.relation[j]!] !== 1) continue;
-      const basis = insideSupporter(f, h, j, ages[j]!, v);
-      const unable = basis <= S_DECLARED_UNABLE;
-      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, unable, ages[j]!, INSIDE_REF + j, NaN, basis)) able++;
-    }
     ok = t.push(R_TEKUN_NOABLESUPPORTER, NO_PARAM, i, able === 0, able, 0, NaN, 0);
     if (!ok || !assetsOk) continue;
     t.push(R_TEKUN_AMOUNT_BASIC, basicParam, i, true, setStd, floor, basic, basicBasis);
-    const grade = m.selfCare === null ? NOT_ASSESSED : SELF_CARE_INDEX[m.selfCare];
+    const grade = m.selfCareGrade === 0 ? NOT_ASSESSED : m.selfCareGrade;
     const careParam = CARE_PARAM[grade]!;
     const care = v[careParam]!;
     t.push(R_TEKUN_AMOUNT_CARE, careParam, i, true, NaN, NaN, care, grade);

@@ -149,11 +149,17 @@ export const memberSchema = z
     let nationallyCounted = 0;
     for (const i of incomes) if (i.kind < COUNTED_INCOME_TYPES || i.kind === INCOME_KIND_LOCAL) nationallyCounted += i.fen;
     const selfCare = m.selfCareItems ? selfCareGrade(m.selfCareItems) : m.selfCare;
+    const d = m.disability;
     return {
       birth: Number(m.idNumber.slice(6, 14)),
       counted: m.status === 'NORMAL',
       /** Index into RELATIONS (the engine's duty table). */
       rel: RELATIONS.indexOf(m.relation),
+      /** TEKUN 无劳动能力 by disability: intellectual/mental 1–3, physical/multiple 1–2, visual 1. */
+      incapableByDisability:
+        d !== null && (((d.category === 'intellectual' || d.category === 'mental') && d.grade <= 3) || ((d.category === 'physical' || d.category === 'multiple') && d.grade <= 2) || (d.category === 'visual' && d.grade === 1)),
+      /** 0 not assessed, 1 FULL, 2 PARTIAL, 3 NONE. */
+      selfCareGrade: selfCare === undefined ? 0 : SELF_CARE_GRADES.indexOf(selfCare) + 1,
       incomes,
       disability: m.disability,
       orphaned: m.orphaned,
