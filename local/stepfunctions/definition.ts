@@ -40,7 +40,7 @@ const ALLOWED: Record<string, string[]> = {
   Succeed: [...COMMON, 'Output'],
   Fail: [...COMMON, 'Error', 'Cause'],
   Parallel: [...COMMON, ...FLOW, 'Branches', 'Arguments', 'Output', 'Assign', 'Retry', 'Catch'],
-  Map: [...COMMON, ...FLOW, 'Items', 'ItemSelector', 'ItemProcessor', 'Iterator', 'MaxConcurrency', 'Output', 'Assign', 'Retry', 'Catch'],
+  Map: [...COMMON, ...FLOW, 'Items', 'ItemSelector', 'ItemProcessor', 'Iterator', 'MaxConcurrency', 'ToleratedFailurePercentage', 'ToleratedFailureCount', 'Output', 'Assign', 'Retry', 'Catch'],
 };
 const RETRY_FIELDS = ['ErrorEquals', 'IntervalSeconds', 'MaxAttempts', 'BackoffRate', 'MaxDelaySeconds', 'JitterStrategy', 'Comment'];
 const CATCH_FIELDS = ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'];
@@ -73,7 +73,7 @@ export function checkDefinition(text: string): Definition {
   } catch (err) {
     throw new DefinitionError(`Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: definition is not JSON (${(err as Error).message})'`);
   }
-  const res = aslValidator(def);
+  const res = aslValidator(forSchema(def));
   if (!res.isValid) {
     const msgs = res.errors.map((e) => `${e['Error code'] ?? 'SCHEMA_VALIDATION_FAILED'}: ${e.Message ?? ''}`).join('; ');
     // The schema's complaint can be indirect (a JSONPath-only field makes a JSONata state
@@ -87,6 +87,42 @@ export function checkDefinition(text: string): Definition {
     throw new DefinitionError(`${precise}Invalid State Machine Definition: '${msgs}'`);
   }
   return checkEngineSupport(def as Definition);
+}
+
+/**
+ * asl-validator 4.0.0's schema is stricter than Step Functions in places; what AWS accepts is
+ * given to it in a form it accepts, and checked here instead:
+ * - `Output` (of a state, a Choice rule or a Catcher) may be any JSON value in JSONata states
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/transforming-data.html);
+ * - a Choice rule's `Condition` may be a literal boolean
+ *   (https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html).
+ */
+function forSchema(def: unknown): unknown {
+  if (!def || typeof def !== 'object') return def;
+  const copy = structuredClone(def) as Graph;
+  const relaxGraph = (g: Graph | undefined) => {
+    if (!g || typeof g !== 'object' || !g.States || typeof g.States !== 'object') return;
+    for (const s of Object.values(g.States)) {
+      if (!s || typeof s !== 'object') continue;
+      relaxOutput(s as Record<string, unknown>);
+      if (Array.isArray(s.Catch)) for (const c of s.Catch) relaxOutput(c as Record<string, unknown>);
+      if (Array.isArray(s.Choices)) {
+        for (const c of s.Choices as Record<string, unknown>[]) {
+          if (!c || typeof c !== 'object') continue;
+          relaxOutput(c);
+          if (typeof c.Condition === 'boolean') c.Condition = `{% ${c.Condition} %}`;
+        }
+      }
+      if (Array.isArray(s.Branches)) for (const b of s.Branches) relaxGraph(b as Graph);
+      relaxGraph(s.ItemProcessor as Graph | undefined);
+    }
+  };
+  relaxGraph(copy);
+  return copy;
+}
+
+function relaxOutput(o: Record<string, unknown>): void {
+  if ('Output' in o && !isJsonataExpr(o.Output) && (o.Output === null || typeof o.Output !== 'object' || Array.isArray(o.Output))) o.Output = {};
 }
 
 function checkEngineSupport(d: Definition): Definition {
@@ -144,6 +180,15 @@ function checkGraph(g: Graph & { QueryLanguage?: string; ProcessorConfig?: Recor
     if (s.Type === 'Wait' && s.Seconds === undefined && s.Timestamp === undefined) throw new DefinitionError(`Unsupported definition field ${p}: a Wait needs Seconds or Timestamp`);
     if (s.Type === 'Parallel') (s.Branches as Graph[]).forEach((b, i) => checkGraph(b, `${p}/Branches/${i}`));
     if (s.Type === 'Map') {
+      const threshold = (field: string, max?: number) => {
+        const v = s[field];
+        if (v === undefined || isJsonataExpr(v)) return;
+        if (typeof v !== 'number' || v < 0 || (max === undefined ? !Number.isInteger(v) : v > max)) {
+          throw new DefinitionError(`Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ${p}/${field} must be ${max === undefined ? 'a non-negative integer' : `a number from 0 to ${max}`}'`);
+        }
+      };
+      threshold('ToleratedFailurePercentage', 100);
+      threshold('ToleratedFailureCount');
       if (s.Iterator) throw new DefinitionError(`Unsupported definition field ${p}/Iterator: use ItemProcessor`);
       checkGraph(s.ItemProcessor as Graph, `${p}/ItemProcessor`);
     }

@@ -4,7 +4,7 @@ import type { ClockSubscriber, LocalClock } from '../clock.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../names.ts';
 import { checkDefinition, DefinitionError, isJsonataExpr, type Definition, type Graph, type StateDef } from './definition.ts';
 import { Integrations, resourceInfo, TaskError } from './integrations.ts';
-import { evalExpr, evalTemplate, QueryEvaluationError, type StatesVar } from './jsonata-eval.ts';
+import { evalExpr, evalTemplate, QueryEvaluationError, unexpectedType, type StatesVar } from './jsonata-eval.ts';
 import type { ExecutionRecord, MachineRecord, SfnStore } from './store.ts';
 
 /**
@@ -43,6 +43,10 @@ interface Fan {
   next: number;
   running: number;
   max: number;
+  /** Map only: failed iterations so far, and how many / what share may fail (Tolerated*). */
+  failed?: number;
+  toleratedCount?: number;
+  toleratedPercent?: number;
 }
 
 interface Thread {
@@ -62,6 +66,8 @@ interface Thread {
   fan?: Fan;
   index?: number;
   lastEvent: number;
+  /** The id of this state's StateEntered event (AWS names it in causes). */
+  enteredEventId?: number;
 }
 
 interface Snapshot {
@@ -100,7 +106,8 @@ interface Execution {
   followUps: (() => Promise<void>)[];
 }
 
-type ErrorInfo = { error: string; cause: string };
+/** A Fail state without Error or Cause leaves the field absent, as AWS reports it. */
+type ErrorInfo = { error?: string; cause?: string };
 
 const TERMINAL_ERRORS = new Set(['States.Runtime', 'States.DataLimitExceeded']);
 const MAX_TRANSITIONS_PER_STEP = 200;
@@ -110,8 +117,9 @@ const execArnFor = (smName: string, name: string) => `arn:aws:states:${LOCAL_REG
 const NAME_RE = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 const DEFAULT_ROLE = `arn:aws:iam::${LOCAL_ACCOUNT}:role/local-stepfunctions`;
 
-function errorMatches(list: unknown, error: string): boolean {
+function errorMatches(list: unknown, error: string | undefined): boolean {
   if (!Array.isArray(list)) return false;
+  if (error === undefined) return list.includes('States.ALL');
   if (list.includes(error)) return true;
   if (TERMINAL_ERRORS.has(error)) return false;
   if (list.includes('States.ALL')) return true;
@@ -376,7 +384,7 @@ export class SfnEngine implements ClockSubscriber {
         t.retries = [];
         t.retryCount = 0;
         this.transitions++;
-        this.emit(ex, t, `${sdef.Type}StateEntered`, 'stateEnteredEventDetails', { name: t.state, input: JSON.stringify(t.input), inputDetails: { truncated: false } });
+        t.enteredEventId = this.emit(ex, t, `${sdef.Type}StateEntered`, 'stateEnteredEventDetails', { name: t.state, input: JSON.stringify(t.input), inputDetails: { truncated: false } });
       } else {
         t.retryCount++;
       }
@@ -391,7 +399,15 @@ export class SfnEngine implements ClockSubscriber {
       await fn();
     } catch (err) {
       if (!(err instanceof QueryEvaluationError) && !(err instanceof TaskError)) throw err;
-      await this.stateFailed(ex, t, sdef, toErrorInfo(err));
+      const info = toErrorInfo(err);
+      if (err instanceof QueryEvaluationError || (err instanceof TaskError && info.error?.startsWith('States.'))) {
+        // AWS's causes of the errors it raises itself name the state and its StateEntered event.
+        info.cause = `An error occurred while executing the state '${t.state}' (entered at the event id #${t.enteredEventId ?? t.lastEvent}). ${info.cause ?? ''}`;
+      }
+      if (err instanceof QueryEvaluationError) {
+        this.emit(ex, t, 'EvaluationFailed', 'evaluationFailedEventDetails', { error: info.error, cause: info.cause, state: t.state, ...(err.location ? { location: err.location } : {}) });
+      }
+      await this.stateFailed(ex, t, sdef, info);
     }
   }
 
@@ -441,16 +457,25 @@ export class SfnEngine implements ClockSubscriber {
       case 'Succeed':
         return this.finishState(ex, t, s, states, t.input);
       case 'Fail': {
-        const error = s.Error === undefined ? 'States.Fail' : String(isJsonataExpr(s.Error) ? await evalExpr(s.Error, states, t.vars, 'Error') : s.Error);
-        const cause = s.Cause === undefined ? '' : String(isJsonataExpr(s.Cause) ? await evalExpr(s.Cause, states, t.vars, 'Cause') : s.Cause);
-        return this.threadFailed(ex, t, { error, cause });
+        // https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html: Error and Cause
+        // are optional; one not given is absent from the failure, not a default.
+        const field = async (name: 'Error' | 'Cause') => {
+          const v = s[name];
+          if (v === undefined) return undefined;
+          const out = isJsonataExpr(v) ? await evalExpr(v, states, t.vars, name) : v;
+          if (typeof out !== 'string') throw unexpectedType(v, name, 'string', out);
+          return out;
+        };
+        const error = await field('Error');
+        const cause = await field('Cause');
+        return this.threadFailed(ex, t, { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) });
       }
       case 'Choice': {
         const choices = (s.Choices ?? []) as { Condition: unknown; Next: string; Output?: unknown; Assign?: Record<string, unknown> }[];
         for (let i = 0; i < choices.length; i++) {
           const rule = choices[i]!;
-          const v = isJsonataExpr(rule.Condition) ? await evalExpr(rule.Condition, states, t.vars, `Choices[${i}].Condition`) : rule.Condition;
-          if (typeof v !== 'boolean') throw new QueryEvaluationError(`The Condition of Choices[${i}] must evaluate to a boolean, got ${JSON.stringify(v)}`);
+          const v = isJsonataExpr(rule.Condition) ? await evalExpr(rule.Condition, states, t.vars, `Choices/${i}/Condition`) : rule.Condition;
+          if (typeof v !== 'boolean') throw unexpectedType(rule.Condition, `Choices/${i}/Condition`, 'boolean', v);
           if (v) return this.finishState(ex, t, s, states, t.input, { next: rule.Next, output: rule.Output ?? s.Output, assign: rule.Assign ?? s.Assign });
         }
         if (typeof s.Default === 'string') return this.finishState(ex, t, s, states, t.input, { next: s.Default });
@@ -460,12 +485,17 @@ export class SfnEngine implements ClockSubscriber {
         let at: number;
         if (s.Seconds !== undefined) {
           const v = isJsonataExpr(s.Seconds) ? await evalExpr(s.Seconds, states, t.vars, 'Seconds') : s.Seconds;
-          if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new QueryEvaluationError(`The Seconds field must be a non-negative integer, got ${JSON.stringify(v)}`);
+          if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw unexpectedType(s.Seconds, 'Seconds', 'integer', v);
           at = this.clock.now() + v * 1000;
         } else {
           const v = isJsonataExpr(s.Timestamp) ? await evalExpr(s.Timestamp, states, t.vars, 'Timestamp') : s.Timestamp;
-          const ms = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
-          if (Number.isNaN(ms)) throw new QueryEvaluationError(`The Timestamp field must be an ISO-8601 timestamp, got ${JSON.stringify(v)}`);
+          // https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html: an RFC3339
+          // timestamp, with its zone offset (Z or ±hh:mm); without one it is not a timestamp.
+          const ms = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) ? Date.parse(v) : NaN;
+          if (Number.isNaN(ms)) {
+            if (typeof v !== 'string') throw unexpectedType(s.Timestamp, 'Timestamp', 'string', v);
+            throw new QueryEvaluationError(`The Timestamp field value '${v}' is not a valid RFC3339 timestamp with a time zone offset (e.g. 2016-03-14T01:59:00Z).`, 'Timestamp');
+          }
           at = ms;
         }
         if (at <= this.clock.now()) return this.finishState(ex, t, s, states, t.input);
@@ -486,13 +516,36 @@ export class SfnEngine implements ClockSubscriber {
         return;
       }
       case 'Map': {
-        const items = s.Items === undefined ? t.input : isJsonataExpr(s.Items) ? await evalExpr(s.Items, states, t.vars, 'Items') : s.Items;
-        if (!Array.isArray(items)) throw new QueryEvaluationError(`The Items field (or the state input) of Map state '${t.state}' must be a JSON array, got ${JSON.stringify(items)?.slice(0, 200)}`);
+        // Items: an expression, or a JSON array whose elements may themselves be expressions.
+        const items = s.Items === undefined ? t.input : await evalTemplate(s.Items, states, t.vars, 'Items');
+        if (!Array.isArray(items)) {
+          if (s.Items === undefined) throw new QueryEvaluationError(`The state input of the Map state '${t.state}' is not an array: Expected 'array', but was '${items === null ? 'null' : typeof items}' for value: ${JSON.stringify(items)?.slice(0, 200)}`, 'Items');
+          throw unexpectedType(s.Items, 'Items', 'array', items);
+        }
         const maxRaw = s.MaxConcurrency === undefined ? 0 : isJsonataExpr(s.MaxConcurrency) ? await evalExpr(s.MaxConcurrency, states, t.vars, 'MaxConcurrency') : s.MaxConcurrency;
-        if (typeof maxRaw !== 'number' || !Number.isInteger(maxRaw) || maxRaw < 0) throw new QueryEvaluationError(`MaxConcurrency must be a non-negative integer, got ${JSON.stringify(maxRaw)}`);
+        if (typeof maxRaw !== 'number' || !Number.isInteger(maxRaw) || maxRaw < 0) throw unexpectedType(s.MaxConcurrency, 'MaxConcurrency', 'integer', maxRaw);
+        const tolerance = async (field: 'ToleratedFailureCount' | 'ToleratedFailurePercentage') => {
+          const raw = s[field];
+          if (raw === undefined) return undefined;
+          const v = isJsonataExpr(raw) ? await evalExpr(raw, states, t.vars, field) : raw;
+          const ok = typeof v === 'number' && v >= 0 && (field === 'ToleratedFailureCount' ? Number.isInteger(v) : v <= 100);
+          if (!ok) throw unexpectedType(raw, field, field === 'ToleratedFailureCount' ? 'integer' : 'number', v);
+          return v as number;
+        };
+        const toleratedCount = await tolerance('ToleratedFailureCount');
+        const toleratedPercent = await tolerance('ToleratedFailurePercentage');
         this.emit(ex, t, 'MapStateStarted', 'mapStateStartedEventDetails', { length: items.length });
         t.phase = 'children';
-        t.fan = { kind: 'map', results: items.map(() => null), remaining: items.length, items, next: 0, running: 0, max: maxRaw };
+        t.fan = {
+          kind: 'map',
+          results: items.map(() => null),
+          remaining: items.length,
+          items,
+          next: 0,
+          running: 0,
+          max: maxRaw,
+          ...(toleratedCount !== undefined || toleratedPercent !== undefined ? { failed: 0, ...(toleratedCount !== undefined ? { toleratedCount } : {}), ...(toleratedPercent !== undefined ? { toleratedPercent } : {}) } : {}),
+        };
         if (items.length === 0) return this.fanDone(ex, t);
         return this.startIterations(ex, t, s);
       }
@@ -703,13 +756,13 @@ export class SfnEngine implements ClockSubscriber {
     const catchers = (s.Catch ?? []) as { ErrorEquals: string[]; Next: string; Output?: unknown; Assign?: unknown }[];
     for (const c of catchers) {
       if (!errorMatches(c.ErrorEquals, e.error)) continue;
-      const errorOutput = { Error: e.error, Cause: e.cause };
+      const errorOutput = { ...(e.error !== undefined ? { Error: e.error } : {}), ...(e.cause !== undefined ? { Cause: e.cause } : {}) };
       const states: StatesVar = { input: t.input, errorOutput, context: this.contextObject(ex, t) };
       let output: Json;
       let assigned: Record<string, Json> | undefined;
       try {
-        output = c.Output !== undefined ? await evalTemplate(c.Output, states, t.vars, 'Catch.Output') : errorOutput;
-        assigned = c.Assign !== undefined ? ((await evalTemplate(c.Assign, states, t.vars, 'Catch.Assign')) as Record<string, Json>) : undefined;
+        output = c.Output !== undefined ? await evalTemplate(c.Output, states, t.vars, 'Output') : errorOutput;
+        assigned = c.Assign !== undefined ? ((await evalTemplate(c.Assign, states, t.vars, 'Assign')) as Record<string, Json>) : undefined;
       } catch (err) {
         return this.threadFailed(ex, t, toErrorInfo(err));
       }
@@ -743,6 +796,20 @@ export class SfnEngine implements ClockSubscriber {
     });
   }
 
+  /**
+   * A Map with ToleratedFailureCount / ToleratedFailurePercentage: an iteration's failure is
+   * tolerated while the failures stay within both thresholds; its result is its error output.
+   * Past either, the Map fails with States.ExceedToleratedFailureThreshold.
+   * https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html
+   */
+  private tolerated(fan: Fan): boolean | undefined {
+    if (fan.failed === undefined) return undefined;
+    const total = fan.results.length;
+    const countOk = fan.toleratedCount === undefined || fan.failed <= fan.toleratedCount;
+    const percentOk = fan.toleratedPercent === undefined || (fan.failed / total) * 100 <= fan.toleratedPercent;
+    return countOk && percentOk;
+  }
+
   private async fanDone(ex: Execution, p: Thread): Promise<void> {
     const s = this.stateDef(ex, p);
     const fan = p.fan!;
@@ -756,8 +823,8 @@ export class SfnEngine implements ClockSubscriber {
   private threadFailed(ex: Execution, t: Thread, e: ErrorInfo): void {
     delete ex.snap.threads[t.id];
     if (!t.parent) {
-      this.emit(ex, t, 'ExecutionFailed', 'executionFailedEventDetails', { error: e.error, cause: e.cause });
-      this.close(ex, 'FAILED', e);
+      this.emit(ex, t, 'ExecutionFailed', 'executionFailedEventDetails', { ...e });
+      this.close(ex, 'FAILED', { ...e });
       return;
     }
     const p = ex.snap.threads[t.parent];
@@ -765,6 +832,22 @@ export class SfnEngine implements ClockSubscriber {
     const s = this.stateDef(ex, p);
     const fan = p.fan!;
     if (fan.kind === 'map') this.emit(ex, t, 'MapIterationFailed', 'mapIterationFailedEventDetails', { name: p.state, index: t.index });
+    if (fan.kind === 'map' && fan.failed !== undefined) {
+      fan.failed++;
+      if (this.tolerated(fan)) {
+        fan.results[t.index!] = { ...(e.error !== undefined ? { Error: e.error } : {}), ...(e.cause !== undefined ? { Cause: e.cause } : {}) };
+        fan.remaining--;
+        fan.running--;
+        p.lastEvent = Math.max(p.lastEvent, t.lastEvent);
+        ex.followUps.push(async () => {
+          if (!ex.snap.threads[p.id] || p.phase !== 'children') return;
+          if (fan.remaining === 0) return this.fanDone(ex, p);
+          await this.guard(ex, p, s, () => this.startIterations(ex, p, s));
+        });
+        return;
+      }
+      e = { error: 'States.ExceedToleratedFailureThreshold', cause: `The specified tolerated failure threshold was exceeded: ${fan.failed} of ${fan.results.length} iterations failed.` };
+    }
     // The other iterations / branches are stopped.
     for (const other of Object.values(ex.snap.threads)) {
       if (other.parent === p.id && fan.kind === 'map') this.emit(ex, p, 'MapIterationAborted', 'mapIterationAbortedEventDetails', { name: p.state, index: other.index });
@@ -941,7 +1024,7 @@ export class SfnEngine implements ClockSubscriber {
         return;
       }
       if (kind === 'success') return this.taskSucceeded(ex, t, s, output);
-      const e = { error: typeof input.error === 'string' ? input.error : '', cause: typeof input.cause === 'string' ? input.cause : '' };
+      const e: ErrorInfo = { ...(typeof input.error === 'string' ? { error: input.error } : {}), ...(typeof input.cause === 'string' ? { cause: input.cause } : {}) };
       this.taskEnded(ex, t, 'Failed', e);
       return this.stateFailed(ex, t, s, e);
     });
