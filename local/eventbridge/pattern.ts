@@ -54,6 +54,9 @@ export function compilePattern(pattern: unknown): CompiledPattern {
   }
   if (!isPlainObject(value)) throw new InvalidEventPatternError('Filter is not an object');
   if (orCombinations(value) > MAX_OR_COMBINATIONS) throw new InvalidEventPatternError(`Event pattern contains over ${MAX_OR_COMBINATIONS} rule combinations`);
+  if (wildcardComplexity(value) > MAX_WILDCARD_COMPLEXITY) {
+    throw new InvalidEventPatternError('Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character');
+  }
   let alts: Alt[];
   try {
     alts = expand(value, true);
@@ -100,13 +103,16 @@ function expand(pattern: Record<string, unknown>, expandOr: boolean): Alt[] {
 function compileObject(alts: Alt[], path: string[], obj: Record<string, unknown>, expandOr: boolean): void {
   if (Object.keys(obj).length === 0) throw new InvalidEventPatternError('Empty objects are not allowed');
   for (const [key, val] of Object.entries(obj)) {
+    // EventBridge matches on flattened paths: a pattern key "a.b" is the path a → b, the same
+    // field as {"a": {"b": …}} (and an event's "a.b" key is found by either, see valueAt).
+    const keyPath = key === '$or' || !key.includes('.') ? [key] : key.split('.');
     if (key === '$or' && expandOr) {
       compileOr(alts, path, val);
     } else if (isPlainObject(val)) {
-      compileObject(alts, [...path, key], val, expandOr);
+      compileObject(alts, [...path, ...keyPath], val, expandOr);
     } else if (Array.isArray(val)) {
       if (val.length === 0) throw new InvalidEventPatternError('Empty arrays are not allowed');
-      writeLeaf(alts, [...path, key], val.map((m) => compileMatcher(m)));
+      writeLeaf(alts, [...path, ...keyPath], val.map((m) => compileMatcher(m)));
     } else {
       throw new InvalidEventPatternError(`"${key}" must be an object or an array`);
     }
@@ -159,6 +165,52 @@ function cloneAlt(a: Alt): Alt {
 
 function toNode(t: Tree): PatternNode {
   return { fields: [...t].map(([k, v]) => [k, v instanceof Map ? toNode(v) : v]) };
+}
+
+/**
+ * Wildcard complexity, as EventBridge's matcher (aws/event-ruler) judges it: the most matcher
+ * states one value can keep active at once, over all wildcard patterns of one field. Each `*`
+ * keeps a state, and a literal run after a `*` keeps as many as it can partially overlap
+ * itself ("*aaaa" can be 1, 2, 3 or 4 characters in). event-ruler's default limit is 100.
+ */
+export const MAX_WILDCARD_COMPLEXITY = 100;
+
+function wildcardComplexity(node: unknown): number {
+  if (Array.isArray(node)) {
+    let sum = 0;
+    for (const m of node) {
+      if (!isPlainObject(m)) continue;
+      if (typeof m.wildcard === 'string') sum += globComplexity(m.wildcard);
+      const but = m['anything-but'];
+      if (isPlainObject(but) && but.wildcard !== undefined) for (const w of Array.isArray(but.wildcard) ? but.wildcard : [but.wildcard]) if (typeof w === 'string') sum += globComplexity(w);
+    }
+    return sum;
+  }
+  if (!isPlainObject(node)) return 0;
+  let max = 0;
+  for (const [k, v] of Object.entries(node)) {
+    const c = k === '$or' && Array.isArray(v) ? Math.max(0, ...v.map(wildcardComplexity)) : wildcardComplexity(v);
+    max = Math.max(max, c);
+  }
+  return max;
+}
+
+function globComplexity(pattern: string): number {
+  const parts = pattern.split(/(?<!\\)\*/);
+  let states = parts.length - 1;
+  for (let i = 1; i < parts.length; i++) states += selfOverlap(parts[i]!);
+  return states;
+}
+
+/** The most prefixes of `s` that can be in progress at once while reading it. */
+function selfOverlap(s: string): number {
+  let best = s ? 1 : 0;
+  for (let end = 1; end <= s.length; end++) {
+    let n = 0;
+    for (let k = 1; k <= end; k++) if (s.slice(end - k, end) === s.slice(0, k)) n++;
+    best = Math.max(best, n);
+  }
+  return best;
 }
 
 /** The product of the lengths of all `$or` arrays, as AWS counts rule combinations. */
@@ -257,19 +309,21 @@ function compileAnythingBut(arg: unknown): (v: string | number | boolean | null)
         if (list.some((x) => typeof x !== 'string')) throw new InvalidEventPatternError('prefix/suffix match pattern must be a string');
         const affixes = list as string[];
         if (affixes.some((x) => x === '')) throw new InvalidEventPatternError('Null prefix/suffix not allowed');
+        // A value that is not a string (null, a number, a boolean) has no such prefix/suffix,
+        // so it is "anything but" it, as AWS matches it.
         return op === 'prefix'
-          ? (v) => typeof v === 'string' && !affixes.some((p) => v.startsWith(p))
-          : (v) => typeof v === 'string' && !affixes.some((x) => v.endsWith(x));
+          ? (v) => typeof v !== 'string' || !affixes.some((p) => v.startsWith(p))
+          : (v) => typeof v !== 'string' || !affixes.some((x) => v.endsWith(x));
       }
       case 'equals-ignore-case': {
         if (list.some((x) => typeof x !== 'string')) throw new InvalidEventPatternError('Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.');
         const lowered = (list as string[]).map((x) => x.toLowerCase());
-        return (v) => typeof v === 'string' && !lowered.includes(v.toLowerCase());
+        return (v) => typeof v !== 'string' || !lowered.includes(v.toLowerCase());
       }
       default: {
         if (list.some((x) => typeof x !== 'string')) throw new InvalidEventPatternError('wildcard match pattern must be a string');
         const globs = (list as string[]).map((w) => compileWildcard(w));
-        return (v) => typeof v === 'string' && !globs.some((g) => globMatch(g, v));
+        return (v) => typeof v !== 'string' || !globs.some((g) => globMatch(g, v));
       }
     }
   }
@@ -460,7 +514,7 @@ function matchNode(node: PatternNode, value: unknown): boolean {
   if (Array.isArray(value)) return value.some((el) => (isPlainObject(el) || Array.isArray(el)) && matchNode(node, el));
   const obj = isPlainObject(value) ? value : undefined;
   for (const [key, sub] of node.fields) {
-    const v = obj ? obj[key] : undefined;
+    const v = obj ? valueAt(obj, key) : undefined;
     if (Array.isArray(sub)) {
       if (!matchLeaf(sub, v)) return false;
     } else if (!matchNested(sub, v)) {
@@ -468,6 +522,22 @@ function matchNode(node: PatternNode, value: unknown): boolean {
     }
   }
   return true;
+}
+
+/**
+ * The event's value at `key`, where keys with dots count as paths: {"a.b": 1} has {b: 1} at "a"
+ * (merged with a nested "a" object if both are there).
+ */
+function valueAt(obj: Record<string, unknown>, key: string): unknown {
+  const direct = obj[key];
+  let dotted: Record<string, unknown> | undefined;
+  const prefix = `${key}.`;
+  for (const k of Object.keys(obj)) {
+    if (k.length > prefix.length && k.startsWith(prefix)) (dotted ??= {})[k.slice(prefix.length)] = obj[k];
+  }
+  if (!dotted) return direct;
+  if (direct === undefined) return dotted;
+  return isPlainObject(direct) ? { ...direct, ...dotted } : direct;
 }
 
 function matchNested(node: PatternNode, v: unknown): boolean {
