@@ -24,14 +24,26 @@ export interface AwsJsonService {
   handle(action: string, input: Record<string, unknown>): Promise<unknown>;
 }
 
+/** A REST-JSON service (e.g. EventBridge Scheduler: GET /schedules), told apart by its path. */
+export interface AwsRestService {
+  /** The first path segment it answers, e.g. 'schedules'. */
+  pathPrefix: string;
+  handle(method: string, path: string[], query: URLSearchParams, body: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+}
+
 export class AwsEndpoint {
   private server: Server | undefined;
   private readonly services = new Map<string, AwsJsonService>();
+  private readonly rest = new Map<string, AwsRestService>();
 
   constructor(private readonly dynamoEndpoint: string) {}
 
   register(service: AwsJsonService): void {
     this.services.set(service.targetPrefix, service);
+  }
+
+  registerRest(service: AwsRestService): void {
+    this.rest.set(service.pathPrefix, service);
   }
 
   async listen(port: number): Promise<number> {
@@ -47,6 +59,12 @@ export class AwsEndpoint {
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, action] = target.split('.', 2);
     if (prefix?.startsWith('DynamoDB_')) return this.forwardToDynamo(req, res);
+    if (!target) {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const segments = url.pathname.split('/').filter(Boolean).map((x) => decodeURIComponent(x));
+      const restService = segments[0] ? this.rest.get(segments[0]) : undefined;
+      if (restService) return this.routeRest(restService, req, res, segments, url.searchParams);
+    }
     const service = prefix ? this.services.get(prefix) : undefined;
     if (!service || !action) {
       const body = await readBody(req);
@@ -76,6 +94,24 @@ export class AwsEndpoint {
     }
   }
 
+  private async routeRest(service: AwsRestService, req: IncomingMessage, res: ServerResponse, segments: string[], query: URLSearchParams): Promise<void> {
+    let body: Record<string, unknown> = {};
+    try {
+      const text = await readBody(req);
+      body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      return sendRestError(res, new AwsServiceError('ValidationException', 'invalid JSON'));
+    }
+    try {
+      const out = await service.handle(req.method ?? 'GET', segments, query, body);
+      sendJson(res, out.status, 'application/json', out.body ?? {});
+    } catch (err) {
+      if (err instanceof AwsServiceError) return sendRestError(res, err);
+      console.error(`[aws-endpoint] ${req.method} ${req.url} failed`, err);
+      sendRestError(res, new AwsServiceError('InternalServerException', String((err as Error).message ?? err), 500));
+    }
+  }
+
   private forwardToDynamo(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(this.dynamoEndpoint);
     const upstream = httpRequest(
@@ -100,6 +136,12 @@ export function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** restJson1 errors: the type in X-Amzn-ErrorType, the message in the body. */
+function sendRestError(res: ServerResponse, err: AwsServiceError): void {
+  res.setHeader('x-amzn-errortype', err.type);
+  sendJson(res, err.status, 'application/json', { Message: err.message });
 }
 
 function sendJson(res: ServerResponse, status: number, contentType: string, body: unknown): void {

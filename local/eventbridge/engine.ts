@@ -43,6 +43,25 @@ export interface ScheduleRecord {
   ruleName: string;
 }
 
+/** An EventBridge Scheduler schedule as its API shows it (the manifest's, or created through it). */
+export interface SchedulerSchedule {
+  Arn: string;
+  Name: string;
+  GroupName: 'default';
+  ScheduleExpression: string;
+  ScheduleExpressionTimezone: string;
+  State: 'ENABLED' | 'DISABLED';
+  Description?: string;
+  Target: { Arn: string; RoleArn: string; Input?: string };
+  FlexibleTimeWindow: { Mode: string; MaximumWindowInMinutes?: number };
+  CreationDate: number;
+  LastModificationDate: number;
+  /** 'manifest' for the manifest's schedules, recreated at every start. */
+  ManagedBy?: string;
+  /** The manifest's target as the engine delivers to it (input transformer etc.). */
+  delivery?: TargetRecord;
+}
+
 export interface EngineOptions {
   dataDir: string | undefined;
   now: () => number;
@@ -95,6 +114,7 @@ export class EventBridgeEngine implements ClockSubscriber {
   private readonly compiled = new Map<string, { rule: RuleRecord; pattern: CompiledPattern }[]>();
   private readonly schedules = new Map<string, ActiveSchedule>();
   private scheduleStates: Record<string, ScheduleState>;
+  private readonly scheduler = new Map<string, SchedulerSchedule>();
   private readonly queue: Delivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
@@ -118,6 +138,7 @@ export class EventBridgeEngine implements ClockSubscriber {
       this.rules.set(key(r.EventBusName, r.Name), r);
     }
     this.scheduleStates = this.store.readDoc<Record<string, ScheduleState>>('schedules.json', {});
+    for (const s of this.store.readDoc<SchedulerSchedule[]>('scheduler.json', [])) if (s.ManagedBy !== 'manifest') this.scheduler.set(s.Name, s);
     this.recompile();
   }
 
@@ -430,6 +451,44 @@ export class EventBridgeEngine implements ClockSubscriber {
       }
     }
     this.schedules.set(rec.name, { rec, schedule, state, nextAt: nextOccurrence(schedule, from, state.anchor) });
+  }
+
+  // ------------------------------------------------------------------- Scheduler API
+
+  getSchedulerSchedule(name: string): SchedulerSchedule | undefined {
+    return this.scheduler.get(name);
+  }
+
+  listSchedulerSchedules(): SchedulerSchedule[] {
+    return [...this.scheduler.values()].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+  }
+
+  /** Create or replace a Scheduler schedule; an ENABLED one runs on the clock. */
+  putSchedulerSchedule(rec: Omit<SchedulerSchedule, 'Arn' | 'CreationDate' | 'LastModificationDate'>): SchedulerSchedule {
+    parseSchedule(rec.ScheduleExpression, rec.ScheduleExpressionTimezone);
+    const now = this.opts.now();
+    const existing = this.scheduler.get(rec.Name);
+    const s: SchedulerSchedule = { ...rec, Arn: scheduleArn(rec.Name), CreationDate: existing?.CreationDate ?? now, LastModificationDate: now };
+    if (existing?.delivery && !rec.delivery && existing.Target.Arn === rec.Target.Arn && existing.Target.Input === rec.Target.Input) s.delivery = existing.delivery;
+    this.scheduler.set(rec.Name, s);
+    if (s.State === 'ENABLED') {
+      const target: TargetRecord = s.delivery ?? { Id: 'Target0', Arn: s.Target.Arn, RoleArn: s.Target.RoleArn, ...(s.Target.Input !== undefined ? { Input: s.Target.Input } : {}) };
+      this.addSchedule({ name: s.Name, expression: s.ScheduleExpression, timezone: s.ScheduleExpressionTimezone, targets: [target], arn: s.Arn, ruleName: s.Name });
+    } else {
+      this.removeSchedule(s.Name);
+    }
+    this.saveScheduler();
+    return s;
+  }
+
+  deleteSchedulerSchedule(name: string): void {
+    this.scheduler.delete(name);
+    this.removeSchedule(name);
+    this.saveScheduler();
+  }
+
+  private saveScheduler(): void {
+    this.store.writeDoc('scheduler.json', [...this.scheduler.values()].filter((s) => s.ManagedBy !== 'manifest'));
   }
 
   /** Stop a schedule and forget its state (re-adding it starts afresh, with nothing to catch up). */

@@ -3,7 +3,8 @@ import type { RuleDef, ScheduleDef, TargetDef } from '../../infra/manifest-types
 import { functionArn, functionName, stateMachineArn } from '../names.ts';
 import { plugins, type LocalContext } from '../runtime.ts';
 import { eventsService } from './api.ts';
-import { EventBridgeEngine, scheduleArn, type TargetRecord } from './engine.ts';
+import { EventBridgeEngine, type TargetRecord } from './engine.ts';
+import { schedulerService } from './scheduler-api.ts';
 import { loadTestFunctionsFromEnv } from './test-functions.ts';
 
 /**
@@ -49,7 +50,19 @@ export function applyManifest(engine: EventBridgeEngine, m: { busName: string; r
     const name = manifestRuleName(logical);
     const target = manifestTarget(def.target, 'Target0');
     if (def.input !== undefined && !target.InputPath && !target.InputTransformer) target.Input = JSON.stringify(def.input);
-    engine.addSchedule({ name, expression: def.expression, timezone: def.timezone, targets: [target], arn: scheduleArn(name), ruleName: name });
+    // Visible through the Scheduler API (ListSchedules, GetSchedule), as in AWS.
+    engine.putSchedulerSchedule({
+      Name: name,
+      GroupName: 'default',
+      ScheduleExpression: def.expression,
+      ScheduleExpressionTimezone: def.timezone ?? 'UTC',
+      State: 'ENABLED',
+      ...(def.description ? { Description: def.description } : {}),
+      Target: { Arn: target.Arn, RoleArn: `arn:aws:iam::000000000000:role/${name}-scheduler`, ...(target.Input !== undefined ? { Input: target.Input } : {}) },
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ManagedBy: 'manifest',
+      delivery: target,
+    });
   }
 }
 
@@ -72,6 +85,7 @@ export async function startEventBridge(ctx: LocalContext): Promise<EventBridgeEn
   applyManifest(engine, manifest);
 
   ctx.aws.register(eventsService(engine, () => ctx.clock.now()));
+  ctx.aws.registerRest(schedulerService(engine));
   ctx.clock.subscribe(engine);
   ctx.onStop(() => engine.stop());
   ctx.health('eventbridge', () => engine.running);
