@@ -120,6 +120,22 @@ export const manifest = defineManifest({
       ],
       envVar: 'SERVICES_TABLE',
     },
+    Merger: {
+      description: 'The 两项政策 merger: monitoring records (REC#id, one per person by keyed ID hash), imports (IMP#id: report, CHUNK#n staged rows, DONE#n counting markers), decided assessments (AS#id), coverage counters (COV#prefix: TOTAL and D#date), yearly surveys (SV#id). GSIs: byLevel (open/decided assessments and surveys by level, region), monitoredByCounty (sparse: records still monitored)',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      gsis: [
+        { name: 'byLevel', partitionKey: { name: 'levelKey', type: 'S' }, sortKey: { name: 'levelSort', type: 'S' } },
+        { name: 'monitoredByCounty', partitionKey: { name: 'monKey', type: 'S' }, sortKey: { name: 'monSort', type: 'S' } },
+      ],
+      envVar: 'MERGER_TABLE',
+    },
+    Stats: {
+      description: 'Statistics counters maintained as things happen (applications received/decided, recipients, warnings, payments, labels): pk = S#<region prefix or CN>, sk = D#<date>',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      envVar: 'STATS_TABLE',
+    },
     Idempotency: {
       description: 'Powertools idempotency records (Idempotency-Key of POST /applications)',
       partitionKey: { name: 'id', type: 'S' },
@@ -292,6 +308,29 @@ export const manifest = defineManifest({
       description: 'ReferralCreated (jiuzhu.referrals) → routing recorded; SkillCertificateObtained (gov.human-resources) → the county’s certificate grant in the ledger, once per certificate',
       tables: { Services: 'RW', Households: 'RO', Ledger: 'RW', Policies: 'RO', Regions: 'RO' },
       secrets: ['idHashKey'],
+    mergerApi: {
+      entry: 'functions/handlers/merger-api.ts',
+      handler: 'handler',
+      description: 'POST /merger/imports (CSV or JSON rows, validated, staged in chunks), GET /merger/imports/{id}, assessments (village → town → city), coverage, yearly surveys',
+      tables: { Merger: 'RW', Households: 'RW', Regions: 'RO', Policies: 'RO', Audit: 'RW', Stats: 'RW', Monitoring: 'RW' },
+      workflows: { mergerImport: 'START' },
+      secrets: ['idHashKey'],
+      timeoutSeconds: 30,
+    },
+    mergerSteps: {
+      entry: 'functions/handlers/merger-steps.ts',
+      handler: 'handler',
+      description: 'The merger-import workflow steps (a chunk: match by keyed ID hash, classify, write, count once) and the yearly survey schedules',
+      tables: { Merger: 'RW', Households: 'RW', Regions: 'RO', Policies: 'RO', Monitoring: 'RW', Stats: 'RW' },
+      secrets: ['idHashKey'],
+      memoryMb: 1024,
+      timeoutSeconds: 900,
+    },
+    statsApi: {
+      entry: 'functions/handlers/stats-api.ts',
+      handler: 'handler',
+      description: 'GET /stats/overview from the counters (no scan)',
+      tables: { Stats: 'RO' },
     },
   },
 
@@ -345,6 +384,15 @@ export const manifest = defineManifest({
     { method: 'POST', path: '/service-orders/{id}/visits', function: 'servicesApi', auth: 'jwt' },
     { method: 'POST', path: '/referrals', function: 'servicesApi', auth: 'jwt' },
     { method: 'GET', path: '/households/{id}/help-chain', function: 'servicesApi', auth: 'jwt' },
+    { method: 'POST', path: '/merger/imports', function: 'mergerApi', auth: 'jwt' },
+    { method: 'GET', path: '/merger/imports/{id}', function: 'mergerApi', auth: 'jwt' },
+    { method: 'GET', path: '/merger/assessments', function: 'mergerApi', auth: 'jwt' },
+    { method: 'POST', path: '/merger/assessments/{id}/decision', function: 'mergerApi', auth: 'jwt' },
+    { method: 'GET', path: '/merger/coverage', function: 'mergerApi', auth: 'jwt' },
+    { method: 'GET', path: '/merger/surveys', function: 'mergerApi', auth: 'jwt' },
+    { method: 'GET', path: '/merger/surveys/{id}', function: 'mergerApi', auth: 'jwt' },
+    { method: 'POST', path: '/merger/surveys/{id}', function: 'mergerApi', auth: 'jwt' },
+    { method: 'GET', path: '/stats/overview', function: 'statsApi', auth: 'jwt' },
   ],
 
   rules: {
@@ -435,6 +483,20 @@ export const manifest = defineManifest({
       target: { workflow: 'monitoring' },
       input: { mode: 'full' },
     },
+    mergerSurveyOpen: {
+      description: 'The merged yearly survey (排查): 1 September 03:00 Asia/Shanghai, a survey per monitored household and remaining monitoring object',
+      expression: 'cron(0 3 1 9 ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { function: 'mergerSteps' },
+      input: { action: 'openSurveys' },
+    },
+    mergerSurveyOverdue: {
+      description: 'After September: surveys still open become SURVEY_OVERDUE warnings (1 October 03:00 Asia/Shanghai)',
+      expression: 'cron(0 3 1 10 ? *)',
+      timezone: 'Asia/Shanghai',
+      target: { function: 'mergerSteps' },
+      input: { action: 'overdueSurveys' },
+    },
   },
   workflows: {
     application: {
@@ -454,6 +516,12 @@ export const manifest = defineManifest({
       envVar: 'MONITORING_WORKFLOW_ARN',
       description: 'A monitoring run: daily dated checks over the dueByCounty GSI fanned out by county batch, escalation; or a full re-evaluation over parallel Scan segments',
       substitutions: { MonitoringStepsArn: { function: 'monitoringSteps' } },
+    },
+    mergerImport: {
+      definition: 'workflows/merger-import.asl.json',
+      envVar: 'MERGER_IMPORT_WORKFLOW_ARN',
+      description: 'One merger import: a Map over its staged chunks (match, classify, write, count once), then the report; Distributed Map over S3 past millions of rows (docs/merger.md)',
+      substitutions: { MergerStepsArn: { function: 'mergerSteps' } },
     },
   },
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { RouteDef } from '../infra/manifest-types.ts';
-import { readBody } from './aws-endpoint.ts';
+import { isUtf8 } from 'node:buffer';
 import type { LocalJwt } from './jwt.ts';
 import { closeServer, listenOnLoopback } from './loopback-server.ts';
 
@@ -64,7 +64,10 @@ export class HttpApi {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req);
+    const raw = await readRawBody(req);
+    const body = raw.toString('utf8');
+    // As API Gateway does for a payload it cannot pass as text (a GBK CSV): base64, flagged.
+    const binary = raw.length > 0 && !isUtf8(raw);
     const local = this.localRoutes.get(`${method} ${url.pathname}`);
     if (local) return local(req, body, res);
 
@@ -122,8 +125,8 @@ export class HttpApi {
         timeEpoch: now.getTime(),
         ...(claims ? { authorizer: { jwt: { claims: stringifyClaims(claims), scopes: null } } } : {}),
       },
-      body: body === '' ? undefined : body,
-      isBase64Encoded: false,
+      body: body === '' ? undefined : binary ? raw.toString('base64') : body,
+      isBase64Encoded: binary,
     };
 
     let result: APIGatewayProxyResultV2;
@@ -159,4 +162,13 @@ export function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+function readRawBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }

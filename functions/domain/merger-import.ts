@@ -16,7 +16,9 @@ import { idProblem, maskId } from './resident-id.ts';
 export const IMPORT_COLUMNS = ['householdRef', 'name', 'idNumber', 'relation', 'regionCode', 'riskTypes', 'monthlyIncome', 'deposits', 'identifiedOn'] as const;
 const REQUIRED_COLUMNS = ['householdRef', 'name', 'idNumber', 'relation', 'regionCode', 'riskTypes', 'monthlyIncome', 'identifiedOn'] as const;
 /** Optional known columns: read into the household when present. */
-const OPTIONAL_COLUMNS = ['deposits', 'hukouType', 'laborAbility'] as const;
+const OPTIONAL_COLUMNS = ['deposits', 'hukouType', 'laborAbility', 'medical12m', 'education12m', 'rehabilitation12m'] as const;
+/** Essential spending in the last 12 months (household, first row; yuan): what RIGID_EXPENDITURE reads. */
+const SPENDING = { medical12m: 'medical', education12m: 'education', rehabilitation12m: 'rehabilitation' } as const;
 
 export const MAX_IMPORT_ROWS = 10_000;
 
@@ -42,6 +44,8 @@ export interface ImportRow {
   identifiedOn: string;
   hukouType?: 'urban' | 'rural';
   laborAbility?: 'full' | 'partial' | 'none';
+  /** Household spending in the last 12 months (fen), first row only. */
+  spendingFen?: { medical: number; education: number; rehabilitation: number };
   notes?: Record<string, string>;
 }
 
@@ -177,6 +181,14 @@ export function validateRows(raw: readonly unknown[], regionKnown: (code: string
     if (hukou && hukou !== 'urban' && hukou !== 'rural') err('hukouType', 'must be urban or rural');
     const labor = cell(rec.laborAbility);
     if (labor && !['full', 'partial', 'none'].includes(labor)) err('laborAbility', 'must be full, partial or none');
+    let spending: { medical: number; education: number; rehabilitation: number } | undefined;
+    for (const [col, key] of Object.entries(SPENDING)) {
+      const text = cell(rec[col]);
+      if (text === '') continue;
+      const fen = yuanCell(text);
+      if (typeof fen === 'string') err(col, fen);
+      else (spending ??= { medical: 0, education: 0, rehabilitation: 0 })[key] = fen;
+    }
     const notes: Record<string, string> = {};
     for (const [k, v] of Object.entries(rec)) {
       if ((IMPORT_COLUMNS as readonly string[]).includes(k) || (OPTIONAL_COLUMNS as readonly string[]).includes(k)) continue;
@@ -201,6 +213,7 @@ export function validateRows(raw: readonly unknown[], regionKnown: (code: string
       identifiedOn,
       ...(hukou ? { hukouType: hukou as 'urban' | 'rural' } : {}),
       ...(labor ? { laborAbility: labor as 'full' | 'partial' | 'none' } : {}),
+      ...(spending ? { spendingFen: spending } : {}),
       ...(Object.keys(notes).length ? { notes } : {}),
     });
   });
@@ -249,6 +262,7 @@ export function householdInputOf(h: ImportHousehold): HouseholdInput {
     hukouType: first.hukouType ?? 'rural',
     members: h.rows.map((r) => ({ name: r.name, idNumber: r.idNumber, relation: r.relation, laborAbility: r.laborAbility ?? 'full', monthlyIncome: r.monthlyIncomeFen / 100 })),
     assets: { deposits: (first.depositsFen ?? 0) / 100 },
+    ...(first.spendingFen ? { rigidExpenditure12m: { medical: first.spendingFen.medical / 100, education: first.spendingFen.education / 100, rehabilitation: first.spendingFen.rehabilitation / 100 } } : {}),
   };
 }
 
@@ -263,7 +277,7 @@ export function labelOf(h: ImportHousehold): HouseholdLabel {
 
 /** What a row contributes to its record (re-importing the same row is recognized by this). */
 export function rowFingerprint(h: ImportHousehold, r: ImportRow): string {
-  return JSON.stringify([h.householdRef, h.regionCode, r.name, r.relation, r.riskTypes, r.monthlyIncomeFen, h.rows[0]!.depositsFen, r.identifiedOn, r.hukouType ?? null, r.laborAbility ?? null, h.rows.map((x) => x.idNumber)]);
+  return JSON.stringify([h.householdRef, h.regionCode, r.name, r.relation, r.riskTypes, r.monthlyIncomeFen, h.rows[0]!.depositsFen, h.rows[0]!.spendingFen ?? null, r.identifiedOn, r.hukouType ?? null, r.laborAbility ?? null, h.rows.map((x) => x.idNumber)]);
 }
 
 export const maskedRow = (r: ImportRow) => maskId(r.idNumber);

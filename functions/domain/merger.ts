@@ -187,3 +187,8 @@ export function surveyYearOf(date: string): string {
 export function surveyDueOn(year: string): string {
   return `${year}-09-30`;
 }
+
+/** SURVEY_OVERDUE: a survey still open on a day after its due date (30 September) fires. */
+export function surveyOverdue(s: { status: string; dueOn: string }, today: string): boolean {
+  return s.status === 'OPEN' && today > s.dueOn;
+}

@@ -17,6 +17,7 @@ import {
 import { REPEATED_FAILURES, recentReturns } from '../../../functions/domain/payments.ts';
 import { dateOfAge } from '../../../functions/domain/resident-id.ts';
 import { checkLink, isExactDue, nextMonth, referralDue, visitCheckDue, type LinkItem } from '../../../functions/domain/services.ts';
+import { surveyOverdue } from '../../../functions/domain/merger.ts';
 import { localPolicy } from '../../../scripts/seed-population.ts';
 import { residentId } from '../../support/people.ts';
 
@@ -252,6 +253,15 @@ describe('services and referrals (same-day marks in dueByCounty)', () => {
     expect(checkLink(link({ ...ref, status: 'OPEN' })).next).toBeUndefined();
     expect(checkLink(link({ ...ref, status: 'GRANTED' })).findings).toEqual([]);
     covered.add('REFERRAL_OVERDUE');
+  });
+});
+
+describe('the merged yearly survey (两项政策 merger)', () => {
+  it('SURVEY_OVERDUE: open after 30 September fires; on the day, or submitted, does not', () => {
+    expect(surveyOverdue({ status: 'OPEN', dueOn: '2027-09-30' }, '2027-10-01')).toBe(true);
+    expect(surveyOverdue({ status: 'OPEN', dueOn: '2027-09-30' }, '2027-09-30')).toBe(false);
+    expect(surveyOverdue({ status: 'SUBMITTED', dueOn: '2027-09-30' }, '2027-10-01')).toBe(false);
+    covered.add('SURVEY_OVERDUE');
   });
 });
 

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { nowMs } from '../commons/clock.ts';
+import { forbidden, validationFailed } from '../commons/errors.ts';
+import { httpHandler, routeGroup } from '../commons/http.ts';
+import { statDays } from '../adapters/stats-table.ts';
+import { overview } from '../domain/stats.ts';
+import { shanghaiDate } from '../domain/working-days.ts';
+
+/** GET /stats/overview: counters maintained as things happen (adapters/stats-table.ts), never a scan. */
+const query = z.object({
+  regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must have 2, 4, 6, 9 or 12 digits').optional(),
+  from: z.iso.date('from must be a date YYYY-MM-DD').optional(),
+  to: z.iso.date('to must be a date YYYY-MM-DD').optional(),
+});
+
+export const overviewRoute = httpHandler({ roles: ['village', 'town', 'city', 'admin', 'monitor'], query }, async ({ caller, query: q }) => {
+  let prefix = q.regionCode ?? 'CN';
+  if (caller.role !== 'admin' && caller.role !== 'monitor') {
+    if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
+    if (q.regionCode && !q.regionCode.startsWith(caller.regionCode)) throw forbidden(`region ${q.regionCode} is outside your jurisdiction ${caller.regionCode}`);
+    prefix = q.regionCode ?? caller.regionCode;
+  }
+  const today = shanghaiDate(nowMs());
+  const to = q.to ?? today;
+  const from = q.from ?? `${to.slice(0, 4)}-01-01`;
+  if (from > to) throw validationFailed('invalid period', [{ path: 'from', message: 'from is after to' }]);
+  return { status: 200, body: { regionCode: prefix, ...overview(await statDays(prefix, to), from, to) } };
+});
+
+export const handler = routeGroup({ 'GET /stats/overview': overviewRoute });
