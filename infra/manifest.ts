@@ -308,6 +308,7 @@ export const manifest = defineManifest({
       description: 'ReferralCreated (jiuzhu.referrals) → routing recorded; SkillCertificateObtained (gov.human-resources) → the county’s certificate grant in the ledger, once per certificate',
       tables: { Services: 'RW', Households: 'RO', Ledger: 'RW', Policies: 'RO', Regions: 'RO' },
       secrets: ['idHashKey'],
+    },
     mergerApi: {
       entry: 'functions/handlers/merger-api.ts',
       handler: 'handler',

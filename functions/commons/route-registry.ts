@@ -11,6 +11,7 @@ export const ROUTE_MODULES: Record<string, () => Promise<Record<string, unknown>
   'functions/handlers/eligibility.ts': () => import('../handlers/eligibility.ts'),
   'functions/handlers/households.ts': () => import('../handlers/households.ts'),
   'functions/handlers/ledger.ts': () => import('../handlers/ledger.ts'),
+  'functions/handlers/merger-api.ts': () => import('../handlers/merger-api.ts'),
   'functions/handlers/monitoring-api.ts': () => import('../handlers/monitoring-api.ts'),
   'functions/handlers/openapi.ts': () => import('../handlers/openapi.ts'),
   'functions/handlers/payments-api.ts': () => import('../handlers/payments-api.ts'),
@@ -18,6 +19,7 @@ export const ROUTE_MODULES: Record<string, () => Promise<Record<string, unknown>
   'functions/handlers/regions.ts': () => import('../handlers/regions.ts'),
   'functions/handlers/review-tasks.ts': () => import('../handlers/review-tasks.ts'),
   'functions/handlers/services-api.ts': () => import('../handlers/services-api.ts'),
+  'functions/handlers/stats-api.ts': () => import('../handlers/stats-api.ts'),
 };
 
 export interface LoadedRoute {

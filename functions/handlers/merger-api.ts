@@ -32,12 +32,24 @@ function bodyBytes(event: { body?: string; isBase64Encoded?: boolean }): Buffer 
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
+const pageSchema = z.object({ items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() });
+const importSchema = z.looseObject({
+  importId: z.string(),
+  status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+  rows: z.number(),
+  accepted: z.number(),
+  rejected: z.number(),
+  errors: z.array(z.object({ row: z.number(), path: z.string(), message: z.string() })),
+  classified: z.record(z.string(), z.number()),
+});
+const coverageSchema = z.looseObject({ regionCode: z.string(), total: z.number(), coveredAtImport: z.number(), included: z.number(), exited: z.number(), coverageAtImport: z.number().nullable(), coverageNow: z.number().nullable() });
+
 const jsonRowsBody = z.strictObject({ rows: z.array(z.record(z.string(), z.unknown())).min(1, 'at least one row').max(MAX_IMPORT_ROWS, `at most ${MAX_IMPORT_ROWS} rows`) });
 
 /** The importer's reach: a city its jurisdiction, an admin everywhere. */
 const scopeOf = (caller: Caller) => (caller.role === 'admin' ? 'CN' : (caller.regionCode ?? ''));
 
-export const createImport = httpHandler({ roles: ['admin', 'city'] }, async ({ caller, event, headers }) => {
+export const createImport = httpHandler({ roles: ['admin', 'city'], status: 202, response: z.object({ importId: z.string(), status: z.string(), rows: z.number(), accepted: z.number(), rejected: z.number() }), summary: 'Import monitoring objects (CSV UTF-8/GBK with a header, or JSON {rows}); rows are validated and staged, the merger-import workflow classifies them' }, async ({ caller, event, headers }) => {
   const scope = scopeOf(caller);
   if (caller.role === 'city' && !scope) throw forbidden('your token carries no jurisdiction (regionCode)');
   const contentType = (headers['content-type'] ?? '').toLowerCase();
@@ -137,7 +149,7 @@ export const createImport = httpHandler({ roles: ['admin', 'city'] }, async ({ c
 
 const importParams = z.object({ id: z.string().regex(/^imp_[A-Za-z0-9]{8,40}$/, 'not an import id') });
 
-export const getImportRoute = httpHandler({ roles: ['admin', 'city', 'monitor'], params: importParams }, async ({ caller, params }) => {
+export const getImportRoute = httpHandler({ roles: ['admin', 'city', 'monitor'], params: importParams, response: importSchema, summary: 'An import: status, counts, row errors {row, path, message}, classified per layer' }, async ({ caller, params }) => {
   const imp = await getImport(params.id);
   if (!imp) throw notFound(`import ${params.id} not found`);
   if (caller.role === 'city' && !(imp.scope !== 'CN' && isWithin(caller.regionCode, imp.scope))) throw forbidden('this import is outside your jurisdiction');
@@ -187,7 +199,7 @@ export function assessmentView(r: MergerRecord, level: AssessmentLevel) {
   };
 }
 
-export const listAssessments = httpHandler({ roles: READERS, query: listQuery }, async ({ caller, query }) => {
+export const listAssessments = httpHandler({ roles: READERS, query: listQuery, response: pageSchema, summary: 'Assessments (市镇村三级研判) of a level, open or decided, inside the jurisdiction' }, async ({ caller, query }) => {
   const { level, prefix } = listScope(caller, query.level, query.regionCode);
   try {
     if (query.status === 'OPEN') {
@@ -216,7 +228,7 @@ const decisionBody = z
     if (d.decision === 'exit' && d.category) ctx.addIssue({ code: 'custom', path: ['category'], message: 'an exit has no category' });
   });
 
-export const decideAssessment = httpHandler({ roles: REVIEWERS, params: decisionParams, body: decisionBody }, async ({ caller, params, body }) => {
+export const decideAssessment = httpHandler({ roles: REVIEWERS, params: decisionParams, body: decisionBody, response: z.looseObject({ id: z.string(), recordId: z.string(), decision: z.string(), status: z.string(), nextLevel: z.string().nullable() }), summary: 'A level’s decision: include (with a category) or exit (with its reason); the city’s is final' }, async ({ caller, params, body }) => {
   const ref = parseAssessmentId(params.id);
   if (!ref) throw notFound(`assessment ${params.id} not found`);
   const record = await getRecord(ref.recordId);
@@ -255,7 +267,7 @@ export const decideAssessment = httpHandler({ roles: REVIEWERS, params: decision
 const dateSchema = z.iso.date('must be a date YYYY-MM-DD');
 const coverageQuery = z.object({ regionCode: prefixSchema.optional(), from: dateSchema.optional(), to: dateSchema.optional() });
 
-export const coverage = httpHandler({ roles: READERS, query: coverageQuery }, async ({ caller, query }) => {
+export const coverage = httpHandler({ roles: READERS, query: coverageQuery, response: coverageSchema, summary: 'Coverage of the monitoring objects = covered ÷ (records − exited), now and over time' }, async ({ caller, query }) => {
   let prefix = query.regionCode ?? 'CN';
   if (caller.role !== 'admin' && caller.role !== 'monitor') {
     if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
@@ -304,7 +316,7 @@ const surveyView = (s: SurveyRecord) => {
   return { ...rest, ...(overdueWarningId ? { overdueWarningId } : {}), form: s.form ?? null };
 };
 
-export const listSurveys = httpHandler({ roles: READERS, query: surveyQuery }, async ({ caller, query }) => {
+export const listSurveys = httpHandler({ roles: READERS, query: surveyQuery, response: pageSchema, summary: 'Yearly surveys (排查) of a year inside the jurisdiction' }, async ({ caller, query }) => {
   const prefix = surveyScope(caller, query.regionCode);
   const year = query.year ?? shanghaiDate(nowMs()).slice(0, 4);
   try {
@@ -325,7 +337,7 @@ async function surveyFor(caller: Caller, id: string): Promise<SurveyRecord> {
   return s;
 }
 
-export const getSurveyRoute = httpHandler({ roles: READERS, params: surveyParams }, async ({ caller, params }) => ({ status: 200, body: surveyView(await surveyFor(caller, params.id)) }));
+export const getSurveyRoute = httpHandler({ roles: READERS, params: surveyParams, response: z.looseObject({ surveyId: z.string(), status: z.string() }), summary: 'One survey task with its short form' }, async ({ caller, params }) => ({ status: 200, body: surveyView(await surveyFor(caller, params.id)) }));
 
 const yuan = z.number().min(0).max(100_000_000).refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, 'money has at most 2 decimals');
 /** The short form (one printable A4 page): what changed since last year, nothing the platform already holds. */
@@ -340,7 +352,7 @@ const surveyForm = z.strictObject({
   notes: z.string().trim().max(2000).optional(),
 });
 
-export const submitSurveyRoute = httpHandler({ roles: REVIEWERS, params: surveyParams, body: surveyForm }, async ({ caller, params, body }) => {
+export const submitSurveyRoute = httpHandler({ roles: REVIEWERS, params: surveyParams, body: surveyForm, response: z.object({ id: z.string(), status: z.string(), outcome: z.record(z.string(), z.unknown()) }), summary: 'Submit a survey: the household is updated and the rules run again' }, async ({ caller, params, body }) => {
   const s = await surveyFor(caller, params.id);
   if (s.status !== 'OPEN') throw conflict('this survey has been submitted already');
   try {

@@ -13,7 +13,12 @@ const query = z.object({
   to: z.iso.date('to must be a date YYYY-MM-DD').optional(),
 });
 
-export const overviewRoute = httpHandler({ roles: ['village', 'town', 'city', 'admin', 'monitor'], query }, async ({ caller, query: q }) => {
+export const overviewRoute = httpHandler({
+  roles: ['village', 'town', 'city', 'admin', 'monitor'],
+  query,
+  response: z.looseObject({ applications: z.record(z.string(), z.unknown()), recipients: z.record(z.string(), z.unknown()), temporaryAid: z.object({ grants: z.number(), amount: z.number() }), warnings: z.record(z.string(), z.number()), paid: z.array(z.object({ month: z.string(), amount: z.number() })) }),
+  summary: 'Applications, recipients, temporary aid, warnings and payments for a region prefix and period (counters, never a scan)',
+}, async ({ caller, query: q }) => {
   let prefix = q.regionCode ?? 'CN';
   if (caller.role !== 'admin' && caller.role !== 'monitor') {
     if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
