@@ -23,6 +23,7 @@
  * carry department references. A second run changes nothing (and does not move the clock).
  * It prints ready-to-use tokens for a citizen and for each reviewer level.
  */
+import '../local/quiet.ts';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -413,14 +414,32 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   const plan = cases(today);
   const ids = new Map<string, string>();
   const view = async (c: DemoCase) => (await http('GET', `/applications/${ids.get(c.key)}`, undefined, admin)).body;
+  // An open case someone has decided since the last run (past its level, or rejected) is
+  // replaced by a fresh application (Idempotency-Key `…#2`, `#3`, …): the demo keeps a case
+  // waiting at each level, and a run never fails on what a reviewer did.
+  const generationOf = (key: string) => Number(key.split('#')[1] ?? 1) - 1;
+  const decidedSince = (status: string, target: Target) =>
+    target !== 'APPROVED' && target !== 'REJECTED' && !['SUBMITTED', 'VERIFYING'].includes(status) && !(ORDER.includes(status as Target) && ORDER.indexOf(status as Target) <= ORDER.indexOf(target));
   for (const c of plan) {
     const sub = `${SUB_PREFIX}${c.key}`;
-    const key = `${KEY_PREFIX}${c.key}`;
-    const id = applicationIdFor(sub, key);
+    let key = `${KEY_PREFIX}${c.key}`;
+    let id = applicationIdFor(sub, key);
+    let exists = false;
+    for (let generation = 2; ; generation++) {
+      const existing = await http('GET', `/applications/${id}`, undefined, admin);
+      exists = existing.status === 200;
+      if (!exists || !decidedSince(existing.body.status, c.target)) break;
+      key = `${KEY_PREFIX}${c.key}#${generation}`;
+      id = applicationIdFor(sub, key);
+    }
     ids.set(c.key, id);
     tokens[`citizen:${c.key}`] = await token(sub, 'citizen');
-    if ((await http('GET', `/applications/${id}`, undefined, admin)).status === 200) continue;
-    const created = await must(`submit ${c.key}`, http('POST', '/applications', { household: household(c), requested: c.requested, consent: { crossCheckAuthorized: true, signedAt: today }, ...(c.emergency ? { emergency: c.emergency } : {}) }, tokens[`citizen:${c.key}`]!.token, { 'idempotency-key': key }));
+    if (exists) continue;
+    // A replacement is another family of the same kind (its members' ID sequence numbers
+    // shifted), so the decided family's own case is left as the reviewer left it.
+    const shift = (seq: number) => (seq + 50 * generationOf(key)) % 1000;
+    const family = generationOf(key) ? { ...c, members: c.members.map((m) => ({ ...m, seq: shift(m.seq) })), ...(c.supporters ? { supporters: c.supporters.map((x) => ({ ...x, seq: shift(x.seq) })) } : {}) } : c;
+    const created = await must(`submit ${c.key}`, http('POST', '/applications', { household: household(family), requested: c.requested, consent: { crossCheckAuthorized: true, signedAt: today }, ...(c.emergency ? { emergency: c.emergency } : {}) }, tokens[`citizen:${c.key}`]!.token, { 'idempotency-key': key }));
     if (created.id !== id) throw new Error(`unexpected application id for ${c.key}`);
     log(`submitted ${c.key} (${id})`);
   }

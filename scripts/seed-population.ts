@@ -9,6 +9,7 @@
  *   npx tsx scripts/seed-population.ts [people=100000] [--endpoint http://127.0.0.1:4566]
  *   (env SEED_PEOPLE, SEED_ENDPOINT; table names as `npm start` creates them)
  */
+import '../local/quiet.ts';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';

@@ -109,4 +109,29 @@ describe('npm run seed:demo', () => {
     const after = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
     expect(after).toEqual(before);
   }, 120_000);
+
+  it('runs again after someone decided its open cases: a fresh case waits at that level again, with fresh tokens', async () => {
+    // Prepare: the village reviewer rejects the case meant to wait at village review.
+    const open = first.applications.find((a) => a.target === 'VILLAGE_REVIEW')!;
+    let rejectedBy: string | undefined;
+    for (const [k, t] of Object.entries(first.tokens).filter(([k]) => k.startsWith('village:'))) {
+      const task = (await api.request('GET', '/review-tasks?limit=100', { token: t.token })).body.items.find((x: { applicationId: string }) => x.applicationId === open.id);
+      if (!task) continue;
+      const res = await api.request('POST', `/review-tasks/${encodeURIComponent(task.id)}/decision`, { token: t.token, body: { decision: 'reject', reason: '演示：村级评议不通过' } });
+      expect(res.status).toBeLessThan(300);
+      rejectedBy = k;
+    }
+    expect(rejectedBy).toBeDefined();
+    // Act
+    const again = await seedDemo({ httpUrl: stack.httpUrl, awsUrl: stack.awsUrl });
+    // Assess: a new application took the decided one's place, waiting at village review; the
+    // decided one stays as decided; the printed tokens work.
+    const replaced = again.applications.find((a) => a.key === open.key)!;
+    expect(replaced.id).not.toBe(open.id);
+    expect(replaced.status).toBe('VILLAGE_REVIEW');
+    // (a village "reject" is the village's opinion: the case goes on to the town, as reviewed)
+    expect((await api.request('GET', `/applications/${open.id}`, { token: again.tokens.admin!.token })).body.status).toBe('TOWN_REVIEW');
+    const tasks = (await api.request('GET', '/review-tasks?limit=100', { token: again.tokens[rejectedBy!]!.token })).body.items;
+    expect(tasks.some((x: { applicationId: string }) => x.applicationId === replaced.id)).toBe(true);
+  }, 240_000);
 });
