@@ -151,6 +151,8 @@ export interface OrderRecord {
   createdBy: string;
   visitCount: number;
   lastVisitAt?: string;
+  /** A care plan that began before the order was placed: its months are checked from then. */
+  since?: string;
   /** The person the order's warnings name (the household's head), masked and hashed. */
   person: string;
   personHash: string;
@@ -232,7 +234,7 @@ export type VisitOutcome = { status: 'created'; visit: VisitRecord } | { status:
  * moves only forward (`nextCheck` is computed by the caller from what it read; the condition
  * makes a concurrent move retry).
  */
-export async function recordVisit(order: OrderRecord & { version: number }, v: VisitRecord, readDueOn: string | undefined, nextCheck: DueMarks | undefined, by: { sub: string; role: string }, complete = false): Promise<VisitOutcome> {
+export async function recordVisit(order: OrderRecord & { version: number }, v: VisitRecord, readDueOn: string | undefined, nextCheck: DueMarks | undefined, by: { sub: string; role: string }, complete = false, visitedMonths: string[] = []): Promise<VisitOutcome> {
   const lastVisitAt = order.lastVisitAt && order.lastVisitAt > v.at ? order.lastVisitAt : v.at;
   try {
     await documentClient().send(
@@ -255,18 +257,19 @@ export async function recordVisit(order: OrderRecord & { version: number }, v: V
                 Update: {
                   TableName: households(),
                   Key: { pk: `HH#${order.householdId}`, sk: `LINK#ORDER#${order.id}` },
-                  UpdateExpression: 'SET dueKey = :k, dueOn = :d, dueKinds = :ks, lastVisitAt = :last',
+                  UpdateExpression: 'SET dueKey = :k, dueOn = :d, dueKinds = :ks, lastVisitAt = :last, visitedMonths = :vm',
                   ConditionExpression: readDueOn ? 'dueOn = :read' : 'attribute_not_exists(dueOn)',
-                  ExpressionAttributeValues: { ':k': nextCheck.dueKey, ':d': nextCheck.dueOn, ':ks': nextCheck.dueKinds, ':last': lastVisitAt, ...(readDueOn ? { ':read': readDueOn } : {}) },
+                  ExpressionAttributeValues: { ':k': nextCheck.dueKey, ':d': nextCheck.dueOn, ':ks': nextCheck.dueKinds, ':last': lastVisitAt, ':vm': visitedMonths, ...(readDueOn ? { ':read': readDueOn } : {}) },
                 },
               }
             : {
                 Update: {
                   TableName: households(),
                   Key: { pk: `HH#${order.householdId}`, sk: `LINK#ORDER#${order.id}` },
-                  UpdateExpression: `SET lastVisitAt = :last${complete ? ', #st = :done' : ''}`,
+                  UpdateExpression: `SET lastVisitAt = :last, visitedMonths = :vm${complete ? ', #st = :done' : ''}`,
+                  ...(readDueOn ? { ConditionExpression: 'dueOn = :read' } : {}),
                   ...(complete ? { ExpressionAttributeNames: { '#st': 'status' } } : {}),
-                  ExpressionAttributeValues: { ':last': lastVisitAt, ...(complete ? { ':done': 'COMPLETED' } : {}) },
+                  ExpressionAttributeValues: { ':last': lastVisitAt, ':vm': visitedMonths, ...(readDueOn ? { ':read': readDueOn } : {}), ...(complete ? { ':done': 'COMPLETED' } : {}) },
                 },
               },
           auditItem({ entity: `SERVICE_ORDER#${order.id}`, action: 'SERVICE_VISIT_RECORDED', by: by.sub, role: by.role, at: v.recordedAt, detail: { visitId: v.id, at: v.at, visitors: v.by.length, items: v.items } }),

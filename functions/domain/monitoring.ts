@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { categoryIndex, evaluateInto, Trace, type CategoryCode } from './eligibility.ts';
 import type { Household } from './household.ts';
+import { HOUSEHOLD_RULES, type RuleContext } from './indicator-rules.ts';
 import type { IndicatorCode } from './indicators.ts';
 import { parameterIndex, type CompiledPolicy } from './policy.ts';
 import { ageOn, dateOfAge } from './resident-id.ts';
@@ -208,6 +209,8 @@ export interface ReevaluationInput {
   dibaoPaidFen: number;
   /** Programmes the household is referred to (open or granted referrals). */
   programmes?: readonly string[];
+  /** Active MONTHLY service orders. */
+  monthlyOrders?: number;
 }
 
 const LAYERS: readonly CategoryCode[] = ['TEKUN', 'DIBAO', 'DIBAO_EDGE', 'RIGID_EXPENDITURE'];
@@ -252,6 +255,10 @@ export function reevaluateHousehold(input: ReevaluationInput, policy: CompiledPo
       if (age >= 16 && age < 60 && (m.laborAbility === 'full' || m.laborAbility === 'partial') && !m.inSchool && m.monthlyIncomeFen === 0) add('EMPLOYMENT_SUPPORT_NEEDED', i, { age, laborAbility: m.laborAbility });
     });
   }
+  // The table of household rules (indicator-rules.ts): -1 is the household, reported on its head.
+  const ages = h.members.map((m) => ageOn(`${String(m.birth).slice(0, 4)}-${String(m.birth).slice(4, 6)}-${String(m.birth).slice(6, 8)}`, asOf));
+  const ctx: RuleContext = { h, t, policy, ages, active, dibaoPaidFen: input.dibaoPaidFen, programmes: input.programmes ?? [], monthlyOrders: input.monthlyOrders ?? 0 };
+  for (const rule of HOUSEHOLD_RULES) for (const i of rule.check(ctx)) add(rule.code, i < 0 ? headIdx : i, i < 0 ? {} : { age: ages[i] });
   if (!h.housingSafe) add('HOUSING_UNSAFE', headIdx, {});
   if (!h.drinkingWaterSafe) add('DRINKING_WATER_UNSAFE', headIdx, {});
   if (h.members.length === 1 && Math.floor((Number(asOf.replace(/-/g, '')) - h.members[0]!.birth) / 10000) >= 80) add('ELDERLY_ALONE_80', 0, {});

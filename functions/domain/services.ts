@@ -96,6 +96,8 @@ export const orderBody = z.strictObject({
   recurrence: z.enum(['ONCE', 'MONTHLY']),
   fromWarningId: z.string().regex(/^w_[A-Za-z0-9_-]{10,40}$/, 'not a warning id').optional(),
   notes: z.string().trim().max(2000).optional(),
+  /** When the care plan began, if before today (an existing plan put on the platform): its months are checked from then. */
+  since: z.iso.date('since must be a date YYYY-MM-DD').optional(),
 });
 export type OrderInput = z.output<typeof orderBody>;
 
@@ -137,6 +139,19 @@ export function visitCheckDue(regionCode: string, monthToCheck: string): DueMark
   const on = `${nextMonth(monthToCheck)}-01`;
   return { dueKey: exactDueKey(regionCode, on), dueOn: on, dueKinds: ['SERVICE_VISIT_MISSED'] };
 }
+
+/**
+ * The first month from `month` on that has no visit: visits may be recorded out of order (a
+ * paper record entered late), so a visit moves the check only over months that were visited.
+ */
+export function firstUnvisited(month: string, visited: readonly string[]): string {
+  let m = month;
+  for (let guard = 0; guard < 1200 && visited.includes(m); guard++) m = nextMonth(m);
+  return m;
+}
+
+/** Months kept on a link item (enough to skip visited months; older ones never matter again). */
+export const VISITED_MONTHS_KEPT = 24;
 
 /** The month a visit-check mark checks (the month before its due date). */
 export function monthChecked(dueOn: string): string {
@@ -214,6 +229,8 @@ export interface LinkItem {
   orderId?: string;
   organizationId?: string;
   lastVisitAt?: string;
+  /** Months (YYYY-MM, Asia/Shanghai) with a visit. */
+  visitedMonths?: string[];
   referralId?: string;
   programme?: string;
   dueBy?: string;
@@ -228,12 +245,12 @@ export function checkLink(item: LinkItem): { findings: Finding[]; next: DueMarks
   if (item.sk.startsWith('LINK#ORDER#')) {
     if (item.status !== 'ACTIVE') return { findings: [], next: undefined };
     const month = monthChecked(item.dueOn);
+    const visited = item.visitedMonths ?? [];
     // A visit of that month whose move of the check raced the run still counts.
-    const visited = typeof item.lastVisitAt === 'string' && shanghaiDay(item.lastVisitAt).slice(0, 7) >= month;
-    const findings: Finding[] = visited
+    const findings: Finding[] = visited.includes(month)
       ? []
       : [{ ...base, indicator: 'SERVICE_VISIT_MISSED', period: `${item.orderId}#${month}`, details: { serviceOrderId: item.orderId, organizationId: item.organizationId, month, ...(item.lastVisitAt ? { lastVisitAt: item.lastVisitAt } : {}) } }];
-    return { findings, next: visitCheckDue(item.regionCode, nextMonth(month)) };
+    return { findings, next: visitCheckDue(item.regionCode, firstUnvisited(nextMonth(month), visited)) };
   }
   if (item.sk.startsWith('LINK#REF#')) {
     if (item.status !== 'OPEN') return { findings: [], next: undefined };

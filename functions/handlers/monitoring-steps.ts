@@ -250,6 +250,7 @@ export async function reevaluateGroup(g: Group, asOf: string, pol: ReturnType<ty
       active,
       dibaoPaidFen: dibao ? amountForMonth(dibao, month) : 0,
       programmes: g.items.filter((i) => String(i.sk).startsWith('LINK#REF#') && i.status !== 'DECLINED').map((i) => String(i.programme)),
+      monthlyOrders: g.items.filter((i) => String(i.sk).startsWith('LINK#ORDER#') && i.status === 'ACTIVE' && i.recurrence === 'MONTHLY').length,
     },
     await pol.get(profile.regionCode, asOf),
     asOf,

@@ -29,7 +29,8 @@ import { fenToYuan } from '../domain/benefits.ts';
 import { TYPE_LABELS } from '../domain/ledger.ts';
 import { maskId } from '../domain/resident-id.ts';
 import {
-  nextMonth,
+  firstUnvisited,
+  monthChecked,
   orderBody,
   organizationBody,
   organizationIdSchema,
@@ -42,6 +43,7 @@ import {
   shanghaiDay,
   visitBody,
   visitCheckDue,
+  VISITED_MONTHS_KEPT,
 } from '../domain/services.ts';
 import { openReferrals, referralView } from '../services/services.ts';
 
@@ -82,7 +84,7 @@ const programmeSchema = z.object({ code: z.string(), department: z.string(), dep
 const organizationSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(ORGANIZATION_KINDS), regionCode: z.string(), services: z.array(z.string()), members: z.number().optional(), contact: z.string().optional(), createdAt: z.string(), updatedAt: z.string() }).loose();
 const visitSchema = z.object({ id: z.string(), orderId: z.string(), at: z.string(), by: z.array(z.string()), items: z.array(z.string()), notes: z.string(), recordedAt: z.string(), recordedBy: z.string() });
 const orderSchema = z
-  .object({ id: z.string(), householdId: z.string(), regionCode: z.string(), organizationId: z.string(), organizationName: z.string(), items: z.array(z.string()), recurrence: z.enum(['ONCE', 'MONTHLY']), status: z.enum(['ACTIVE', 'COMPLETED', 'CANCELLED']), fromWarningId: z.string().optional(), createdAt: z.string(), visitCount: z.number(), lastVisitAt: z.string().optional(), person: z.string(), visits: z.array(visitSchema.omit({ orderId: true })).optional() })
+  .object({ id: z.string(), householdId: z.string(), regionCode: z.string(), organizationId: z.string(), organizationName: z.string(), items: z.array(z.string()), recurrence: z.enum(['ONCE', 'MONTHLY']), status: z.enum(['ACTIVE', 'COMPLETED', 'CANCELLED']), fromWarningId: z.string().optional(), since: z.string().optional(), createdAt: z.string(), visitCount: z.number(), lastVisitAt: z.string().optional(), person: z.string(), visits: z.array(visitSchema.omit({ orderId: true })).optional() })
   .loose();
 export const referralSchema = z
   .object({ id: z.string(), programme: z.string(), name: z.string().optional(), department: z.string(), status: z.enum(['OPEN', 'GRANTED', 'DECLINED']), person: z.string(), householdId: z.string(), applicationId: z.string().optional(), openedAt: z.string(), dueBy: z.string(), routedAt: z.string().optional(), grantedAt: z.string().optional(), grant: z.object({ amount: z.number(), date: z.string(), type: z.string(), department: z.string(), source: z.string() }).optional() })
@@ -189,6 +191,7 @@ export const createOrderRoute = httpHandler({ roles: WORKERS, body: orderBody, s
   const head = headOf(profile);
   if (!head) throw unprocessable('the household has no members on record', 'householdId');
   const at = new Date(nowMs()).toISOString();
+  if (body.since && (body.since > shanghaiDay(at) || body.since < `${Number(shanghaiDay(at).slice(0, 4)) - 2}${shanghaiDay(at).slice(4)}`)) throw validationFailed('since must lie within the last two years', [{ path: 'since', message: 'not in the future, at most two years back' }]);
   const id = `so_${createHash('sha256').update(`${caller.sub}|${at}|${body.householdId}|${body.organizationId}|${Math.random()}`).digest('base64url').slice(0, 22)}`;
   const order: OrderRecord = {
     id,
@@ -201,14 +204,15 @@ export const createOrderRoute = httpHandler({ roles: WORKERS, body: orderBody, s
     status: 'ACTIVE',
     ...(body.fromWarningId ? { fromWarningId: body.fromWarningId } : {}),
     ...(body.notes ? { notes: body.notes } : {}),
+    ...(body.since ? { since: body.since } : {}),
     createdAt: at,
     createdBy: caller.sub,
     visitCount: 0,
     person: maskId(head.idNumber.toUpperCase()),
     personHash: idHash(head.idNumber),
   };
-  // A MONTHLY order is checked from the month it is placed: each calendar month needs a visit.
-  await createOrder(order, body.recurrence === 'MONTHLY' ? visitCheckDue(profile.regionCode, shanghaiDay(at).slice(0, 7)) : undefined, caller);
+  // A MONTHLY order is checked from the month it is placed (or its plan began): each calendar month needs a visit.
+  await createOrder(order, body.recurrence === 'MONTHLY' ? visitCheckDue(profile.regionCode, (body.since ?? shanghaiDay(at)).slice(0, 7)) : undefined, caller);
   return { status: 201, body: orderView(order) };
 });
 
@@ -234,18 +238,22 @@ export const addVisit = httpHandler({ roles: WORKERS, params: orderParams, body:
   for (let attempt = 0; attempt < 4; attempt++) {
     const order = await orderFor(caller, params.id, true);
     if (order.status !== 'ACTIVE') throw conflict(`service order is ${order.status}`);
-    if (at < order.createdAt.slice(0, 10)) throw validationFailed('a visit cannot precede its order', [{ path: 'at', message: `the order was placed on ${order.createdAt.slice(0, 10)}` }]);
+    const start = order.since ?? shanghaiDay(order.createdAt);
+    if (shanghaiDay(at) < start) throw validationFailed('a visit cannot precede its order', [{ path: 'at', message: `the order (or its plan) began on ${start}` }]);
     const extra = body.items.filter((i) => !order.items.includes(i));
     if (extra.length) throw validationFailed('items not in the order', extra.map((i) => ({ path: 'items', message: `${i} is not one of the order's items` })));
     const link = await linkOf(order.householdId, 'ORDER', order.id);
     const readDueOn = typeof link?.dueOn === 'string' ? link.dueOn : undefined;
+    const visitMonth = shanghaiDay(at).slice(0, 7);
+    const visited = [...new Set([...((link?.visitedMonths as string[] | undefined) ?? []), visitMonth])].sort().slice(-VISITED_MONTHS_KEPT);
     let next: ReturnType<typeof visitCheckDue> | undefined;
-    if (order.recurrence === 'MONTHLY') {
-      const candidate = visitCheckDue(order.regionCode, nextMonth(shanghaiDay(at).slice(0, 7)));
-      if (!readDueOn || candidate.dueOn > readDueOn) next = candidate;
+    if (order.recurrence === 'MONTHLY' && readDueOn) {
+      // The check moves over visited months only: a month left out stays due.
+      const candidate = visitCheckDue(order.regionCode, firstUnvisited(monthChecked(readDueOn), visited));
+      if (candidate.dueOn > readDueOn) next = candidate;
     }
     const visit: VisitRecord = { id: visitId(order.id, at, body.by, body.items), orderId: order.id, at, by: body.by, items: body.items, notes: body.notes, recordedAt: new Date(now).toISOString(), recordedBy: caller.sub };
-    const res = await recordVisit(order, visit, readDueOn, next, caller, order.recurrence === 'ONCE');
+    const res = await recordVisit(order, visit, readDueOn, next, caller, order.recurrence === 'ONCE', visited);
     if (res.status === 'retry') continue;
     const { orderId: _o, ...v } = res.visit;
     return { status: res.status === 'created' ? 201 : 200, body: { ...v, orderId: order.id } };

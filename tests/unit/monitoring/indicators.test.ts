@@ -16,9 +16,10 @@ import {
 } from '../../../functions/domain/monitoring.ts';
 import { REPEATED_FAILURES, recentReturns } from '../../../functions/domain/payments.ts';
 import { dateOfAge } from '../../../functions/domain/resident-id.ts';
-import { checkLink, isExactDue, nextMonth, referralDue, visitCheckDue, type LinkItem } from '../../../functions/domain/services.ts';
+import { checkLink, firstUnvisited, isExactDue, nextMonth, referralDue, visitCheckDue, type LinkItem } from '../../../functions/domain/services.ts';
 import { surveyOverdue } from '../../../functions/domain/merger.ts';
 import { localPolicy } from '../../../scripts/seed-population.ts';
+import { ruleCases, run as runRules } from './rule-cases.ts';
 import { residentId } from '../../support/people.ts';
 
 /**
@@ -236,9 +237,13 @@ describe('services and referrals (same-day marks in dueByCounty)', () => {
     const missed = checkLink(link({}));
     expect(missed.findings.map((f) => [f.indicator, f.period, f.details.month])).toEqual([['SERVICE_VISIT_MISSED', 'so_1#2027-03', '2027-03']]);
     expect(missed.next?.dueOn).toBe('2027-05-01');
-    // a visit on 31 March 23:30 Shanghai (15:30 UTC) counts for March; one on 28 February does not
-    expect(checkLink(link({ lastVisitAt: '2027-03-31T15:30:00Z' })).findings).toEqual([]);
-    expect(checkLink(link({ lastVisitAt: '2027-02-28T08:00:00Z' })).findings).toHaveLength(1);
+    // a March visit (recorded while the run read the mark) counts; a February one does not
+    expect(checkLink(link({ visitedMonths: ['2027-03'] })).findings).toEqual([]);
+    expect(checkLink(link({ visitedMonths: ['2027-02'] })).findings).toHaveLength(1);
+    // visits recorded out of order: March missed, April visited → warn for March, next check May
+    const late = checkLink(link({ visitedMonths: ['2027-02', '2027-04'] }));
+    expect([late.findings.length, late.next?.dueOn]).toEqual([1, '2027-06-01']);
+    expect(firstUnvisited('2027-02', ['2027-02', '2027-03', '2027-05'])).toBe('2027-04');
     expect(checkLink(link({ status: 'CANCELLED' }))).toEqual({ findings: [], next: undefined });
     expect(nextMonth('2027-12')).toBe('2028-01');
     covered.add('SERVICE_VISIT_MISSED');
@@ -265,7 +270,28 @@ describe('the merged yearly survey (两项政策 merger)', () => {
   });
 });
 
+describe('the household-rule table (full re-evaluation)', () => {
+  for (const [code, boundary, fires, doesNot] of ruleCases(policy)) {
+    it(`${code}: ${boundary}`, () => {
+      expect(runRules(fires, policy)).toContain(code);
+      expect(runRules(doesNot, policy)).not.toContain(code);
+      covered.add(code);
+    });
+  }
+});
+
 describe('the catalog', () => {
+  it('follows the article: 75 indicators, 7 rapid-help, 29 demand, the rest dynamic; each with its basis, trigger and source', () => {
+    expect(INDICATORS).toHaveLength(75);
+    expect(INDICATORS.filter((i) => i.class === 'RAPID_HELP')).toHaveLength(7);
+    expect(INDICATORS.filter((i) => i.class === 'DEMAND')).toHaveLength(29);
+    expect(INDICATORS.filter((i) => i.class === 'DYNAMIC')).toHaveLength(39);
+    for (const i of INDICATORS) {
+      expect(i.basis.length, i.code).toBeGreaterThan(3);
+      expect(i.trigger, i.code).toMatch(/^(schedule|event|payments)/);
+      expect(i.condition.length, i.code).toBeGreaterThan(10);
+    }
+  });
   it('has at least 24 indicators, unique codes, all three classes, and every one is tested at its boundary above', () => {
     const codes = INDICATORS.map((i) => i.code);
     expect(codes.length).toBeGreaterThanOrEqual(24);
