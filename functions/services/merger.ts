@@ -123,8 +123,10 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
     return true;
   });
   const hhCache = new Map<string, string[]>();
-  const covers = await mapLimit(work, 16, (x) => (existing.get(x.recordId)?.counted?.chunk === chunkKey ? Promise.resolve(existing.get(x.recordId)!.coveredBy ?? []) : coverageOfPerson(x.hash, hhCache)));
+  const covers = await mapLimit(work, 32, (x) => (existing.get(x.recordId)?.counted?.chunk === chunkKey ? Promise.resolve(existing.get(x.recordId)!.coveredBy ?? []) : coverageOfPerson(x.hash, hhCache)));
   const trace = new Trace();
+  // One policy per region and chunk (policyFor reads the policy version each call).
+  const policies = new Map<string, Awaited<ReturnType<typeof policyFor>>>();
   const classOf = new Map<ImportHousehold, ReturnType<typeof classify>>();
   const toWrite: Record<string, unknown>[] = [];
   const labelled = new Map<string, ImportHousehold>();
@@ -146,7 +148,9 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
     const coveredAtImport = e ? e.coveredAtImport : coveredBy.length > 0;
     let cls = classOf.get(h);
     if (!cls) {
-      cls = classify(householdSchema.parse(householdInputOf(h)), await policyFor(h.regionCode, asOf), asOf, labelOf(h).riskTypes, trace);
+      let policy = policies.get(h.regionCode);
+      if (!policy) policies.set(h.regionCode, (policy = await policyFor(h.regionCode, asOf)));
+      cls = classify(householdSchema.parse(householdInputOf(h)), policy, asOf, labelOf(h).riskTypes, trace);
       classOf.set(h, cls);
     }
     const head = h.rows.find((x) => x.relation === 'self')!;
