@@ -32,6 +32,7 @@ export class HttpApi {
   private server: Server | undefined;
   private readonly routes: CompiledRoute[];
   private readonly localRoutes = new Map<string, LocalRoute>();
+  private fallback: ((req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>) | undefined;
 
   constructor(
     routes: RouteDef[],
@@ -45,6 +46,11 @@ export class HttpApi {
   /** Local-only endpoints (/_local/*, /health): absent in the cloud stack. */
   addLocalRoute(method: string, path: string, handler: LocalRoute): void {
     this.localRoutes.set(`${method} ${path}`, handler);
+  }
+
+  /** What answers a request no route matches before the 404 (the web console's files). */
+  setFallback(fallback: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>): void {
+    this.fallback = fallback;
   }
 
   async listen(port: number): Promise<number> {
@@ -84,6 +90,7 @@ export class HttpApi {
       break;
     }
     if (!match) {
+      if (!pathKnown && this.fallback && (await this.fallback(req, res, url.pathname))) return;
       // API Gateway answers 404 for an unknown route, whatever the method.
       return send(res, 404, { message: 'Not Found', error: { code: 'NOT_FOUND', message: pathKnown ? `no route for ${method} ${url.pathname}` : `no route ${url.pathname}` } });
     }

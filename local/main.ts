@@ -2,7 +2,8 @@ import './quiet.ts';
 import { resolve } from 'node:path';
 import { DataDirLockedError } from './data-lock.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
-import { startLocalStack } from './runtime.ts';
+import { REPO_ROOT, startLocalStack } from './runtime.ts';
+import { ensureWebBuilt } from './web-console.ts';
 import './plugins.ts';
 
 /** `npm start`: the whole platform on this machine. */
@@ -14,9 +15,13 @@ const started = Date.now();
 const regionCounties = process.env.JIUZHU_REGION_COUNTIES?.split(',').filter(Boolean);
 
 try {
+  // The console is built only when web/ (or the API it is typed against) changed; child
+  // runtimes of the test suites skip it (the web suite builds it once itself).
+  if (process.env.JIUZHU_WEB !== 'off' && !process.env.VITEST) await ensureWebBuilt(REPO_ROOT, (l) => console.log(`[jiuzhu] ${l}`));
   const stack = await startLocalStack({ port, awsPort, dataDir, ...(regionCounties ? { regionCounties } : {}), log: (l) => console.log(`[jiuzhu] ${l}`) });
   console.log(`[jiuzhu] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`[jiuzhu]   HTTP API      ${stack.httpUrl}   (GET /health, POST /_local/token, /_local/clock)`);
+  console.log(`[jiuzhu]   web console   ${stack.httpUrl}/   (API reference ${stack.httpUrl}/docs)`);
   console.log(`[jiuzhu]   AWS endpoint  ${stack.awsUrl}   (aws --endpoint-url ${stack.awsUrl} dynamodb list-tables)`);
   console.log(`[jiuzhu]   data          ${dataDir}`);
   let stopping = false;

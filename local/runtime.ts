@@ -19,6 +19,7 @@ import { LocalLambdas } from './lambdas.ts';
 import { LOCAL_REGION, stateMachineArn, tableName } from './names.ts';
 import { ensureTable } from './tables.ts';
 import { workflowEnvVar } from '../infra/constructs/names.ts';
+import { staticHandler, webDist } from './web-console.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -187,6 +188,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         'set' in req ? await clock.set(Date.parse(req.set)) : 'advanceDays' in req ? await clock.advance(req.advanceDays * 86_400_000) : await clock.advance(req.advanceSeconds * 1000);
       send(res, 200, { now: new Date(now).toISOString() });
     });
+    // The web console (web/dist, built by npm start or npm run build:web) at / beside the API.
+    api.setFallback(staticHandler(webDist(REPO_ROOT)));
+    api.addLocalRoute('GET', '/config.json', (_req, _body, res) => send(res, 200, { auth: 'local' }));
     const httpPort = await api.listen(port);
     stops.push(() => api.close());
     lock?.describe({ http: httpPort, aws: awsPort });
