@@ -11,6 +11,23 @@ const maskedPerson = z.object({ name: z.string().optional(), idNumber: z.string(
 
 export const historyEntrySchema = z.object({ stage: z.string(), decision: z.string(), by: z.string(), at: z.string(), reason: z.string().optional() }).loose();
 
+/** A decision letter (决定书, functions/domain/letters.ts). */
+export const letterSchema = z
+  .object({
+    number: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    issuedAt: z.string(),
+    issuedOn: z.string(),
+    decidedBy: z.object({ level: z.string(), sub: z.string(), regionCode: z.string().optional() }).loose(),
+    categories: z.array(z.object({ code: z.string(), monthlyAmount: z.number().optional(), previousMonthlyAmount: z.number().optional(), from: z.string().optional(), until: z.string().optional(), amount: z.number().optional() }).loose()),
+    reasons: z.array(z.string()),
+    rulesApplied: z.array(z.object({ rule: z.string(), passed: z.boolean(), actual: z.number().nullable(), limit: z.number().nullable(), parameter: z.string().nullable(), reference: z.string() }).loose()),
+    legalBasis: z.array(z.string()),
+    appeal: z.object({ by: z.string(), how: z.string(), basis: z.array(z.string()) }).loose().nullable(),
+  })
+  .loose();
+
 export const applicationViewSchema = z
   .object({
     id: z.string(),
@@ -34,7 +51,7 @@ export const applicationViewSchema = z
       .object({
         approved: z.array(z.object({ code: z.string(), monthlyAmount: z.number(), startMonth: z.string() })),
         reasons: z.array(z.unknown()),
-        letter: z.object({ title: z.string().optional(), text: z.string().optional(), reasons: z.array(z.unknown()).optional(), legalBasis: z.array(z.unknown()).optional(), appeal: z.unknown().optional() }).loose().optional(),
+        letter: letterSchema.optional(),
       })
       .loose()
       .optional(),

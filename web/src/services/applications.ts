@@ -34,3 +34,22 @@ export function useObjection(id: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: keys.application(id) }),
   });
 }
+
+export type ApplicationQuery = NonNullable<paths['/applications']['get']['parameters']['query']>;
+export type ApplicationSummary = paths['/applications']['get']['responses'][200]['content']['application/json']['items'][number];
+
+/** A citizen's own cases, or the cases in a reviewer's jurisdiction. */
+export function useApplications(query: ApplicationQuery = {}) {
+  return useQuery({
+    queryKey: keys.applications(query as Record<string, string | undefined>),
+    queryFn: () => unwrap(api.GET('/applications', { params: { query } })),
+  });
+}
+
+export function useAppeal(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) => unwrap(api.POST('/applications/{id}/appeals', { params: { path: { id } }, body: { reason } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.application(id) }),
+  });
+}

@@ -20,3 +20,11 @@ export function useDecide(taskId: string) {
     },
   });
 }
+
+export function useReviewTask(id: string | undefined) {
+  return useQuery({
+    queryKey: [...keys.reviewTasks(), id ?? ''],
+    enabled: !!id,
+    queryFn: () => unwrap(api.GET('/review-tasks/{id}', { params: { path: { id: id! } } })),
+  });
+}
