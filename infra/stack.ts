@@ -16,6 +16,7 @@ import { JiuzhuFunction } from './constructs/function.ts';
 import { JiuzhuHttpApi } from './constructs/http-api.ts';
 import { EVENT_BUS_ENV_VAR, workflowEnvVar } from './constructs/names.ts';
 import { JiuzhuWorkflow } from './constructs/workflow.ts';
+import { JiuzhuWebConsole } from './constructs/web-console.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,6 +44,7 @@ export class JiuzhuStack extends Stack {
   readonly bus: EventBus;
   readonly auth: JiuzhuAuth;
   readonly httpApi: JiuzhuHttpApi;
+  readonly web: JiuzhuWebConsole;
 
   constructor(scope: Construct, id: string, props: JiuzhuStackProps = {}) {
     super(scope, id, { description: 'jiuzhu 救助: social assistance platform (HTTP API, Lambda, DynamoDB, Step Functions, EventBridge)', ...props });
@@ -170,6 +172,19 @@ export class JiuzhuStack extends Stack {
       functions: this.functions,
       jwt: { issuer: this.auth.issuer, audience: [this.auth.client.userPoolClientId] },
     });
+
+    this.web = new JiuzhuWebConsole(this, 'Web', {
+      projectRoot: root,
+      appName: m.appName,
+      userPool: this.auth.userPool,
+      client: this.auth.client,
+      issuer: this.auth.issuer,
+      httpApi: this.httpApi.api,
+      apiUrl: this.httpApi.url,
+      removalPolicy,
+    });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.web.url, description: 'the web console (CloudFront)' });
+    new CfnOutput(this, 'LoginDomain', { value: this.web.loginDomain, description: 'Cognito hosted login' });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

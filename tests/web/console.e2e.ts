@@ -1,0 +1,241 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, type LocalStack } from '../../local/runtime.ts';
+import { ensureWebBuilt } from '../../local/web-console.ts';
+import { seedDemo, type SeedResult } from '../../scripts/seed-demo.ts';
+import { ApiClient, startTestStack } from '../support/local-stack.ts';
+import { residentId } from '../support/people.ts';
+import { ARTIFACTS, launchChromium, newContext, seriousViolations, shot, type AxeFinding, type Chromium } from './browser.ts';
+
+/**
+ * The console in a real browser against the real local stack with the demo's data: a citizen
+ * applies; village, town (with its investigation) and city decide across the 7-day notice; the
+ * citizen sees the approval and its letter; the Xu household's 2024; a warning verified and
+ * closed; a policy value on its timeline. axe-core runs on every page; each scenario keeps a
+ * screenshot in test-artifacts/web/.
+ */
+let stack: LocalStack;
+let api: ApiClient;
+let chrome: Chromium;
+let seed: SeedResult;
+const contexts = new Map<string, BrowserContext>();
+const axe: Record<string, AxeFinding[]> = {};
+const timings: Record<string, number> = {};
+
+const ADDRESS = '周至县白杨林村5组（网页申请）';
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A browser context signed in as one of the login page's demo people. */
+async function signedIn(who: string, width = 1280): Promise<Page> {
+  const key = `${who}@${width}`;
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = await newContext(chrome.browser, width);
+    contexts.set(key, ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${stack.httpUrl}/login`);
+    await page.getByRole('button', { name: new RegExp(`^以${who}`) }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    return page;
+  }
+  return ctx.pages()[0] ?? ctx.newPage();
+}
+
+/** Checks the page with axe-core (kept per page name, asserted at the end) and screenshots it. */
+async function check(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  axe[name] = await seriousViolations(page);
+  await shot(page, name);
+}
+
+async function adminToken() {
+  return api.token('admin', undefined, 'e2e-admin');
+}
+
+async function caseStatus(id: string): Promise<string> {
+  return (await api.request('GET', `/applications/${id}`, { token: await adminToken() })).body.status as string;
+}
+
+beforeAll(async () => {
+  await ensureWebBuilt(REPO_ROOT, (l) => console.log(l));
+  stack = await startTestStack();
+  api = new ApiClient(stack.httpUrl);
+  seed = await seedDemo({ httpUrl: stack.httpUrl, awsUrl: stack.awsUrl });
+  const today = new Date(Date.parse((await api.request('GET', '/_local/clock')).body.now) + 8 * 3600_000).toISOString().slice(0, 10);
+  const run = await api.request('POST', '/monitoring/runs', { token: await adminToken(), body: { asOf: today } });
+  await until('the monitoring run', async () => (await api.request('GET', `/monitoring/runs/${run.body.runId}`, { token: await adminToken() })).body.status === 'SUCCEEDED');
+  chrome = await launchChromium();
+}, 600_000);
+
+afterAll(async () => {
+  writeFileSync(join(ARTIFACTS, 'report.json'), JSON.stringify({ timings, axe }, null, 2));
+  for (const c of contexts.values()) await c.close().catch(() => undefined);
+  await chrome?.close();
+  await stack?.stop();
+});
+
+describe('the web console', () => {
+  it('serves the sign-in page first and measures when it is interactive', async () => {
+    const ctx = await newContext(chrome.browser);
+    const page = await ctx.newPage();
+    const started = Date.now();
+    await page.goto(`${stack.httpUrl}/`);
+    await page.getByRole('button', { name: /^以徐新华/ }).waitFor({ state: 'visible' });
+    timings.firstPageInteractiveMs = Date.now() - started;
+    const nav = (await page.evaluate(
+      '(() => { const n = performance.getEntriesByType("navigation")[0]; return { domInteractive: n.domInteractive, domContentLoaded: n.domContentLoadedEventEnd, load: n.loadEventEnd }; })()',
+    )) as { domInteractive: number; domContentLoaded: number; load: number };
+    Object.assign(timings, { navDomInteractiveMs: Math.round(nav.domInteractive), navDomContentLoadedMs: Math.round(nav.domContentLoaded), navLoadMs: Math.round(nav.load) });
+    console.log(`[web] first page interactive in ${timings.firstPageInteractiveMs} ms (domInteractive ${timings.navDomInteractiveMs} ms)`);
+    expect(page.url()).toMatch(/\/login$/);
+    await check(page, '01-login');
+    await ctx.close();
+  });
+
+  let applicationId = '';
+
+  it('a citizen applies with the live eligibility preview and sees the case at VILLAGE_REVIEW', async () => {
+    const page = await signedIn('新申请人');
+    await page.goto(`${stack.httpUrl}/citizen/apply`);
+    await page.getByLabel('户籍所在村（社区）').click();
+    await page.locator('.ant-select-item-option', { hasText: '白杨林村' }).click();
+    await page.getByLabel('居住地址').fill(ADDRESS);
+    await page.getByLabel('姓名').fill('网页申请人');
+    await page.getByLabel('身份证号').fill(residentId('610124', '19500606', 991));
+    await page.getByLabel('月收入（元）').fill('200');
+    await page.getByText('家庭月人均收入').waitFor();
+    await page.getByText('最低生活保障', { exact: false }).first().waitFor();
+    await page.getByLabel(/核对授权书/).check();
+    await check(page, '02-apply-preview');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.waitForURL(/\/citizen\/applications\/app_/);
+    applicationId = page.url().split('/').pop()!;
+    await until('VILLAGE_REVIEW', async () => {
+      await page.reload();
+      return (await page.getByTestId('case-status').textContent()) === '村级初审';
+    });
+    expect(await caseStatus(applicationId)).toBe('VILLAGE_REVIEW');
+    await check(page, '03-citizen-case-village-review');
+  });
+
+  async function openTask(who: string): Promise<Page> {
+    const page = await signedIn(who);
+    await until(`${who}'s task`, async () => {
+      await page.goto(`${stack.httpUrl}/review/tasks`);
+      await page.waitForLoadState('networkidle');
+      return (await page.getByRole('link', { name: `办理 ${ADDRESS}` }).count()) > 0;
+    });
+    await page.getByRole('link', { name: `办理 ${ADDRESS}` }).click();
+    await page.getByRole('button', { name: '提交' }).waitFor();
+    return page;
+  }
+
+  it('the village, the town (with its investigation) and the city decide it in the browser across the 7-day notice', async () => {
+    const village = await openTask('白杨林村委会');
+    await check(village, '04-village-case');
+    await village.getByRole('button', { name: '提交' }).click();
+    await village.waitForURL(/\/review\/tasks$/);
+    await until('TOWN_REVIEW', async () => (await caseStatus(applicationId)) === 'TOWN_REVIEW');
+
+    const town = await openTask('王家河镇');
+    const investigators = town.getByLabel('调查人员');
+    await investigators.fill('王伟');
+    await investigators.press('Enter');
+    await investigators.fill('李娜');
+    await investigators.press('Enter');
+    await town.getByLabel('调查情况').fill('入户核查：两位老人同住，收入属实。');
+    await check(town, '05-town-investigation');
+    await town.getByRole('button', { name: '提交' }).click();
+    await town.waitForURL(/\/review\/tasks$/);
+    await until('PUBLIC_NOTICE', async () => (await caseStatus(applicationId)) === 'PUBLIC_NOTICE');
+    await town.getByRole('tab', { name: '公示栏' }).click();
+    await town.getByText('网页申请人').waitFor();
+    await check(town, '06-public-notice-board');
+
+    await api.request('POST', '/_local/clock', { body: { advanceDays: 8 } });
+    await until('CITY_REVIEW', async () => (await caseStatus(applicationId)) === 'CITY_REVIEW');
+
+    const city = await openTask('西安市民政局');
+    await check(city, '07-city-decision');
+    await city.getByRole('button', { name: '提交' }).click();
+    await city.waitForURL(/\/review\/tasks$/);
+    await until('APPROVED', async () => (await caseStatus(applicationId)) === 'APPROVED');
+  });
+
+  it('the citizen sees APPROVED and the decision letter', async () => {
+    const page = await signedIn('新申请人');
+    await page.goto(`${stack.httpUrl}/citizen/applications`);
+    await page.getByRole('link', { name: `查看申请 ${applicationId}` }).click();
+    await expect.poll(async () => page.getByTestId('case-status').textContent()).toBe('已批准');
+    await page.getByTestId('letter-title').waitFor();
+    expect(await page.getByTestId('letter-title').textContent()).toContain('决定书');
+    await check(page, '08-citizen-approved-letter');
+  });
+
+  it('the Xu household shows 59,486 yuan for 2024, by type and month, with its chart', async () => {
+    const page = await signedIn('徐新华');
+    await page.goto(`${stack.httpUrl}/citizen/ledger?year=2024`);
+    await page.getByTestId('ledger-total').waitFor({ state: 'attached' });
+    expect(await page.getByTestId('ledger-total').textContent()).toBe('59486');
+    await page.locator('[data-chart-ready="true"]').waitFor();
+    await check(page, '09-xu-ledger-2024');
+    const phone = await signedIn('徐新华', 390);
+    await phone.goto(`${stack.httpUrl}/citizen/ledger?year=2024`);
+    await phone.locator('[data-chart-ready="true"]').waitFor();
+    await check(phone, '10-xu-ledger-2024-phone');
+  });
+
+  it('the village team verifies and closes a warning and the lifecycle chart moves', async () => {
+    const page = await signedIn('白杨林村委会');
+    await page.goto(`${stack.httpUrl}/monitoring/warnings`);
+    const stats = page.getByTestId('warning-stats');
+    await stats.waitFor();
+    const read = async () => (await stats.locator('.ant-statistic-content-value').allTextContents()).map(Number);
+    const before = await read();
+    await page.locator('[data-chart-ready="true"]').waitFor();
+    await check(page, '11-warnings-before');
+    await page.getByRole('button', { name: /^核实预警/ }).first().click();
+    await page.getByLabel('核实情况').fill('入户核实：情况属实。');
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect.poll(read).toEqual([before[0], before[1]! + 1, before[2], before[3]]);
+    await page.getByRole('button', { name: /^办结预警/ }).first().click();
+    await page.getByLabel('处置结果').click();
+    await page.locator('.ant-select-item-option', { hasText: '给予救助' }).click();
+    await page.getByLabel('处置说明').fill('已协助申请临时救助。');
+    await page.getByRole('button', { name: '提交' }).click();
+    await expect.poll(read).toEqual([before[0], before[1]! + 1, before[2]! + 1, before[3]]);
+    await check(page, '12-warnings-after');
+  });
+
+  it('an administrator adds a dated parameter value and the timeline shows it', async () => {
+    const page = await signedIn('系统管理员');
+    await page.goto(`${stack.httpUrl}/admin/policies`);
+    const timeline = page.getByTestId('policy-timeline');
+    await timeline.waitFor();
+    await page.getByLabel('取值').fill('812');
+    await page.getByLabel('生效日期').fill('2030-01-01');
+    await page.getByLabel('生效日期').press('Enter');
+    await page.getByLabel('依据（文件名称、文号）').fill('庄浪县民政局 2030 年低保标准（演示）');
+    await page.getByRole('button', { name: '保存' }).click();
+    await timeline.getByText('2030-01-01').waitFor();
+    expect(await timeline.textContent()).toContain('庄浪县民政局 2030 年低保标准（演示）');
+    await check(page, '13-policy-timeline');
+  });
+
+  it('has no serious accessibility violations on any page (axe-core)', () => {
+    expect(Object.keys(axe).length).toBeGreaterThanOrEqual(12);
+    const serious = Object.entries(axe).filter(([, v]) => v.length > 0);
+    expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  });
+});
