@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../local/runtime.ts';
 
 /**
@@ -13,39 +13,38 @@ export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'web');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Chromium {
-  browser: Browser;
+  /** One persistent context on a fresh profile; each signed-in person is a page of it (the
+   *  console keeps its session in sessionStorage, which is per page). */
+  context: BrowserContext;
   close(): Promise<void>;
 }
 
 export async function launchChromium(): Promise<Chromium> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'jiuzhu-chromium-'));
-  const browser = await chromium.launch({
+  // playwright passes the profile as --user-data-dir itself.
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--user-data-dir=${profile}`,
-    ],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    deviceScaleFactor: 1,
   });
   return {
-    browser,
+    context,
     async close() {
-      await browser.close();
+      await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
 }
 
-export async function newContext(browser: Browser, width = 1280): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', deviceScaleFactor: 1 });
+export async function newPage(chrome: Chromium, width = 1280): Promise<Page> {
+  const page = await chrome.context.newPage();
+  if (width !== 1280) await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+  return page;
 }
 
 export async function shot(page: Page, name: string): Promise<string> {
@@ -65,7 +64,8 @@ export interface AxeFinding {
 
 /** axe-core on the page as it is now: the serious and critical violations. */
 export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
-  await page.addScriptTag({ content: axeSource });
+  // evaluate, not a script tag: the console's CSP (script-src 'self') rightly refuses inline scripts.
+  await page.evaluate(axeSource);
   // A string: this runs in the page, where axe is a global (the test code has no DOM types).
   const result = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as {
     violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];

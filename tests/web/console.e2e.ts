@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, type LocalStack } from '../../local/runtime.ts';
 import { ensureWebBuilt } from '../../local/web-console.ts';
 import { seedDemo, type SeedResult } from '../../scripts/seed-demo.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
 import { residentId } from '../support/people.ts';
-import { ARTIFACTS, launchChromium, newContext, seriousViolations, shot, type AxeFinding, type Chromium } from './browser.ts';
+import { ARTIFACTS, launchChromium, newPage, seriousViolations, shot, type AxeFinding, type Chromium } from './browser.ts';
 
 /**
  * The console in a real browser against the real local stack with the demo's data: a citizen
@@ -20,7 +20,7 @@ let stack: LocalStack;
 let api: ApiClient;
 let chrome: Chromium;
 let seed: SeedResult;
-const contexts = new Map<string, BrowserContext>();
+const pages = new Map<string, Page>();
 const axe: Record<string, AxeFinding[]> = {};
 const timings: Record<string, number> = {};
 
@@ -39,24 +39,33 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
 /** A browser context signed in as one of the login page's demo people. */
 async function signedIn(who: string, width = 1280): Promise<Page> {
   const key = `${who}@${width}`;
-  let ctx = contexts.get(key);
-  if (!ctx) {
-    ctx = await newContext(chrome.browser, width);
-    contexts.set(key, ctx);
-    const page = await ctx.newPage();
-    await page.goto(`${stack.httpUrl}/login`);
-    await page.getByRole('button', { name: new RegExp(`^以${who}`) }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-    return page;
-  }
-  return ctx.pages()[0] ?? ctx.newPage();
+  const known = pages.get(key);
+  if (known) return known;
+  const page = await newPage(chrome, width);
+  pages.set(key, page);
+  await page.goto(`${stack.httpUrl}/login`);
+  await page.getByRole('button', { name: new RegExp(`^以${who}`) }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+  return page;
 }
 
 /** Checks the page with axe-core (kept per page name, asserted at the end) and screenshots it. */
 async function check(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
-  axe[name] = await seriousViolations(page);
   await shot(page, name);
+  axe[name] = await seriousViolations(page);
+}
+
+/** Clicks a form's button and waits for where it leads; on failure the page's message says why. */
+async function submitThen(page: Page, button: string, done: () => Promise<unknown>, name: string): Promise<void> {
+  await page.getByRole('button', { name: button, exact: true }).click();
+  try {
+    await done();
+  } catch (err) {
+    await shot(page, `failed-${name}`);
+    const said = await page.locator('.ant-message-notice, .ant-form-item-explain-error').allTextContents();
+    throw new Error(`${name}: ${(err as Error).message}; the page says: ${said.join(' | ')}`);
+  }
 }
 
 async function adminToken() {
@@ -80,15 +89,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writeFileSync(join(ARTIFACTS, 'report.json'), JSON.stringify({ timings, axe }, null, 2));
-  for (const c of contexts.values()) await c.close().catch(() => undefined);
   await chrome?.close();
   await stack?.stop();
 });
 
 describe('the web console', () => {
   it('serves the sign-in page first and measures when it is interactive', async () => {
-    const ctx = await newContext(chrome.browser);
-    const page = await ctx.newPage();
+    const page = await newPage(chrome);
     const started = Date.now();
     await page.goto(`${stack.httpUrl}/`);
     await page.getByRole('button', { name: /^以徐新华/ }).waitFor({ state: 'visible' });
@@ -100,7 +107,7 @@ describe('the web console', () => {
     console.log(`[web] first page interactive in ${timings.firstPageInteractiveMs} ms (domInteractive ${timings.navDomInteractiveMs} ms)`);
     expect(page.url()).toMatch(/\/login$/);
     await check(page, '01-login');
-    await ctx.close();
+    await page.close();
   });
 
   let applicationId = '';
@@ -118,8 +125,7 @@ describe('the web console', () => {
     await page.getByText('最低生活保障', { exact: false }).first().waitFor();
     await page.getByLabel(/核对授权书/).check();
     await check(page, '02-apply-preview');
-    await page.getByRole('button', { name: '提交申请' }).click();
-    await page.waitForURL(/\/citizen\/applications\/app_/);
+    await submitThen(page, '提交申请', () => page.waitForURL(/\/citizen\/applications\/app_/), 'apply');
     applicationId = page.url().split('/').pop()!;
     await until('VILLAGE_REVIEW', async () => {
       await page.reload();
@@ -137,15 +143,14 @@ describe('the web console', () => {
       return (await page.getByRole('link', { name: `办理 ${ADDRESS}` }).count()) > 0;
     });
     await page.getByRole('link', { name: `办理 ${ADDRESS}` }).click();
-    await page.getByRole('button', { name: '提交' }).waitFor();
+    await page.getByRole('button', { name: '提交', exact: true }).waitFor();
     return page;
   }
 
   it('the village, the town (with its investigation) and the city decide it in the browser across the 7-day notice', async () => {
     const village = await openTask('白杨林村委会');
     await check(village, '04-village-case');
-    await village.getByRole('button', { name: '提交' }).click();
-    await village.waitForURL(/\/review\/tasks$/);
+    await submitThen(village, '提交', () => village.waitForURL(/\/review\/tasks$/), 'village-decision');
     await until('TOWN_REVIEW', async () => (await caseStatus(applicationId)) === 'TOWN_REVIEW');
 
     const town = await openTask('王家河镇');
@@ -156,8 +161,7 @@ describe('the web console', () => {
     await investigators.press('Enter');
     await town.getByLabel('调查情况').fill('入户核查：两位老人同住，收入属实。');
     await check(town, '05-town-investigation');
-    await town.getByRole('button', { name: '提交' }).click();
-    await town.waitForURL(/\/review\/tasks$/);
+    await submitThen(town, '提交', () => town.waitForURL(/\/review\/tasks$/), 'town-decision');
     await until('PUBLIC_NOTICE', async () => (await caseStatus(applicationId)) === 'PUBLIC_NOTICE');
     await town.getByRole('tab', { name: '公示栏' }).click();
     await town.getByText('网页申请人').waitFor();
@@ -167,9 +171,16 @@ describe('the web console', () => {
     await until('CITY_REVIEW', async () => (await caseStatus(applicationId)) === 'CITY_REVIEW');
 
     const city = await openTask('西安市民政局');
+    if (await city.getByLabel('抽查人员').count()) {
+      // A TEKUN case drawn for the county's ≥ 30% spot-check: the city records its home visit.
+      const spot = city.getByLabel('抽查人员');
+      await spot.fill('张强');
+      await spot.press('Enter');
+      await spot.fill('赵敏');
+      await spot.press('Enter');
+    }
     await check(city, '07-city-decision');
-    await city.getByRole('button', { name: '提交' }).click();
-    await city.waitForURL(/\/review\/tasks$/);
+    await submitThen(city, '提交', () => city.waitForURL(/\/review\/tasks$/), 'city-decision');
     await until('APPROVED', async () => (await caseStatus(applicationId)) === 'APPROVED');
   });
 
@@ -207,13 +218,13 @@ describe('the web console', () => {
     await check(page, '11-warnings-before');
     await page.getByRole('button', { name: /^核实预警/ }).first().click();
     await page.getByLabel('核实情况').fill('入户核实：情况属实。');
-    await page.getByRole('button', { name: '提交' }).click();
+    await submitThen(page, '提交', () => page.locator('.ant-message-notice', { hasText: '已核实' }).waitFor(), 'verify-warning');
     await expect.poll(read).toEqual([before[0], before[1]! + 1, before[2], before[3]]);
     await page.getByRole('button', { name: /^办结预警/ }).first().click();
     await page.getByLabel('处置结果').click();
     await page.locator('.ant-select-item-option', { hasText: '给予救助' }).click();
     await page.getByLabel('处置说明').fill('已协助申请临时救助。');
-    await page.getByRole('button', { name: '提交' }).click();
+    await submitThen(page, '提交', () => page.locator('.ant-message-notice', { hasText: '已办结' }).waitFor(), 'close-warning');
     await expect.poll(read).toEqual([before[0], before[1]! + 1, before[2]! + 1, before[3]]);
     await check(page, '12-warnings-after');
   });
@@ -224,10 +235,11 @@ describe('the web console', () => {
     const timeline = page.getByTestId('policy-timeline');
     await timeline.waitFor();
     await page.getByLabel('取值').fill('812');
-    await page.getByLabel('生效日期').fill('2030-01-01');
-    await page.getByLabel('生效日期').press('Enter');
     await page.getByLabel('依据（文件名称、文号）').fill('庄浪县民政局 2030 年低保标准（演示）');
-    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByLabel('生效日期').fill('2030-01-01');
+    // Enter takes the typed date, and submits the form.
+    await page.getByLabel('生效日期').press('Enter');
+    await page.getByText('已保存，自生效日起适用').waitFor();
     await timeline.getByText('2030-01-01').waitFor();
     expect(await timeline.textContent()).toContain('庄浪县民政局 2030 年低保标准（演示）');
     await check(page, '13-policy-timeline');

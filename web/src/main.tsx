@@ -38,7 +38,12 @@ void loadConfig().then((c) => setApiBase(c.apiUrl));
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#b7312c', borderRadius: 4 } }}>
+    <ConfigProvider
+      locale={zhCN}
+      button={{ autoInsertSpace: false }}
+      // Secondary text dark enough for WCAG AA contrast (axe-core: color-contrast).
+      theme={{ token: { colorPrimary: '#b7312c', borderRadius: 4, colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.62)', colorTextDescription: 'rgba(0,0,0,0.65)', colorTextPlaceholder: 'rgba(0,0,0,0.55)', colorLink: '#8c1f1b' } }}
+    >
       <AntApp>
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />

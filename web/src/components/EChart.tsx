@@ -39,7 +39,8 @@ export default function EChart({ option, height = 320, label }: { option: Option
     };
   }, []);
   useEffect(() => {
-    if (ready) chart.current?.setOption(option, true);
+    // No animation: figures are read, not watched (and screenshots show the final chart).
+    if (ready) chart.current?.setOption({ animation: false, ...option }, true);
   }, [ready, option]);
   return (
     <div role="img" aria-label={label} style={{ position: 'relative', width: '100%', height }}>

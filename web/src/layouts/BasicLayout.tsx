@@ -1,5 +1,5 @@
 import { Button, Drawer, Grid, Layout, Menu, Space, Spin, Typography } from 'antd';
-import { Suspense, useMemo, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { setSession, useSession } from '../auth/session.ts';
 import { ROLE } from '../labels.ts';
@@ -12,6 +12,7 @@ export default function BasicLayout() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const [drawer, setDrawer] = useState(false);
+  useFocusableScrollRegions();
   const items = useMemo(() => {
     if (!session) return [];
     const mine = ROUTES.filter((r) => !r.hideInMenu && r.roles.includes(session.role));
@@ -81,4 +82,26 @@ export default function BasicLayout() {
 function matches(pattern: string, path: string): boolean {
   const re = new RegExp(`^${pattern.replace(/:[^/]+/g, '[^/]+')}$`);
   return re.test(path);
+}
+
+/**
+ * Tables that scroll sideways (phones) must be reachable by keyboard (axe-core:
+ * scrollable-region-focusable): their scroll containers get tabindex 0 and a name.
+ */
+function useFocusableScrollRegions() {
+  useEffect(() => {
+    const mark = () => {
+      for (const el of document.querySelectorAll<HTMLElement>('.ant-table-content, .ant-table-body')) {
+        if (el.tabIndex !== 0) {
+          el.tabIndex = 0;
+          el.setAttribute('role', 'region');
+          el.setAttribute('aria-label', '表格（可左右滚动）');
+        }
+      }
+    };
+    mark();
+    const mo = new MutationObserver(mark);
+    mo.observe(document.body, { childList: true, subtree: true });
+    return () => mo.disconnect();
+  }, []);
 }

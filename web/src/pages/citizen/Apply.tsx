@@ -249,7 +249,7 @@ export default function Apply() {
               </Row>
             </Card>
             <Card title="申请事项与授权" size="small" style={{ marginBottom: 16 }}>
-              <Form.Item name="requested" label="申请救助项目（可多选）" rules={[{ required: true, type: 'array', min: 1, message: '至少选择一项' }]}>
+              <Form.Item name="requested" label="申请救助项目（可多选）" rules={[{ validator: (_r, v?: string[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error('至少选择一项'))) }]}>
                 <Checkbox.Group options={REQUESTABLE.map((c) => ({ value: c, label: CATEGORY[c] }))} />
               </Form.Item>
               <Form.Item

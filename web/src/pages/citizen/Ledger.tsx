@@ -111,17 +111,17 @@ function LedgerTables({ ledger }: { ledger: LedgerView }) {
           size="small"
           pagination={false}
           rowKey="type"
-          scroll={{ x: 1100 }}
+          scroll={{ x: 1320 }}
           dataSource={rows}
           columns={[
             { title: '救助类型', dataIndex: 'label', fixed: 'left', width: 150 },
-            ...MONTHS.map((m) => ({ title: `${m}月`, key: `m${m}`, align: 'right' as const, render: (_: unknown, r: (typeof rows)[number]) => (r.months[m - 1] ? r.months[m - 1]!.toLocaleString('zh-CN') : '') })),
+            ...MONTHS.map((m) => ({ title: `${m}月`, key: `m${m}`, align: 'right' as const, width: 84, className: 'nowrap', render: (_: unknown, r: (typeof rows)[number]) => (r.months[m - 1] ? r.months[m - 1]!.toLocaleString('zh-CN') : '') })),
             { title: '合计', dataIndex: 'total', align: 'right' as const, fixed: 'right', width: 110, render: (v: number) => <b>{yuan(v)}</b> },
           ]}
           summary={() => (
             <Table.Summary.Row>
               <Table.Summary.Cell index={0}><b>合计</b></Table.Summary.Cell>
-              {byMonth.map((v, i) => <Table.Summary.Cell key={i} index={i + 1} align="right">{v ? v.toLocaleString('zh-CN') : ''}</Table.Summary.Cell>)}
+              {byMonth.map((v, i) => <Table.Summary.Cell key={i} index={i + 1} align="right" className="nowrap">{v ? v.toLocaleString('zh-CN') : ''}</Table.Summary.Cell>)}
               <Table.Summary.Cell index={13} align="right"><b>{yuan(ledger.total)}</b></Table.Summary.Cell>
             </Table.Summary.Row>
           )}

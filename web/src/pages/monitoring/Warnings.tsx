@@ -83,7 +83,7 @@ export default function Warnings() {
             pagination={{ pageSize: 20 }}
             columns={[
               { title: '类别', dataIndex: 'class', width: 90, render: (c: string) => <Tag color={WARNING_CLASS[c]?.color}>{WARNING_CLASS[c]?.text ?? c}</Tag> },
-              { title: '指标', dataIndex: 'name', render: (n: string | undefined, w) => <span title={w.indicator}>{n ?? w.indicator}</span> },
+              { title: '指标', dataIndex: 'name', width: 200, render: (n: string | undefined, w) => <span title={w.indicator}>{n ?? w.indicator}</span> },
               { title: '对象（脱敏）', dataIndex: 'person', width: 180 },
               { title: '区划', dataIndex: 'regionCode', width: 120 },
               { title: '触发时间', dataIndex: 'raisedAt', render: dateTime, width: 170 },
@@ -94,7 +94,6 @@ export default function Warnings() {
                 render: (d: string, w) => (w.status !== 'CLOSED' && Date.parse(d) < now ? <span>{dateOnly(d)} <Tag color="red">逾期</Tag></span> : dateOnly(d)),
               },
               { title: '状态', dataIndex: 'status', width: 90, render: (st: string, w) => <Tag color={WARNING_STATUS[st]?.color}>{WARNING_STATUS[st]?.text ?? st}{w.outcome ? ` · ${OUTCOME[w.outcome]}` : ''}</Tag> },
-              { title: '建议', dataIndex: 'suggestedAction', ellipsis: true },
               ...(canHandle
                 ? [{ title: '处置', key: 'act', width: 100, fixed: 'right' as const, render: (_: unknown, w: Warning) => <Handle warning={w} /> }]
                 : []),
@@ -132,7 +131,7 @@ function Handle({ warning }: { warning: Warning }) {
         {verifying ? '核实' : '办结'}
       </Button>
       <Modal open={open} title={`${verifying ? '核实' : '办结'}预警：${warning.name ?? warning.indicator}`} okText="提交" cancelText="取消" onOk={submit} onCancel={() => setOpen(false)} confirmLoading={verify.isPending || close.isPending}>
-        <Typography.Paragraph type="secondary">{warning.person} · {warning.suggestedAction}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{warning.person} · 核实期限 {dateOnly(warning.dueBy)}</Typography.Paragraph>
         <Form form={form} layout="vertical">
           {!verifying && (
             <Form.Item name="outcome" label="处置结果" rules={[{ required: true, message: '请选择处置结果' }]}>

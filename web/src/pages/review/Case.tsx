@@ -1,4 +1,4 @@
-import { App, Alert, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, Radio, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { App, Alert, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useNavigate, useParams } from 'react-router';
 import Reasons from '../../components/Reasons.tsx';
@@ -31,7 +31,15 @@ export default function Case() {
             </Col>
             <Col xs={24} xl={9}>
               {task.data && task.data.status === 'OPEN' ? (
-                <DecisionForm taskId={task.data.id} level={task.data.level} kind={task.data.kind} app={app.data} dueAt={task.data.dueAt} overdue={task.data.overdue} />
+                <DecisionForm
+                  taskId={task.data.id}
+                  level={task.data.level}
+                  kind={task.data.kind}
+                  app={app.data}
+                  dueAt={task.data.dueAt}
+                  overdue={task.data.overdue}
+                  spotCheckDrawn={!!(task.data.summary as { spotCheck?: { drawn?: boolean } } | null)?.spotCheck?.drawn}
+                />
               ) : task.data ? (
                 <Alert type="success" showIcon title="该任务已办结" />
               ) : null}
@@ -151,14 +159,21 @@ interface DecisionForm {
   investigators?: string[];
   notes?: string;
   categories?: string[];
+  amounts?: Record<string, number>;
+  spotVisitedAt?: Dayjs;
+  spotInvestigators?: string[];
+  spotFindings?: string;
 }
 
-function DecisionForm({ taskId, level, kind, app, dueAt, overdue }: { taskId: string; level: string; kind: string; app: Application; dueAt: string; overdue: boolean }) {
+function DecisionForm({ taskId, level, kind, app, dueAt, overdue, spotCheckDrawn }: { taskId: string; level: string; kind: string; app: Application; dueAt: string; overdue: boolean; spotCheckDrawn: boolean }) {
   const [form] = Form.useForm<DecisionForm>();
   const decide = useDecide(taskId);
   const { message } = App.useApp();
   const navigate = useNavigate();
   const decision = Form.useWatch('decision', form);
+  const chosen = (Form.useWatch('categories', form) ?? []) as string[];
+  const eligible = app.recommendation?.eligible ?? [];
+  const against = chosen.filter((c) => c !== 'TEMPORARY' && !eligible.includes(c));
   const appeal = kind === 'APPEAL';
   const suggested = (app.recommendation?.eligible ?? []).length ? app.recommendation!.eligible : app.requested;
   const onFinish = async (v: DecisionForm) => {
@@ -167,6 +182,10 @@ function DecisionForm({ taskId, level, kind, app, dueAt, overdue }: { taskId: st
       ...(v.reason ? { reason: v.reason } : {}),
       ...(level === 'town' && v.visitedAt ? { investigation: { visitedAt: v.visitedAt.format('YYYY-MM-DD'), investigators: v.investigators ?? [], ...(v.notes ? { notes: v.notes } : {}) } } : {}),
       ...(level === 'city' && v.decision === 'approve' && v.categories?.length ? { categories: v.categories as NonNullable<DecisionBody['categories']> } : {}),
+      ...(level === 'city' && v.decision === 'approve' && against.length ? { monthlyAmounts: Object.fromEntries(against.map((c) => [c, v.amounts?.[c] ?? 0])) as DecisionBody['monthlyAmounts'] } : {}),
+      ...(level === 'city' && spotCheckDrawn && v.spotVisitedAt
+        ? { spotCheck: { visitedAt: v.spotVisitedAt.format('YYYY-MM-DD'), investigators: v.spotInvestigators ?? [], ...(v.spotFindings ? { findings: v.spotFindings } : {}) } }
+        : {}),
     };
     try {
       const res = await decide.mutateAsync(body);
@@ -189,7 +208,7 @@ function DecisionForm({ taskId, level, kind, app, dueAt, overdue }: { taskId: st
         form={form}
         layout="vertical"
         onFinish={(v) => void onFinish(v)}
-        initialValues={{ decision: appeal ? 'uphold' : 'approve', visitedAt: dayjs(), investigators: [], categories: suggested }}
+        initialValues={{ decision: appeal ? 'uphold' : 'approve', visitedAt: dayjs(), investigators: [], categories: suggested, spotVisitedAt: dayjs() }}
       >
         <Form.Item name="decision" label="意见" rules={[{ required: true }]}>
           <Radio.Group options={options} optionType="button" />
@@ -213,9 +232,30 @@ function DecisionForm({ taskId, level, kind, app, dueAt, overdue }: { taskId: st
           </>
         )}
         {level === 'city' && !appeal && decision === 'approve' && (
-          <Form.Item name="categories" label="批准项目（可批准规则认定符合的其他项目）">
-            <Checkbox.Group options={Object.keys(CATEGORY).filter((c) => c !== 'OTHER_HARDSHIP').map((c) => ({ value: c, label: CATEGORY[c] }))} />
-          </Form.Item>
+          <>
+            <Form.Item name="categories" label="批准项目（可批准规则认定符合的其他项目）">
+              <Checkbox.Group options={Object.keys(CATEGORY).filter((c) => c !== 'OTHER_HARDSHIP').map((c) => ({ value: c, label: CATEGORY[c] }))} />
+            </Form.Item>
+            {against.map((c) => (
+              <Form.Item key={c} name={['amounts', c]} label={`${CATEGORY[c]}月救助金（规则未测算，须核定）`} rules={[{ required: true, message: '请核定金额' }]}>
+                <InputNumber min={0} precision={2} style={{ width: '100%' }} />
+              </Form.Item>
+            ))}
+          </>
+        )}
+        {level === 'city' && !appeal && spotCheckDrawn && (
+          <>
+            <Typography.Text strong>特困人员抽查（本案已抽中，入户核查）</Typography.Text>
+            <Form.Item name="spotVisitedAt" label="抽查日期" rules={[{ required: decision === 'approve', message: '请填写抽查日期' }]}>
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+            <Form.Item name="spotInvestigators" label="抽查人员（输入姓名后回车）" rules={[{ required: decision === 'approve', message: '请填写抽查人员' }]}>
+              <Select mode="tags" open={false} aria-label="抽查人员" tokenSeparators={[',', '，', ' ']} />
+            </Form.Item>
+            <Form.Item name="spotFindings" label="抽查结论">
+              <Input.TextArea rows={2} maxLength={5000} />
+            </Form.Item>
+          </>
         )}
         <Form.Item
           name="reason"
