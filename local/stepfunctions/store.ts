@@ -72,10 +72,10 @@ export class SfnStore {
       [TABLES.executions, false],
       [TABLES.history, true],
     ];
-    for (const [name, sorted] of defs) {
+    await Promise.all(defs.map(async ([name, sorted]) => {
       try {
         await this.ddb.send(new DescribeTableCommand({ TableName: name }));
-        continue;
+        return;
       } catch (err) {
         if (!(err instanceof ResourceNotFoundException)) throw err;
       }
@@ -87,7 +87,7 @@ export class SfnStore {
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(sorted ? [{ AttributeName: 'seq', KeyType: 'RANGE' as const }] : [])],
         }),
       );
-    }
+    }));
   }
 
   async putMachine(m: MachineRecord): Promise<void> {
