@@ -33,6 +33,7 @@ import { ledgerItem } from '../functions/adapters/ledger-table.ts';
 import { ENTITLEMENT_DEPARTMENT, ENTITLEMENT_SOURCE, type LedgerEntry } from '../functions/domain/ledger.ts';
 import { checkCharacter } from '../functions/domain/resident-id.ts';
 import { tableName } from '../local/names.ts';
+import { DENG_PROGRAMMES, seedServices, type ServicesSeedResult } from './seed-services.ts';
 
 export const VILLAGES = {
   baiyanglin: { code: '610124121200', name: '周至县 白杨林村', town: '610124121', city: '6101' },
@@ -78,6 +79,8 @@ interface DemoCase {
   decisions?: Partial<Record<'village' | 'town' | 'city', Record<string, unknown>>>;
   /** TEMPORARY: the emergency asked for (急难型 URGENT / 支出型 SPENDING). */
   emergency?: { kind: 'URGENT' | 'SPENDING'; amount: number; description?: string };
+  /** 一门受理: other departments' programmes asked for with the application. */
+  programmes?: readonly string[];
 }
 
 function household(c: DemoCase) {
@@ -277,6 +280,24 @@ function cases(today: string): DemoCase[] {
       supporters: able(173),
       emergency: { kind: 'URGENT', amount: 1500, description: '突发重病住院（演示）' },
     },
+    {
+      key: 'feicheng-tekun',
+      village: 'sundong',
+      requested: ['TEKUN'],
+      target: 'APPROVED',
+      note: '分散特困 in 孙东村, visited monthly by 肥城’s 桃仙子 team (one month missed: a warning the village team verifies)',
+      members: [{ name: '张守田', birth: '1944-09-09', seq: 121, relation: 'self', income: 0, labor: 'none' }],
+    },
+    {
+      key: 'deng',
+      village: 'qiulin',
+      requested: ['DIBAO'],
+      programmes: DENG_PROGRAMMES,
+      target: 'APPROVED',
+      note: '邓某 (宜川): leukaemia, 6.26万 out of pocket; DIBAO plus five programmes through one window (6 stacked items; grants invented)',
+      members: [{ name: '邓某', birth: '1986-11-11', seq: 123, relation: 'self', income: 200, labor: 'none', seriousIllness: true }],
+      rigid: { medical: 62600, education: 0, rehabilitation: 0 },
+    },
     ...(
       [
         ['open-village', 'baiyanglin', 'VILLAGE_REVIEW', 101],
@@ -356,6 +377,8 @@ export interface SeedResult {
     gradualExit: { householdId: string; reviewId: string; outcome: string };
     emergency: string;
   };
+  /** 桃仙子's care plan with its missed month, and 邓某's stacked referrals (scripts/seed-services.ts). */
+  services?: ServicesSeedResult;
 }
 
 const SUB_PREFIX = 'demo-citizen-';
@@ -439,7 +462,7 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     // shifted), so the decided family's own case is left as the reviewer left it.
     const shift = (seq: number) => (seq + 50 * generationOf(key)) % 1000;
     const family = generationOf(key) ? { ...c, members: c.members.map((m) => ({ ...m, seq: shift(m.seq) })), ...(c.supporters ? { supporters: c.supporters.map((x) => ({ ...x, seq: shift(x.seq) })) } : {}) } : c;
-    const created = await must(`submit ${c.key}`, http('POST', '/applications', { household: household(family), requested: c.requested, consent: { crossCheckAuthorized: true, signedAt: today }, ...(c.emergency ? { emergency: c.emergency } : {}) }, tokens[`citizen:${c.key}`]!.token, { 'idempotency-key': key }));
+    const created = await must(`submit ${c.key}`, http('POST', '/applications', { household: household(family), requested: c.requested, consent: { crossCheckAuthorized: true, signedAt: today }, ...(c.emergency ? { emergency: c.emergency } : {}), ...(c.programmes ? { programmes: c.programmes } : {}) }, tokens[`citizen:${c.key}`]!.token, { 'idempotency-key': key }));
     if (created.id !== id) throw new Error(`unexpected application id for ${c.key}`);
     log(`submitted ${c.key} (${id})`);
   }
@@ -602,7 +625,20 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
   });
   log(`Xu family 2024: ${historyWritten} history entries written, ${grants.length} grants sent (duplicates are ignored)`);
 
-  return { tokens, xu: { applicationId: xu.id, householdId: xu.householdId, expected2024: xuExpected2024() }, applications, clockMoved, stories };
+  // 7. Services and resource linking (scripts/seed-services.ts): 桃仙子, the village team, 邓某.
+  const byKeyApp = (k: string) => applications.find((a) => a.key === k)!;
+  const dengCase = plan.find((c) => c.key === 'deng')!;
+  const services = await seedServices({
+    httpUrl: opts.httpUrl,
+    awsUrl: opts.awsUrl,
+    today,
+    tokens: { admin, monitor: tokens.monitor!.token, village: tokens['village:sundong']!.token, town: tokens['town:sundong']!.token },
+    feicheng: { householdId: byKeyApp('feicheng-tekun').householdId },
+    deng: { applicationId: byKeyApp('deng').id, householdId: byKeyApp('deng').householdId, idNumber: household(dengCase).members[0]!.idNumber },
+    log,
+  });
+
+  return { tokens, xu: { applicationId: xu.id, householdId: xu.householdId, expected2024: xuExpected2024() }, applications, clockMoved, stories, services };
 }
 
 async function main() {
@@ -623,6 +659,11 @@ async function main() {
   out(`  a change report that reduces the amount             GET /households/${result.stories.reduction.householdId}  (${result.stories.reduction.outcome})`);
   out(`  a household in gradual exit                         GET /households/${result.stories.gradualExit.householdId}  (${result.stories.gradualExit.outcome})`);
   out(`  an emergency grant by the town                      GET /applications/${result.stories.emergency}`);
+  if (result.services) {
+    out('\nServices and resource linking:');
+    out(`  桃仙子 monthly care plan, ${result.services.feicheng.missedMonth} missed      GET /service-orders/${result.services.feicheng.orderId}  (warning ${result.services.feicheng.warningId ?? '—'})`);
+    out(`  邓某's chain of help (DIBAO + ${result.services.deng.referrals.length} referrals)      GET /households/${result.services.deng.householdId}/help-chain`);
+  }
   out(`\nXu family (徐新华, 周至县白杨林村) household ${result.xu.householdId}, 2024 ledger: total ${ledger.total} yuan`);
   for (const [type, amount] of Object.entries(ledger.totals?.byType ?? {})) out(`  ${type.padEnd(26)} ${amount}`);
   out(`  (expected ${result.xu.expected2024.total}; the article: 59,486)`);

@@ -98,6 +98,20 @@ describe('npm run seed:demo', () => {
     }
   });
 
+  it('tells the services stories: 桃仙子 monthly visits with one month missed, verified by the village team and closed REFERRED; 邓某 with 6 stacked items', async () => {
+    const admin = first.tokens.admin!.token;
+    const s = first.services!;
+    const order = (await api.request('GET', `/service-orders/${s.feicheng.orderId}`, { token: admin })).body;
+    expect(order.organizationId).toBe('taoxianzi');
+    expect(order.visits).toHaveLength(2);
+    const w = (await api.request('GET', `/warnings?indicator=SERVICE_VISIT_MISSED&regionCode=370983108201`, { token: admin })).body.items.find((x: { id: string }) => x.id === s.feicheng.warningId);
+    expect(w).toMatchObject({ status: 'CLOSED', outcome: 'REFERRED', serviceOrderId: s.feicheng.orderId, assignedTeam: { id: 'sundong-rrt' }, details: { month: s.feicheng.missedMonth } });
+    expect(w.verifiedBy).toBe('demo-village-370983108201');
+    expect(s.deng.referrals.map((r) => r.status)).toEqual(['GRANTED', 'GRANTED', 'GRANTED', 'GRANTED', 'GRANTED']);
+    const chain = (await api.request('GET', `/households/${s.deng.householdId}/help-chain`, { token: admin })).body;
+    expect(chain.stacked).toBe(6);
+  });
+
   it('a second run changes nothing: same cases, same ledger, the clock left alone', async () => {
     const before = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
     const clockBefore = stack.clock.now();
@@ -106,6 +120,7 @@ describe('npm run seed:demo', () => {
     expect(stack.clock.now() - clockBefore).toBeLessThan(60_000);
     expect(again.applications.map((a) => [a.key, a.id, a.status])).toEqual(first.applications.map((a) => [a.key, a.id, a.status]));
     expect(again.stories).toEqual(first.stories);
+    expect(again.services).toEqual(first.services);
     const after = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
     expect(after).toEqual(before);
   }, 120_000);
