@@ -338,7 +338,7 @@ export const helpChain = httpHandler({ params: z.strictObject({ id: z.string().r
   const specialAndCharity = refs.map((r) => ({ layer: LAYER_OF_PROGRAMME_TYPE(programme(r.programme)?.ledgerType ?? ''), ...referralView(r) }));
   const items = [
     ...ents.map((e) => ({ layer: 'BASIC', kind: 'ENTITLEMENT', code: e.category, name: TYPE_LABELS[e.category] ?? e.category, status: e.status, monthlyAmount: fenToYuan(e.monthlyAmountFen), from: e.startMonth, ...(e.endMonth ? { until: e.endMonth } : {}) })),
-    ...grants.filter((g) => BASIC.has(g.type)).map((g) => ({ layer: 'BASIC', kind: 'GRANT', code: g.type, name: TYPE_LABELS[g.type] ?? g.type, date: g.date, amount: fenToYuan(g.amountFen), department: g.department })),
+    ...grants.filter((g) => BASIC.has(g.type) && !(g.referralId && byRef.has(g.referralId))).map((g) => ({ layer: 'BASIC', kind: 'GRANT', code: g.type, name: TYPE_LABELS[g.type] ?? g.type, date: g.date, amount: fenToYuan(g.amountFen), department: g.department })),
     ...specialAndCharity.map((r) => ({ kind: 'REFERRAL', ...r })),
     ...grants.filter((g) => !BASIC.has(g.type) && !(g.referralId && byRef.has(g.referralId))).map((g) => ({ layer: g.type === 'CHARITY' ? 'CHARITY' : 'SPECIAL', kind: 'GRANT', code: g.type, name: TYPE_LABELS[g.type] ?? g.type, date: g.date, amount: fenToYuan(g.amountFen), department: g.department })),
     ...orders.map((o) => ({ layer: 'SERVICES', kind: 'SERVICE_ORDER', ...orderView(o) })),
