@@ -36,6 +36,9 @@ export const STAGE: Record<string, string> = {
   DECISION: '决定',
   GRANT: '发放',
   APPEAL: '复核申请',
+  RECOMMENDATION: '规则建议',
+  NOTICE: '公示',
+  EXTENSION: '延长办理期限',
 };
 
 export const DECISION: Record<string, string> = {
@@ -45,6 +48,15 @@ export const DECISION: Record<string, string> = {
   OBJECTION: '收到异议',
   APPROVED: '批准',
   REJECTED: '不予批准',
+  CONSISTENT: '核对一致',
+  DISCREPANCIES: '发现差异',
+  OPENED: '开始办理',
+  POSTED: '张贴公示',
+  ELIGIBLE: '规则认定符合',
+  INELIGIBLE: '规则认定不符合',
+  ENDED: '公示期满',
+  uphold: '维持',
+  overturn: '撤销',
 };
 
 export const LEVEL: Record<string, string> = { village: '村（社区）', town: '乡镇（街道）', city: '县市民政局' };

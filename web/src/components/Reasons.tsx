@@ -23,9 +23,9 @@ export default function Reasons({ reasons }: { reasons: ReasonRow[] }) {
       rowKey={(r, i) => `${r.rule}-${r.member ?? ''}-${i}`}
       pagination={false}
       dataSource={reasons}
-      scroll={{ x: 640 }}
+      scroll={{ x: 720 }}
       columns={[
-        { title: '规则', dataIndex: 'rule', render: (r: string, row) => <span>{ruleText(r)}{row.member ? `（${row.member}）` : ''}</span> },
+        { title: '规则', dataIndex: 'rule', width: 220, render: (r: string, row) => <span>{ruleText(r)}{row.member ? `（${row.member}）` : ''}</span> },
         {
           title: '结果',
           dataIndex: 'passed',

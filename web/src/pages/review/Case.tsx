@@ -1,4 +1,4 @@
-import { App, Alert, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { App, Alert, Button, Card, Checkbox, Col, Collapse, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useNavigate, useParams } from 'react-router';
 import Reasons from '../../components/Reasons.tsx';
@@ -120,15 +120,22 @@ function CaseFacts({ app }: { app: Application }) {
         extra={rec ? <span>建议：{rec.eligible.length ? rec.eligible.map(categoryText).join('、') : '暂不符合'} · {yuan(rec.monthlyAmount)}/月</span> : null}
       >
         {elig ? (
-          elig.categories
-            .filter((c) => c.evaluated)
-            .map((c) => (
-              <div key={c.code} style={{ marginBottom: 12 }}>
-                <Typography.Text strong>{categoryText(c.code)} </Typography.Text>
-                {c.eligible ? <Tag color="success">符合 {yuan(c.monthlyAmount)}/月</Tag> : <Tag>不符合</Tag>}
-                <Reasons reasons={c.reasons} />
-              </div>
-            ))
+          // The categories the rules found the household eligible for open; the others fold.
+          <Collapse
+            size="small"
+            defaultActiveKey={elig.categories.filter((c) => c.eligible).map((c) => c.code)}
+            items={elig.categories
+              .filter((c) => c.evaluated)
+              .map((c) => ({
+                key: c.code,
+                label: (
+                  <span>
+                    {categoryText(c.code)} {c.eligible ? <Tag color="success">符合 {yuan(c.monthlyAmount)}/月</Tag> : <Tag>不符合</Tag>}
+                  </span>
+                ),
+                children: <Reasons reasons={c.reasons} />,
+              }))}
+          />
         ) : rec ? (
           <Reasons reasons={rec.reasons} />
         ) : (
