@@ -210,6 +210,7 @@ export const manifest = defineManifest({
       handler: 'handler',
       description: 'GET /households/{id}/ledger (with its recovery items), POST /ledger/runs (admin), GET /ledger/dead-letters (admin)',
       tables: { Ledger: 'RW', LedgerDeadLetters: 'RO', Households: 'RW', Applications: 'RO', Payments: 'RO' },
+      secrets: ['idHashKey'],
       timeoutSeconds: 30,
     },
     ledgerRun: {

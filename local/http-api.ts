@@ -85,7 +85,18 @@ export class HttpApi {
       pathKnown = true;
       if (route.def.method !== method) continue;
       const params: Record<string, string> = {};
-      route.paramNames.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+      let malformed: string | undefined;
+      route.paramNames.forEach((n, i) => {
+        try {
+          params[n] = decodeURIComponent(m[i + 1]!);
+        } catch {
+          malformed = n;
+        }
+      });
+      // API Gateway refuses a path it cannot decode before any Lambda runs.
+      if (malformed) {
+        return send(res, 400, { message: 'Bad Request', error: { code: 'VALIDATION_FAILED', message: 'malformed percent-encoding in the path', details: [{ path: malformed, message: 'malformed percent-encoding' }] } });
+      }
       match = { route, params };
       break;
     }
@@ -99,11 +110,11 @@ export class HttpApi {
     if (match.route.def.auth === 'jwt') {
       const header = req.headers.authorization ?? '';
       const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-      const payload = token ? await this.jwt.verify(token) : undefined;
-      if (!payload) {
-        return send(res, 401, { message: 'Unauthorized', error: { code: 'UNAUTHENTICATED', message: 'missing or invalid bearer token' } });
+      const checked = token ? await this.jwt.check(token) : { problem: 'missing or invalid bearer token' };
+      if (!('payload' in checked)) {
+        return send(res, 401, { message: 'Unauthorized', error: { code: 'UNAUTHENTICATED', message: checked.problem } });
       }
-      claims = payload as Record<string, unknown>;
+      claims = checked.payload as Record<string, unknown>;
     }
 
     const headers: Record<string, string> = {};

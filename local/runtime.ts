@@ -20,6 +20,8 @@ import { LOCAL_REGION, stateMachineArn, tableName } from './names.ts';
 import { ensureTable } from './tables.ts';
 import { workflowEnvVar } from '../infra/constructs/names.ts';
 import { staticHandler, webDist } from './web-console.ts';
+import { isReviewerRole, roleRegionMismatch } from '../functions/domain/access.ts';
+import { residentIdSchema } from '../functions/domain/resident-id.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -73,11 +75,21 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const tokenRequest = z.object({
-  sub: z.string().min(1).max(128),
-  role: z.enum(['citizen', 'village', 'town', 'city', 'admin', 'monitor']),
-  regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/).optional(),
-});
+const tokenRequest = z
+  .strictObject({
+    sub: z.string().trim().min(1).max(128),
+    role: z.enum(['citizen', 'village', 'town', 'city', 'admin', 'monitor']),
+    regionCode: z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/).optional(),
+    /** A citizen's real-name-verified ID (Cognito's custom:idNumber in the cloud). */
+    idNumber: residentIdSchema.optional(),
+  })
+  .superRefine((t, ctx) => {
+    // API.md v2: a reviewer's regionCode length must match its role.
+    const mismatch = t.regionCode === undefined && !isReviewerRole(t.role) ? undefined : roleRegionMismatch(t.role, t.regionCode);
+    if (mismatch) ctx.addIssue({ code: 'custom', path: ['regionCode'], message: mismatch });
+    if (t.regionCode !== undefined && !isReviewerRole(t.role)) ctx.addIssue({ code: 'custom', path: ['regionCode'], message: `a ${t.role} carries no jurisdiction` });
+    if (t.idNumber !== undefined && t.role !== 'citizen') ctx.addIssue({ code: 'custom', path: ['idNumber'], message: 'only a citizen token carries idNumber' });
+  });
 
 const clockRequest = z.union([
   z.object({ advanceDays: z.number().nonnegative() }).strict(),

@@ -38,9 +38,12 @@ export interface ApplicationRecord {
   discrepancies?: Discrepancy[];
   /** Assets as the cross-check established them (fen), what eligibility is evaluated on. */
   verifiedAssets?: DeclaredAssets;
-  flags?: { type: string; detail: string; otherApplicationId?: string }[];
+  /** Reviewers only: people in two households, a head registered in another household, … */
+  flags?: { type: string; detail: string; otherApplicationId?: string; otherHouseholdId?: string }[];
+  /** The hash of the creating request: the same Idempotency-Key with another body is a 422. */
+  requestHash?: string;
   publicNotice?: { from: string; until: string; round: number };
-  objections?: { by: string; at: string; reason: string }[];
+  objections?: { by: string; role?: string; at: string; reason: string; round?: number }[];
   decision?: { approved: ApprovedCategory[]; reasons: string[]; letter?: unknown; decidedBy?: { level: string; sub: string; regionCode?: string }; grants?: unknown[] };
   writtenNotice?: { issuedAt: string; dueBy: string; reasons: string[]; stage: string };
   /** APPLICATION (default) or REREVIEW (a change report or a periodic re-review of a household). */
@@ -84,7 +87,10 @@ export function regionKeys(app: Pick<ApplicationRecord, 'id' | 'regionCode' | 'c
 const lockKey = (householdId: string, category: string) => ({ pk: `OPEN#${householdId}#${category}`, sk: 'LOCK' });
 
 /** Creates the case and its open-application locks in one transaction. Returns false if the id exists. */
-export async function createApplication(app: ApplicationRecord): Promise<'created' | 'exists'> {
+/** The household claim in the creating transaction was taken by someone else meanwhile. */
+export class HouseholdClaimTaken extends Error {}
+
+export async function createApplication(app: ApplicationRecord, extra: NonNullable<TransactWriteCommandInput['TransactItems']> = []): Promise<'created' | 'exists'> {
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
     { Put: { TableName: table(), Item: { pk: `APP#${app.id}`, sk: 'APP', ...app, ...regionKeys(app) }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...app.requested.map((category) => ({
@@ -94,6 +100,7 @@ export async function createApplication(app: ApplicationRecord): Promise<'create
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     })),
+    ...extra,
   ];
   try {
     await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
@@ -104,6 +111,7 @@ export async function createApplication(app: ApplicationRecord): Promise<'create
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
       const taken = app.requested.filter((_c, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed');
       if (taken.length) throw new DuplicateOpenApplication(taken);
+      if (reasons.slice(1 + app.requested.length).some((r) => r?.Code === 'ConditionalCheckFailed')) throw new HouseholdClaimTaken();
     }
     throw err;
   }
@@ -259,7 +267,7 @@ export function releaseLockItems(app: Pick<ApplicationRecord, 'id' | 'householdI
 }
 
 /** Adds a flag (e.g. a person found in two households) unless an identical one is there. */
-export async function addFlag(id: string, flag: { type: string; detail: string; otherApplicationId?: string }, now: string): Promise<void> {
+export async function addFlag(id: string, flag: { type: string; detail: string; otherApplicationId?: string; otherHouseholdId?: string }, now: string): Promise<void> {
   const app = await getApplication(id);
   if (!app) return;
   const flags = app.flags ?? [];
@@ -272,6 +280,38 @@ export async function addFlag(id: string, flag: { type: string; detail: string; 
       ExpressionAttributeValues: { ':f': [flag], ':empty': [], ':now': now },
     }),
   );
+}
+
+/**
+ * The claim of a household id by the citizen whose application first named it (pk =
+ * HHCLAIM#<householdId>): written in the same transaction as that case, so two strangers naming
+ * the same head cannot both attach to one household.
+ */
+export function householdClaimItem(householdId: string, ownerSub: string, applicationId: string, at: string) {
+  return {
+    Put: {
+      TableName: table(),
+      Item: { pk: `HHCLAIM#${householdId}`, sk: 'CLAIM', householdId, ownerSub, applicationId, createdAt: at },
+      ConditionExpression: 'attribute_not_exists(pk) OR ownerSub = :o',
+      ExpressionAttributeValues: { ':o': ownerSub },
+    },
+  };
+}
+
+export async function householdClaim(householdId: string): Promise<{ ownerSub: string; applicationId: string } | undefined> {
+  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `HHCLAIM#${householdId}`, sk: 'CLAIM' }, ConsistentRead: true }));
+  return res.Item as { ownerSub: string; applicationId: string } | undefined;
+}
+
+/** At most one objection per person per notice round (pk = OBJ#<id>#<round>#<sub>). */
+export function objectionLockItem(applicationId: string, round: number, bySub: string, at: string) {
+  return {
+    Put: {
+      TableName: table(),
+      Item: { pk: `OBJ#${applicationId}#${round}#${bySub}`, sk: 'OBJECTION', applicationId, round, by: bySub, at },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /** Whether `ownerSub` has (had) an application for the household: how a citizen is linked to a household. */

@@ -1,4 +1,4 @@
-import { QueryCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 import { addDays, nextMemberDue, nextReReviewDue, rigidValidityDue, type DueMarks } from '../domain/monitoring.ts';
@@ -264,6 +264,12 @@ export function memberRemovalItems(householdId: string, idHash: string) {
 export async function householdProfile(householdId: string): Promise<HouseholdProfile | undefined> {
   const res = await documentClient().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND sk = :s', ExpressionAttributeValues: { ':p': `HH#${householdId}`, ':s': 'PROFILE' } }));
   return res.Items?.[0] as HouseholdProfile | undefined;
+}
+
+/** Whether the person is an approved member of the household (written with the approval). */
+export async function isApprovedMember(householdId: string, idHash: string): Promise<boolean> {
+  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `HH#${householdId}`, sk: `MEMBER#${idHash}` }, ProjectionExpression: 'pk' }));
+  return res.Item !== undefined;
 }
 
 export async function membersOf(householdId: string): Promise<MemberRecord[]> {

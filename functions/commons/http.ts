@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { AppError, unauthenticated, validationFailed, type ErrorDetail } from './errors.ts';
+import { AppError, forbidden, unauthenticated, validationFailed, type ErrorDetail } from './errors.ts';
+import { roleRegionMismatch } from '../domain/access.ts';
+import { normalizeId } from '../domain/resident-id.ts';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { logger } from './logger.ts';
@@ -16,6 +18,8 @@ export interface Caller {
   sub: string;
   role: Role;
   regionCode?: string;
+  /** A citizen's real-name-verified ID number (Cognito custom attribute), canonical form. */
+  idNumber?: string;
 }
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -26,6 +30,8 @@ export interface HttpRequest<B, Q, P> {
   query: Q;
   params: P;
   headers: Record<string, string | undefined>;
+  /** The parsed JSON body after NFC + trim, before zod: strict schemas leave no unknown field in it. */
+  input: unknown;
   event: HttpEvent;
   context: import('aws-lambda').Context;
 }
@@ -39,10 +45,12 @@ export interface HttpResponse {
 }
 
 export function zodDetails(error: z.ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    // An unknown key is named by its own path (API.md v2: "an unknown field → 400 naming its path").
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((k) => ({ path: [...issue.path, k].map(String).join('.'), message: 'unrecognized field' }))
+      : [{ path: issue.path.map(String).join('.'), message: issue.message }],
+  );
 }
 
 function parseOr400<T extends z.ZodType>(schema: T, input: unknown, what: string): z.output<T> {
@@ -51,13 +59,98 @@ function parseOr400<T extends z.ZodType>(schema: T, input: unknown, what: string
   return parsed.data;
 }
 
-function callerOf(event: HttpEvent): Caller {
+/** API.md v2 limits on every request. */
+export const LIMITS = {
+  /** Request body bytes; more → 413. */
+  bodyBytes: 256 * 1024,
+  /** Nesting of arrays and objects in a body; deeper → 400 (DynamoDB stores 32 levels). */
+  depth: 16,
+  /** |number| above this → 400: nothing the API takes is that big, and DynamoDB caps at 1e125. */
+  maxAbsNumber: 1e15,
+  /** 0 < |number| below this → 400 (DynamoDB's smallest is 1e-130; 1e-320 is a denormal). */
+  minAbsNumber: 1e-9,
+} as const;
+
+/**
+ * Every string NFC-normalized and trimmed before validation and storage (API.md v2); numbers
+ * and depth kept inside what the schemas and DynamoDB can take, so that odd-but-valid JSON is a
+ * 400 with its path instead of a fault later. Keys are left as sent (strict schemas name them).
+ */
+export function normalizeInput(value: unknown, path: (string | number)[] = [], problems: ErrorDetail[] = []): unknown {
+  const at = () => path.map(String).join('.');
+  if (typeof value === 'string') return value.normalize('NFC').trim();
+  if (typeof value === 'number') {
+    const abs = Math.abs(value);
+    if (!Number.isFinite(value) || abs > LIMITS.maxAbsNumber) problems.push({ path: at(), message: `number out of range (|x| ≤ ${LIMITS.maxAbsNumber})` });
+    else if (abs !== 0 && abs < LIMITS.minAbsNumber) problems.push({ path: at(), message: 'number too small to be meant' });
+    return value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (path.length >= LIMITS.depth) {
+    problems.push({ path: at(), message: `nested deeper than ${LIMITS.depth} levels` });
+    return undefined;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => normalizeInput(v, [...path, i], problems));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '' || k === '__proto__') problems.push({ path: [...path, k].map(String).join('.'), message: 'unrecognized key' });
+    else out[k] = normalizeInput(v, [...path, k], problems);
+  }
+  return out;
+}
+
+function normalizedOr400(value: unknown, what: string): unknown {
+  const problems: ErrorDetail[] = [];
+  const out = normalizeInput(value, [], problems);
+  if (problems.length) throw validationFailed(`invalid ${what}`, problems.slice(0, 20));
+  return out;
+}
+
+/** Strictness for query strings, whatever the route wrote: an unknown parameter is a 400. */
+function strictQuery<Q extends z.ZodType>(schema: Q): z.ZodType {
+  return schema instanceof z.ZodObject ? (schema as unknown as z.ZodObject).strict() : schema;
+}
+
+/** Seconds of clock skew allowed for `iat` (API.md v2 Tokens). */
+export const TOKEN_SKEW_SECONDS = 60;
+
+function claimSeconds(v: unknown): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * The caller from the claims the authorizer verified, checked again here (defence in depth,
+ * and the same rules for every runtime): `exp` present and not past, `iat` not in the future
+ * beyond the skew, a known role, a reviewer's regionCode fitting its role. Token times are real
+ * time (the signer's), not the platform's movable clock.
+ */
+export function callerOf(event: HttpEvent, realNowMs = Date.now()): Caller {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
-  if (!claims || typeof claims.sub !== 'string') throw unauthenticated('missing or invalid token');
+  if (!claims || typeof claims.sub !== 'string' || claims.sub === '') throw unauthenticated('missing or invalid token');
+  const exp = claimSeconds(claims.exp);
+  if (exp === undefined) throw unauthenticated('token has no expiry (exp)');
+  if (exp * 1000 <= realNowMs) throw unauthenticated('token expired');
+  const iat = claimSeconds(claims.iat);
+  if (iat !== undefined && iat * 1000 > realNowMs + TOKEN_SKEW_SECONDS * 1000) throw unauthenticated('token issued in the future (iat)');
   const role = String(claims.role ?? '');
   if (!(ROLES as readonly string[]).includes(role)) throw unauthenticated('token has no valid role claim');
-  const regionCode = claims.regionCode === undefined ? undefined : String(claims.regionCode);
-  return { sub: claims.sub, role: role as Role, ...(regionCode ? { regionCode } : {}) };
+  const regionCode = claims.regionCode === undefined || claims.regionCode === '' ? undefined : String(claims.regionCode);
+  // A reviewer without a code simply has no jurisdiction (handlers refuse what needs one).
+  const mismatch = regionCode === undefined ? undefined : roleRegionMismatch(role, regionCode);
+  if (mismatch) throw forbidden(`token's jurisdiction does not fit its role: ${mismatch}`);
+  const idNumber = role === 'citizen' && typeof claims.idNumber === 'string' && claims.idNumber !== '' ? normalizeId(claims.idNumber) : undefined;
+  return {
+    sub: claims.sub,
+    role: role as Role,
+    ...(regionCode && role !== 'citizen' ? { regionCode } : {}),
+    ...(idNumber ? { idNumber } : {}),
+  };
+}
+
+function bodyText(event: HttpEvent): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
@@ -103,24 +196,36 @@ export function httpHandler<
       if (spec.roles && !spec.roles.includes(caller.role)) {
         throw new AppError('FORBIDDEN', `role ${caller.role} may not call this endpoint`);
       }
-      let rawBody: unknown = undefined;
+      let input: unknown = undefined;
+      const text = bodyText(event);
+      if (Buffer.byteLength(text, 'utf8') > LIMITS.bodyBytes) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `request body over ${LIMITS.bodyBytes / 1024} KB`);
+      }
       if (spec.body) {
-        const text = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
         try {
-          rawBody = text === '' ? undefined : JSON.parse(text);
+          input = text === '' ? undefined : JSON.parse(text);
         } catch {
           throw validationFailed('request body is not valid JSON', [{ path: '', message: 'invalid JSON' }]);
         }
+        input = normalizedOr400(input, 'request body');
       }
-      const body = spec.body ? parseOr400(spec.body, rawBody, 'request body') : undefined;
-      const query = spec.query ? parseOr400(spec.query, event.queryStringParameters ?? {}, 'query string') : undefined;
-      const params = spec.params ? parseOr400(spec.params, event.pathParameters ?? {}, 'path') : undefined;
+      const body = spec.body ? parseOr400(spec.body, input, 'request body') : undefined;
+      const rawQuery = normalizedOr400(event.queryStringParameters ?? {}, 'query string') as Record<string, string>;
+      if (!spec.query && Object.keys(rawQuery).length) {
+        throw validationFailed('unknown query parameters', Object.keys(rawQuery).map((k) => ({ path: k, message: 'unrecognized query parameter' })));
+      }
+      const query = spec.query ? parseOr400(strictQuery(spec.query), rawQuery, 'query string') : undefined;
+      const params = spec.params ? parseOr400(spec.params, normalizedOr400(event.pathParameters ?? {}, 'path'), 'path') : undefined;
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(event.headers ?? {})) headers[k.toLowerCase()] = v;
-      const res = await fn({ caller, body, query, params, headers, event, context } as HttpRequest<z.output<B>, z.output<Q>, z.output<P>>);
+      const res = await fn({ caller, body, query, params, headers, input, event, context } as HttpRequest<z.output<B>, z.output<Q>, z.output<P>>);
       return done(res.text !== undefined ? { statusCode: res.status, headers: res.headers ?? {}, body: res.text } : json(res.status, res.body, res.headers));
     } catch (err) {
       if (err instanceof AppError) return done(json(err.status, err.toBody()));
+      // A forged cursor that decodes but names a start key the index refuses is the client's fault.
+      if ((err as Error).name === 'ValidationException' && /start(ing)? key|ExclusiveStartKey/i.test((err as Error).message)) {
+        return done(json(400, validationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this list handed out' }]).toBody()));
+      }
       logger.error('unhandled error', { route: event.routeKey, error: err as Error });
       return done(json(500, { error: { code: 'INTERNAL', message: 'internal error' } }));
     }

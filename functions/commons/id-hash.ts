@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { normalizeId } from '../domain/resident-id.ts';
 
 /**
  * Resident ID numbers are guessable (a small space), so a plain hash would not hide them: they
@@ -35,12 +36,12 @@ function currentKey(): string {
 }
 
 export function idHash(idNumber: string): string {
-  return createHmac('sha256', currentKey()).update(idNumber.toUpperCase()).digest('base64url').slice(0, 32);
+  return createHmac('sha256', currentKey()).update(normalizeId(idNumber)).digest('base64url').slice(0, 32);
 }
 
 /** A household is known by its head (relation "self"). */
 export function householdIdOf(headIdNumber: string): string {
-  return `hh_${idHash(`household:${headIdNumber.toUpperCase()}`).slice(0, 24)}`;
+  return `hh_${idHash(`household:${normalizeId(headIdNumber)}`).slice(0, 24)}`;
 }
 
 /** Wraps a Lambda handler so the ID hash key is loaded before it runs. */

@@ -1,4 +1,4 @@
-import { isWithin } from './regions.ts';
+import { covers } from './access.ts';
 import { workingDayDeadline } from './working-days.ts';
 
 /**
@@ -57,14 +57,14 @@ export function startMonthAfter(approvedAtMs: number): string {
 /** A reviewer's role must match the level, and the case must lie inside their jurisdiction. */
 export function canDecide(caller: { role: string; regionCode?: string }, task: { level: string; regionCode: string }): boolean {
   if (task.level === 'admin') return caller.role === 'admin';
-  return caller.role === task.level && isWithin(caller.regionCode, task.regionCode);
+  return caller.role === task.level && covers(caller, task.regionCode);
 }
 
 /** Who may read a case: its applicant, reviewers whose jurisdiction covers it, admins and monitors. */
 export function canRead(caller: { sub: string; role: string; regionCode?: string }, app: { ownerSub: string; regionCode: string }): boolean {
   if (caller.role === 'citizen') return caller.sub === app.ownerSub;
   if (caller.role === 'admin' || caller.role === 'monitor') return true;
-  return isWithin(caller.regionCode, app.regionCode);
+  return covers(caller, app.regionCode);
 }
 
 export interface HistoryEntry {

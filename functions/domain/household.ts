@@ -26,7 +26,7 @@ export const DISABILITY_CATEGORIES = ['physical', 'visual', 'hearing', 'speech',
 export type DisabilityCategory = (typeof DISABILITY_CATEGORIES)[number];
 
 const disabilitySchema = z
-  .object({
+  .strictObject({
     category: z.enum(DISABILITY_CATEGORIES),
     grade: z.number().int('grade must be 1, 2, 3 or 4').min(1, 'grade must be 1..4').max(4, 'grade must be 1..4'),
   })
@@ -100,7 +100,7 @@ export const SCHOOL_LEVELS = ['COMPULSORY', 'SENIOR_HIGH', 'SECONDARY_VOCATIONAL
 export type SchoolLevel = (typeof SCHOOL_LEVELS)[number];
 
 export const memberSchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1, 'name is required').max(50),
     idNumber: residentIdSchema,
     relation: z.enum(RELATIONS),
@@ -184,13 +184,13 @@ export const memberSchema = z
   });
 
 const vehicleSchema = z
-  .object({ value: yuanToFen, forDisabilityMobility: z.boolean().optional().default(false) })
+  .strictObject({ value: yuanToFen, forDisabilityMobility: z.boolean().optional().default(false) })
   .transform((v) => ({ valueFen: v.value, forDisabilityMobility: v.forDisabilityMobility }));
 
 const machinerySchema = z.strictObject({ value: yuanToFen }).transform((m) => m.value);
 
 const assetsSchema = z
-  .object({
+  .strictObject({
     deposits: yuanToFen,
     vehicles: z.array(vehicleSchema).max(50).optional().default([]),
     /** Number of homes (residential real estate). */
@@ -231,7 +231,7 @@ export const SUPPORTER_SITUATIONS = [
 export type SupporterSituation = (typeof SUPPORTER_SITUATIONS)[number];
 
 const supporterSchema = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(50),
     idNumber: residentIdSchema,
     /** v1: able to support. v2 gives `inability` instead (or as well, with `able: false`). */
@@ -260,19 +260,19 @@ const supporterSchema = z
   });
 
 export const householdSchema = z
-  .object({
+  .strictObject({
     regionCode: villageCodeSchema,
     address: z.string().max(200).optional(),
     hukouType: z.enum(['urban', 'rural']),
     members: z.array(memberSchema).min(1, 'a household has at least one member').max(MAX_MEMBERS, `at most ${MAX_MEMBERS} members`),
     assets: assetsSchema,
     livingConditions: z
-      .object({ housingSafe: z.boolean(), drinkingWaterSafe: z.boolean() })
+      .strictObject({ housingSafe: z.boolean(), drinkingWaterSafe: z.boolean() })
       .optional()
       .default({ housingSafe: true, drinkingWaterSafe: true }),
     /** Essential spending in the previous 12 months; v2 adds basic living and accident costs. */
     rigidExpenditure12m: z
-      .object({
+      .strictObject({
         medical: yuanToFen,
         education: yuanToFen,
         rehabilitation: yuanToFen,

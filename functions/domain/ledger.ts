@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fenToYuan } from './benefits.ts';
-import { residentIdSchema } from './resident-id.ts';
+import { maskId, residentIdSchema } from './resident-id.ts';
 
 /**
  * The household ledger (救助台账): everything a household received, whichever department paid
@@ -163,14 +163,15 @@ export const eventEnvelopeSchema = z.object({
   detail: z.unknown(),
 });
 
-const ID_LIKE = /\d{6}(\d{8})\d{3}[\dXx]|\d{15}/g;
+// 15 or more digits (an X may end them), white space between them allowed: masked by value.
+const ID_LIKE = /\d(?:\s*\d){13,}(?:\s*[\dXx])?/g;
 
 /**
  * What a dead letter may keep of an event: ID-like strings anywhere are masked (digits 7–14
  * never kept), so neither the store nor a listing ever shows a raw resident ID.
  */
 export function scrubIds(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(ID_LIKE, (m) => (m.length === 18 ? `${m.slice(0, 6)}********${m.slice(14)}` : `${m.slice(0, 6)}******${m.slice(12)}`));
+  if (typeof value === 'string') return value.replace(ID_LIKE, (m) => maskId(m));
   if (Array.isArray(value)) return value.map(scrubIds);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubIds(v)]));
   return value;

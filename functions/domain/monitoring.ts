@@ -1,3 +1,4 @@
+import { covers } from './access.ts';
 import { createHash } from 'node:crypto';
 import { categoryIndex, evaluateInto, Trace, type CategoryCode } from './eligibility.ts';
 import type { Household } from './household.ts';
@@ -154,8 +155,7 @@ export interface Finding {
 
 /** Jurisdiction for verify/close: village, town or city whose regionCode prefixes the warning's. */
 export function canHandleWarning(caller: { role: string; regionCode?: string | undefined }, warningRegion: string): boolean {
-  if (caller.role !== 'village' && caller.role !== 'town' && caller.role !== 'city') return false;
-  return !!caller.regionCode && warningRegion.startsWith(caller.regionCode);
+  return covers(caller, warningRegion);
 }
 
 // ---------------------------------------------------------------- event checks

@@ -56,9 +56,26 @@ export function dateOfAge(birthDate: string, years: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Masked for output: digits 7–14 (the birth date) never shown. */
+/**
+ * The one canonical form of an ID number, applied before validation, hashing, storage and
+ * masking: NFC, trimmed of every kind of white space (tabs, U+3000 …), a lower-case x
+ * upper-cased. White space inside is left, so it fails the 18-character check (API.md v2).
+ */
+export function normalizeId(id: string): string {
+  return id.normalize('NFC').trim().toUpperCase();
+}
+
+/**
+ * Masked for output by value, whatever the input was: a canonical 18-character ID shows its area
+ * (1–6) and last four (15–18); a 15-digit first-generation ID its area and last three;
+ * anything else is masked whole, since we cannot tell where its birth date is. The birth-date
+ * digits never show.
+ */
 export function maskId(id: string): string {
-  return `${id.slice(0, 6)}********${id.slice(14)}`;
+  const canonical = normalizeId(id);
+  if (/^\d{17}[\dX]$/.test(canonical)) return `${canonical.slice(0, 6)}********${canonical.slice(14)}`;
+  if (/^\d{15}$/.test(canonical)) return `${canonical.slice(0, 6)}******${canonical.slice(12)}`;
+  return '*'.repeat(18);
 }
 
 const MESSAGES: Record<IdProblem, string> = {
@@ -70,7 +87,7 @@ const MESSAGES: Record<IdProblem, string> = {
 /** Accepts a lower-case x and normalizes it; refuses bad format, birth date or checksum. */
 export const residentIdSchema = z
   .string()
-  .transform((s) => s.trim().toUpperCase())
+  .transform(normalizeId)
   .superRefine((id, ctx) => {
     const problem = idProblem(id);
     if (problem) ctx.addIssue({ code: 'custom', message: MESSAGES[problem] });

@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
-import { ensureIdHashKey, householdIdOf, idHash } from '../commons/id-hash.ts';
-import { addFlag, createApplication, DuplicateOpenApplication, getApplication, listByOwner, listByRegion, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
+import { addFlag, createApplication, DuplicateOpenApplication, getApplication, householdClaimItem, HouseholdClaimTaken, listByOwner, listByRegion, objectionLockItem, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { STATUSES } from '../domain/application.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
-import { membershipsOf, putMembership } from '../adapters/households-table.ts';
+import { entitlementsOf, membershipsOf, putMembership } from '../adapters/households-table.ts';
+import { householdForSubmission } from '../services/household-access.ts';
 import { regionExists } from '../adapters/regions-table.ts';
 import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts';
 import { canRead } from '../domain/application.ts';
@@ -21,7 +20,7 @@ import { CATEGORY_CODES } from '../domain/eligibility.ts';
 import { householdSchema, yuanToFen } from '../domain/household.ts';
 import { isoDateSchema } from '../domain/policy.ts';
 import { caseDeadline, extendedDeadline } from '../domain/procedure.ts';
-import { isWithin } from '../domain/regions.ts';
+import { jurisdictionOf } from '../domain/access.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
 import { submitAppeal } from '../services/appeals.ts';
@@ -35,7 +34,7 @@ import { openReferrals, referralView } from '../services/services.ts';
  * POST /applications, GET /applications/{id}, POST /applications/{id}/objections.
  * The workflow does the rest; these only accept, show and object.
  */
-const applyBody = z.object({
+const applyBody = z.strictObject({
   household: householdSchema,
   requested: z
     .array(z.enum(CATEGORY_CODES))
@@ -59,33 +58,42 @@ const applyBody = z.object({
 
 const idParams = z.object({ id: z.string().regex(/^(app|rev)_[A-Za-z0-9_-]{8,64}$/, 'not an application id') });
 
-let idempotentCreate: ((input: CreateInput) => Promise<Record<string, unknown>>) | undefined;
-const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: '[sub, key]', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600 });
-
 interface CreateInput {
-  sub: string;
+  caller: Caller;
   key: string;
-  /** The raw request body: same key with another body → 422. */
+  /** The request body as normalized (NFC, trimmed) and strictly validated. */
   body: unknown;
 }
 
-function createOnce() {
-  idempotentCreate ??= makeIdempotent(create, {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.IDEMPOTENCY_TABLE ?? 'missing-IDEMPOTENCY_TABLE' }),
-    config: idempotencyConfig,
-  });
-  return idempotentCreate;
-}
+const ELSEWHERE_NOTICE = 'a member is already registered elsewhere; the town will verify';
 
-async function create({ sub, key, body }: CreateInput): Promise<Record<string, unknown>> {
+/**
+ * Idempotent by the case's own id: the same citizen and key always name the same case, and the
+ * case item (with the request's hash) is the idempotency record, written in the one transaction
+ * that creates the case. A retry after any failure finds it and completes the rest (flags,
+ * audit, workflow start are each idempotent); another body under the same key is a 422.
+ */
+async function create({ caller, key, body }: CreateInput): Promise<Record<string, unknown>> {
+  const sub = caller.sub;
   const parsed = applyBody.parse(body);
-  const raw = (body as { household: Record<string, unknown> }).household;
+  const raw = storedHousehold((body as { household: Record<string, unknown> }).household, parsed.household);
   const head = parsed.household.members.find((m) => m.relation === 'self')!;
-  const householdId = householdIdOf(head.idNumber);
-  // The same citizen and key always name the same case, even if the idempotency record is gone.
   const id = `app_${createHash('sha256').update(`${sub}\n${key}`).digest('base64url').slice(0, 22)}`;
+  const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+  const before = await getApplication(id);
+  if (before) return finish(before, requestHash, caller, parsed.programmes);
+
+  const target = await householdForSubmission(caller, head.idNumber, id);
+  const householdId = target.householdId;
+  await refuseHeldCategories(householdId, parsed.requested);
   const now = nowMs();
   const at = new Date(now).toISOString();
+  const flags: NonNullable<ApplicationRecord['flags']> = [
+    ...(parsed.staffRelative ? [{ type: 'NEAR_RELATIVE_OF_STAFF', detail: `近亲属备案: ${parsed.staffRelative.relation} of ${parsed.staffRelative.staffName} (${parsed.staffRelative.position})` }] : []),
+    ...('registeredElsewhere' in target
+      ? [{ type: 'HOUSEHOLD_REGISTERED_ELSEWHERE', detail: `the head ${maskId(head.idNumber)} is registered in household ${target.registeredElsewhere}; this case was kept apart from it`, otherHouseholdId: target.registeredElsewhere }]
+      : []),
+  ];
   const record: ApplicationRecord = {
     id,
     status: 'SUBMITTED',
@@ -98,44 +106,65 @@ async function create({ sub, key, body }: CreateInput): Promise<Record<string, u
     createdAt: at,
     updatedAt: at,
     history: [{ stage: 'INTAKE', decision: 'SUBMITTED', by: sub, at }],
+    requestHash,
     kind: 'APPLICATION',
     // The whole case: 30 working days from acceptance (chinese-days), 45 once extended.
     deadline: caseDeadline(shanghaiDate(now)),
     consent: { crossCheckAuthorized: true, signedAt: parsed.consent!.signedAt },
-    ...(parsed.staffRelative ? { staffRelative: parsed.staffRelative, flags: [{ type: 'NEAR_RELATIVE_OF_STAFF', detail: `近亲属备案: ${parsed.staffRelative.relation} of ${parsed.staffRelative.staffName} (${parsed.staffRelative.position})` }] } : {}),
+    ...(parsed.staffRelative ? { staffRelative: parsed.staffRelative } : {}),
     ...(parsed.emergency ? { emergency: { kind: parsed.emergency.kind, amount: parsed.emergency.amount / 100, ...(parsed.emergency.description ? { description: parsed.emergency.description } : {}) } } : {}),
+    ...(flags.length ? { flags } : {}),
   };
-  let outcome: 'created' | 'exists';
   try {
-    outcome = await createApplication(record);
+    await createApplication(record, [
+      // The audit record commits with the case, so a retry never writes a second one.
+      auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested, consentSignedAt: record.consent?.signedAt } }),
+      ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
+      ...(target.claim ? [householdClaimItem(householdId, sub, id, at)] : []),
+    ]);
   } catch (err) {
     if (err instanceof DuplicateOpenApplication) {
-      const existing = await Promise.all(err.categories.map(async (c) => ({ category: c, applicationId: await openApplicationFor(householdId, c) })));
+      // The citizen's own open case may be named; another citizen's never is (API.md v2).
+      const mine = await Promise.all(err.categories.map(async (c) => ({ category: c, applicationId: await openApplicationFor(householdId, c) })));
+      const owned = await Promise.all(mine.map(async (e) => (e.applicationId && (await getApplication(e.applicationId))?.ownerSub === sub ? e.applicationId : undefined)));
       throw new AppError(
         'CONFLICT',
         `this household already has an open application for ${err.categories.join(', ')}`,
-        existing.map((e) => ({ path: 'requested', message: `${e.category} is open in ${e.applicationId ?? 'another application'}` })),
+        mine.map((e, i) => ({ path: 'requested', message: `${e.category} is already open${owned[i] ? ` in your application ${owned[i]}` : ''}` })),
       );
     }
+    // Someone else claimed the household between our look and our write: decide again.
+    if (err instanceof HouseholdClaimTaken) return create({ caller, key, body });
     throw err;
   }
-  if (outcome === 'created') {
-    await flagPeopleInOtherHouseholds(record, parsed.household.members.map((m) => m.idNumber), at);
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested, consentSignedAt: record.consent?.signedAt } }),
-          ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
-        ],
-      }),
+  return finish((await getApplication(id))!, requestHash, caller, parsed.programmes);
+}
+
+/** The steps after the case exists; each is idempotent, so a retry completes them. */
+async function finish(app: ApplicationRecord, requestHash: string, caller: Caller, programmes: string[] | undefined): Promise<Record<string, unknown>> {
+  if (app.requestHash !== undefined && app.requestHash !== requestHash) {
+    throw new AppError('UNPROCESSABLE', 'this Idempotency-Key was used with a different request body');
+  }
+  const parsed = householdSchema.parse(app.household);
+  await flagPeopleInOtherHouseholds(app, parsed.members.map((m) => m.idNumber), app.createdAt);
+  // Each requested programme becomes a referral on the bus (idempotent: a retry refers once).
+  const head = parsed.members.find((m) => m.relation === 'self')!;
+  if (programmes?.length) await openReferrals({ householdId: app.householdId, regionCode: app.regionCode, applicationId: app.id, idNumber: head.idNumber, programmes, by: { sub: app.ownerSub, role: 'citizen' } });
+  // Starting is idempotent by execution name: a retry after a failure here just starts it.
+  await startApplicationWorkflow(app.id);
+  return applicationView((await getApplication(app.id))! as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' });
+}
+
+/** A category the household holds now is changed through a re-review, not a new application. */
+async function refuseHeldCategories(householdId: string, requested: readonly string[]): Promise<void> {
+  const held = (await entitlementsOf(householdId)).filter((e) => e.status !== 'ENDED' && requested.includes(e.category));
+  if (held.length) {
+    throw new AppError(
+      'CONFLICT',
+      `this household already receives ${held.map((e) => e.category).join(', ')}; changes go through a re-review (POST /households/{id}/changes)`,
+      held.map((e) => ({ path: 'requested', message: `${e.category} is active` })),
     );
   }
-  // Each requested programme becomes a referral on the bus (idempotent: a retry refers once).
-  if (parsed.programmes?.length) await openReferrals({ householdId, regionCode: record.regionCode, applicationId: id, idNumber: head.idNumber, programmes: parsed.programmes, by: { sub, role: 'citizen' } });
-  // Starting is idempotent by execution name: a retry after a failure here just starts it.
-  await startApplicationWorkflow(id);
-  const app = (await getApplication(id))!;
-  return applicationView(app as unknown as Record<string, unknown>);
 }
 
 /** A person already in another household's case flags both cases (DOMAIN: duplicates). */
@@ -158,8 +187,17 @@ async function regionMustExist(code: string): Promise<void> {
   }
 }
 
-export const submit = httpHandler({ body: applyBody, roles: ['citizen'], status: 201, response: applicationViewSchema, summary: 'Apply once for one or several categories (header Idempotency-Key)' }, async ({ body, caller, headers, event, context }) => {
-  idempotencyConfig.registerLambdaContext(context);
+/**
+ * What is stored of a household: the request as normalized (NFC, trimmed) and strictly validated
+ * — so no unknown field — with every ID number in its canonical form.
+ */
+function storedHousehold(input: Record<string, unknown>, parsed: { members: { idNumber: string }[]; supporters: { idNumber: string }[] }): Record<string, unknown> {
+  const members = (input.members as Record<string, unknown>[]).map((m, i) => ({ ...m, idNumber: parsed.members[i]!.idNumber }));
+  const supporters = input.supporters === undefined ? undefined : (input.supporters as Record<string, unknown>[]).map((s, i) => ({ ...s, idNumber: parsed.supporters[i]!.idNumber }));
+  return { ...input, members, ...(supporters ? { supporters } : {}) };
+}
+
+export const submit = httpHandler({ body: applyBody, roles: ['citizen'], status: 201, response: applicationViewSchema, summary: 'Apply once for one or several categories (header Idempotency-Key)' }, async ({ body, caller, headers, input }) => {
   await ensureIdHashKey();
   const key = headers['idempotency-key'];
   if (!key || !/^[\x21-\x7e]{8,128}$/.test(key)) {
@@ -184,16 +222,7 @@ export const submit = httpHandler({ body: applyBody, roles: ['citizen'], status:
   if (body.emergency && !body.requested.includes('TEMPORARY')) {
     throw validationFailed('an emergency is a request for temporary aid', [{ path: 'requested', message: 'add TEMPORARY to ask for emergency aid' }]);
   }
-  try {
-    const view = await createOnce()({ sub: caller.sub, key, body: JSON.parse(event.body ?? '{}') });
-    return { status: 201, body: view };
-  } catch (err) {
-    if (err instanceof IdempotencyValidationError) {
-      throw new AppError('UNPROCESSABLE', 'this Idempotency-Key was used with a different request body');
-    }
-    if (err instanceof IdempotencyAlreadyInProgressError) throw conflict('a request with this Idempotency-Key is still being processed');
-    throw err;
-  }
+  return { status: 201, body: await create({ caller, key, body: input }) };
 });
 
 async function readable(caller: Caller, id: string): Promise<ApplicationRecord> {
@@ -236,10 +265,10 @@ export const listCases = httpHandler({ query: listQuery, response: caseListSchem
     page = await listByOwner(caller.sub, opts);
     if (query.regionCode) page = { ...page, items: page.items.filter((a) => a.regionCode.startsWith(query.regionCode!)) };
   } else {
-    const scope = caller.role === 'admin' || caller.role === 'monitor' ? '' : (caller.regionCode ?? '');
+    const scope = caller.role === 'admin' || caller.role === 'monitor' ? '' : (jurisdictionOf(caller) ?? '');
     if (caller.role !== 'admin' && caller.role !== 'monitor' && !scope) throw forbidden('your token carries no jurisdiction (regionCode)');
     const prefix = query.regionCode ?? scope;
-    if (scope && !isWithin(scope, prefix)) throw forbidden('this region is outside your jurisdiction');
+    if (scope && !prefix.startsWith(scope)) throw forbidden('this region is outside your jurisdiction');
     if (prefix.length < 4) throw validationFailed('name a region', [{ path: 'regionCode', message: 'a region code of 4, 6, 9 or 12 digits' }]);
     page = await listByRegion(prefix, opts);
   }
@@ -284,7 +313,7 @@ export const extend = httpHandler({ params: idParams, body: reasonBody, roles: [
   return { status: 200, body: { applicationId: app.id, deadline: { due: deadline.due, extendedTo: deadline.extendedTo, reason: body.reason } } };
 });
 
-const objectionBody = z.object({ reason: z.string().trim().min(1, 'say what the objection is').max(2000) });
+const objectionBody = z.strictObject({ reason: z.string().trim().min(1, 'say what the objection is').max(2000) });
 
 export const object = httpHandler({ params: idParams, body: objectionBody, status: 202, response: objectionAcceptedSchema, summary: 'An objection during the public notice: back to town review' }, async ({ params, body, caller }) => {
   const app = await getApplication(params.id);
@@ -294,7 +323,9 @@ export const object = httpHandler({ params: idParams, body: objectionBody, statu
     throw conflict('objections are taken only while the case is on public notice');
   }
   const at = new Date(now).toISOString();
-  const objection = { by: caller.sub, at, reason: body.reason };
+  // The objector is recorded (reviewers see who; the applicant does not), once per notice round.
+  const round = app.publicNotice.round;
+  const objection = { by: caller.sub, role: caller.role, at, reason: body.reason, round };
   try {
     await documentClient().send(
       new TransactWriteCommand({
@@ -313,11 +344,15 @@ export const object = httpHandler({ params: idParams, body: objectionBody, statu
             ),
           },
           auditItem({ entity: `APPLICATION#${app.id}`, action: 'OBJECTION', by: caller.sub, role: caller.role, at, reason: body.reason }),
+          objectionLockItem(app.id, round, caller.sub, at),
         ],
       }),
     );
   } catch (err) {
-    if (err instanceof TransactionCanceledException) throw conflict('the public notice has just ended or another objection was taken');
+    if (err instanceof TransactionCanceledException) {
+      if (err.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') throw conflict('you have already objected during this public notice');
+      throw conflict('the public notice has just ended or another objection was taken');
+    }
     throw err;
   }
   // Fails the notice's watch token: the workflow leaves the notice and goes back to town review.

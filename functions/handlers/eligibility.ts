@@ -9,7 +9,7 @@ import { bornAfter, householdSchema } from '../domain/household.ts';
 import { isoDateSchema, PolicyIncompleteError } from '../domain/policy.ts';
 import { policyFor } from '../services/eligibility.ts';
 
-export const evaluateRequestSchema = z.object({
+export const evaluateRequestSchema = z.strictObject({
   household: householdSchema,
   /** Defaults to today in Asia/Shanghai. */
   asOf: isoDateSchema.optional(),

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
-import { forbidden, notFound } from '../commons/errors.ts';
+import { forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
-import { ownsApplicationFor } from '../adapters/applications-table.ts';
+import { citizenMaySee } from '../services/household-access.ts';
+import { ensureIdHashKey } from '../commons/id-hash.ts';
 import { householdProfile } from '../adapters/households-table.ts';
 import { anyLedgerEntry, deadLettersOf, ledgerOf } from '../adapters/ledger-table.ts';
 import { recoveriesOf } from '../adapters/payments-table.ts';
 import { ledgerView, monthSchema, shanghaiMonth, yearSchema } from '../domain/ledger.ts';
 import { recoveryView } from '../domain/payments.ts';
-import { isWithin } from '../domain/regions.ts';
+import { covers } from '../domain/access.ts';
 import { runLedgerMonth } from '../services/ledger.ts';
+import { pageOf, pageQuery } from '../commons/pagination.ts';
 
 /**
  * GET /households/{id}/ledger?year=YYYY — what the household received that year, by type, date
@@ -42,12 +44,13 @@ async function regionOf(householdId: string): Promise<string | undefined> {
 async function mayRead(caller: Caller, householdId: string): Promise<void> {
   if (caller.role === 'admin' || caller.role === 'monitor') return;
   if (caller.role === 'citizen') {
-    if (!(await ownsApplicationFor(caller.sub, householdId))) throw notFound(`household ${householdId} not found`);
+    await ensureIdHashKey();
+    if (!(await citizenMaySee(caller, householdId))) throw notFound(`household ${householdId} not found`);
     return;
   }
   const region = await regionOf(householdId);
   if (!region) throw notFound(`household ${householdId} not found`);
-  if (!isWithin(caller.regionCode, region)) throw forbidden('this household is outside your jurisdiction');
+  if (!covers(caller, region)) throw forbidden('this household is outside your jurisdiction');
 }
 
 export const getLedger = httpHandler({ params: householdParams, query: ledgerQuery, response: ledgerViewSchema, summary: 'What the household received in a year: type, date or month, amount; totals' }, async ({ params, query, caller }) => {
@@ -59,14 +62,18 @@ export const getLedger = httpHandler({ params: householdParams, query: ledgerQue
 });
 
 export const runMonth = httpHandler({ body: z.object({ month: monthSchema }).strict(), roles: ['admin'], response: z.object({ month: z.string(), amount: z.number() }).loose(), summary: 'Run the monthly ledger for a month' }, async ({ body }) => {
+  // A month that has not begun would pay ahead (and 9999-12 would write years of payments).
+  const current = shanghaiMonth(nowMs());
+  if (body.month > current) throw validationFailed('month not yet begun', [{ path: 'month', message: `must not be after the current month ${current}` }]);
   const result = await runLedgerMonth(body.month);
   const { amountFen, ...rest } = result;
   return { status: 200, body: { ...rest, amount: amountFen / 100 } };
 });
 
-export const listDeadLetters = httpHandler({ query: z.object({ month: monthSchema.optional() }), roles: ['admin'], response: z.object({ month: z.string(), items: z.array(z.record(z.string(), z.unknown())) }), summary: 'Department events the ledger could not take' }, async ({ query }) => {
+export const listDeadLetters = httpHandler({ query: z.strictObject({ month: monthSchema.optional(), ...pageQuery }), roles: ['admin'], response: z.object({ month: z.string(), items: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().nullable() }), summary: 'Department events the ledger could not take' }, async ({ query }) => {
   const month = query.month ?? shanghaiMonth(nowMs());
-  return { status: 200, body: { month, items: await deadLettersOf(month) } };
+  const page = pageOf(await deadLettersOf(month), query, (d) => `${d.receivedAt}#${d.eventId}`);
+  return { status: 200, body: { month, ...page } };
 });
 
 export const handler = routeGroup({

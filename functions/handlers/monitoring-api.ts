@@ -11,6 +11,8 @@ import { categoryIndex, evaluateInto, Trace } from '../domain/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
 import { indicator as indicatorOf, INDICATOR_CODES } from '../domain/indicators.ts';
 import { canHandleWarning } from '../domain/monitoring.ts';
+import { jurisdictionOf } from '../domain/access.ts';
+import { pageOf, pageQuery } from '../commons/pagination.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
 import { getOrder, getReferral, rapidResponseTeams, type OrganizationRecord } from '../adapters/services-table.ts';
@@ -64,7 +66,7 @@ export const warningSchema = z.object({
 
 const statsSchema = z.object({ regionCode: z.string(), raised: z.number(), verified: z.number(), closed: z.number(), adjusted: z.number(), open: z.number(), escalated: z.number() });
 
-const runBody = z.object({
+const runBody = z.strictObject({
   asOf: z.iso.date('asOf must be a date YYYY-MM-DD'),
   mode: z.enum(['daily', 'full']).optional().default('daily'),
   segments: z.number().int().min(1).max(1000).optional(),
@@ -90,9 +92,10 @@ export const getRunRoute = httpHandler({ roles: ['admin', 'monitor'], params: z.
 /** What a caller may see: reviewers their jurisdiction, admin/monitor everything (or a prefix they ask for). */
 function scopeOf(caller: Caller, asked: string | undefined): string | undefined {
   if (caller.role === 'admin' || caller.role === 'monitor') return asked;
-  if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
-  if (asked && !asked.startsWith(caller.regionCode)) throw forbidden(`region ${asked} is outside your jurisdiction ${caller.regionCode}`);
-  return asked ?? caller.regionCode;
+  const jurisdiction = jurisdictionOf(caller);
+  if (!jurisdiction) throw forbidden('your token carries no jurisdiction (regionCode) fitting its role');
+  if (asked && !asked.startsWith(jurisdiction)) throw forbidden(`region ${asked} is outside your jurisdiction ${jurisdiction}`);
+  return asked ?? jurisdiction;
 }
 
 /** The village's rapid-response team (快速响应服务队) is assigned to its warnings by default. */
@@ -132,13 +135,15 @@ const listQuery = z.object({
   status: z.enum(['OPEN', 'VERIFIED', 'CLOSED']).optional(),
   indicator: z.enum(INDICATOR_CODES).optional(),
   regionCode: regionParam.optional(),
+  ...pageQuery,
 });
 
 export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator and region' }, async ({ caller, query }) => {
   const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
   items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
-  const teams = await teamsOf(items);
-  return { status: 200, body: { items: items.map((w) => view(w, teams)) } };
+  const page = pageOf(items, query, (w) => `${w.raisedAt}#${w.id}`);
+  const teams = await teamsOf(page.items);
+  return { status: 200, body: { items: page.items.map((w) => view(w, teams)), nextCursor: page.nextCursor } };
 });
 
 export const stats = httpHandler({ roles: READERS, query: z.object({ regionCode: regionParam.optional() }), response: statsSchema, summary: 'The lifecycle: raised, verified, closed, adjusted' }, async ({ caller, query }) => {
@@ -166,7 +171,7 @@ async function loadFor(caller: Caller, id: string): Promise<WarningRecord> {
   return w;
 }
 
-export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.object({ note: z.string().trim().min(1, 'a note is required').max(2000) }), response: warningSchema, summary: 'Verify an open warning (village team)' }, async ({ caller, params, body }) => {
+export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.strictObject({ note: z.string().trim().min(1, 'a note is required').max(2000) }), response: warningSchema, summary: 'Verify an open warning (village team)' }, async ({ caller, params, body }) => {
   const w = await loadFor(caller, params.id);
   if (w.status !== 'OPEN') throw conflict(`warning is ${w.status}, not OPEN`);
   const at = new Date(nowMs()).toISOString();
@@ -175,7 +180,7 @@ export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.o
   return { status: 200, body: view(after, await teamsOf([after])) };
 });
 
-const closeBody = z.object({
+const closeBody = z.strictObject({
   outcome: z.enum(['BENEFIT_ADJUSTED', 'ASSISTANCE_GRANTED', 'REFERRED', 'NO_ACTION']),
   note: z.string().trim().min(1, 'a note is required').max(2000),
   /** REFERRED names what the case was referred to: a service order or a department referral. */

@@ -11,7 +11,7 @@ async function mustExist(regionCode: string): Promise<void> {
 }
 
 export const putPolicyParamsSchema = z.object({ regionCode: policyRegionSchema, parameter: parameterNameSchema });
-export const putPolicyBodySchema = z.object({
+export const putPolicyBodySchema = z.strictObject({
   /** A number; a list of codes for list parameters (`income.nonCountableTypes`). */
   value: z.union([z.number(), z.array(z.string().max(64)).max(100)], { error: 'value must be a number (or a list of codes for a list parameter)' }),
   effectiveFrom: isoDateSchema,

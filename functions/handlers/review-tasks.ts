@@ -15,7 +15,7 @@ import { STATUS_OF_LEVEL, type ReviewLevel } from '../domain/application.ts';
 import { CATEGORY_CODES } from '../domain/eligibility.ts';
 import { yuanToFen } from '../domain/household.ts';
 import { routeAfter, STATUS_AFTER, type Route } from '../domain/procedure.ts';
-import { isWithin } from '../domain/regions.ts';
+import { covers, jurisdictionOf } from '../domain/access.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 import { decideAppeal, mayDecideTask } from '../services/appeals.ts';
 import { procedurePolicy } from '../services/procedure.ts';
@@ -73,8 +73,9 @@ export function taskView(t: ReviewTaskRecord, now: number) {
 const listQuery = z.object(pageQuery).strict();
 
 export const list = httpHandler({ roles: REVIEWERS, query: listQuery, response: taskListSchema, summary: 'Open review tasks of my level inside my jurisdiction ({items, nextCursor}): overdue, escalations' }, async ({ caller, query }) => {
-  if (caller.role !== 'admin' && !caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
-  const page = await listOpenTasks(caller.role, caller.role === 'admin' ? '' : caller.regionCode!, { limit: query.limit ?? 50, start: decodeCursor(query.cursor) });
+  const jurisdiction = jurisdictionOf(caller);
+  if (caller.role !== 'admin' && !jurisdiction) throw forbidden('your token carries no jurisdiction (regionCode) fitting its role');
+  const page = await listOpenTasks(caller.role, caller.role === 'admin' ? '' : jurisdiction!, { limit: query.limit ?? 50, start: decodeCursor(query.cursor) });
   const now = nowMs();
   return {
     status: 200,
@@ -107,12 +108,12 @@ function caseSummary(app: ApplicationRecord) {
 export const getOne = httpHandler({ roles: REVIEWERS, params: taskParams, response: taskWithCaseSchema, summary: 'One review task with its case summary (recommendation, deadline, proposal, spot-check, investigations)' }, async ({ caller, params }) => {
   const task = await getTask(params.id);
   if (!task) throw notFound(`review task ${params.id} not found`);
-  if (caller.role !== 'admin' && (caller.role !== task.level || !isWithin(caller.regionCode, task.regionCode))) throw forbidden('this task is outside your level or jurisdiction');
+  if (caller.role !== 'admin' && (caller.role !== task.level || !covers(caller, task.regionCode))) throw forbidden('this task is outside your level or jurisdiction');
   const app = await getApplication(task.applicationId);
   return { status: 200, body: { ...taskView(task, nowMs()), case: app ? caseSummary(app) : null } };
 });
 
-const investigationSchema = z.object({
+const investigationSchema = z.strictObject({
   visitedAt: z.iso.date('visitedAt must be a date YYYY-MM-DD'),
   investigators: z.array(z.string().trim().min(1).max(50)).min(1).max(20),
   notes: z.string().max(5000).optional(),

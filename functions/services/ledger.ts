@@ -23,7 +23,7 @@ import {
   shanghaiMonth,
   type LedgerEntry,
 } from '../domain/ledger.ts';
-import { idProblem, maskId } from '../domain/resident-id.ts';
+import { idProblem, maskId, normalizeId } from '../domain/resident-id.ts';
 
 export interface MonthRunResult {
   month: string;
@@ -101,7 +101,7 @@ type Envelope = { id: string; source: string; 'detail-type': string; time?: stri
 
 async function deadLetter(ev: Envelope, reason: DeadLetter['reason'], details: DeadLetter['details']): Promise<EventOutcome> {
   const rawId = (ev.detail as { idNumber?: unknown } | null)?.idNumber;
-  const normalized = typeof rawId === 'string' ? rawId.trim().toUpperCase() : undefined;
+  const normalized = typeof rawId === 'string' ? normalizeId(rawId) : undefined;
   const at = nowMs();
   const eventTime = ev.time && !Number.isNaN(Date.parse(ev.time)) ? Date.parse(ev.time) : at;
   await putDeadLetter({

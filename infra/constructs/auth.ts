@@ -21,7 +21,7 @@ export interface JiuzhuAuthProps {
 }
 
 /** The custom attributes behind the platform's `role` and `regionCode` claims (API.md). */
-export const CLAIM_ATTRIBUTES = { role: 'custom:role', regionCode: 'custom:regionCode' } as const;
+export const CLAIM_ATTRIBUTES = { role: 'custom:role', regionCode: 'custom:regionCode', idNumber: 'custom:idNumber' } as const;
 
 /**
  * The Cognito user pool whose tokens the HTTP API's JWT authorizer accepts. Users carry the
@@ -46,6 +46,8 @@ export class JiuzhuAuth extends Construct {
       customAttributes: {
         role: new StringAttribute({ minLen: 4, maxLen: 16, mutable: true }),
         regionCode: new StringAttribute({ minLen: 2, maxLen: 12, mutable: true }),
+        // A citizen's real-name-verified ID number, set by the verification back office only.
+        idNumber: new StringAttribute({ minLen: 18, maxLen: 18, mutable: true }),
       },
       passwordPolicy: {
         minLength: 12,
@@ -86,7 +88,7 @@ export class JiuzhuAuth extends Construct {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(7),
       readAttributes: standard.withCustomAttributes('role', 'regionCode'),
-      // Not role / regionCode: a user must never grant themselves a role or a jurisdiction.
+      // Not role / regionCode / idNumber: a user must never grant themselves a role, a jurisdiction or an identity.
       writeAttributes: new ClientAttributes().withStandardAttributes({ phoneNumber: true, fullname: true }),
     });
 

@@ -123,69 +123,69 @@ describe('the monthly ledger run', () => {
 
   it('run twice in one month writes nothing new', async () => {
     const hid = await approvedHousehold(dibaoHousehold(), [
-      { category: 'DIBAO', fen: 60_000, startMonth: '2030-01' },
-      { category: 'DISABILITY_CARE_SUBSIDY', fen: 10_000, startMonth: '2030-01' },
+      { category: 'DIBAO', fen: 60_000, startMonth: '2024-01' },
+      { category: 'DISABILITY_CARE_SUBSIDY', fen: 10_000, startMonth: '2024-01' },
     ]);
-    const first = await runMonth('2030-02');
-    const second = await runMonth('2030-02');
+    const first = await runMonth('2024-02');
+    const second = await runMonth('2024-02');
     expect(first.written).toBeGreaterThanOrEqual(2);
     expect(second.written).toBe(0);
     expect(second.alreadyThere).toBe(first.written + first.alreadyThere);
-    const body = (await ledger(hid, 2030)).body;
-    expect(body.entries.map((e: { type: string; month: string }) => `${e.month} ${e.type}`).sort()).toEqual(['2030-02 DIBAO', '2030-02 DISABILITY_CARE_SUBSIDY']);
+    const body = (await ledger(hid, 2024)).body;
+    expect(body.entries.map((e: { type: string; month: string }) => `${e.month} ${e.type}`).sort()).toEqual(['2024-02 DIBAO', '2024-02 DISABILITY_CARE_SUBSIDY']);
     expect(body.total).toBe(700);
   });
 
   it('changes the supplement in the month of the 70th birthday', async () => {
-    // Prepare: the head turns 70 on 2031-03-15; the DIBAO amount as granted in January (aged 69).
-    const household = dibaoHousehold({ headId: person('1961-03-15') });
+    // Prepare: the head turns 70 on 2025-03-15; the DIBAO amount as granted in January (aged 69).
+    const household = dibaoHousehold({ headId: person('1955-03-15') });
     const parsed = householdSchema.parse(household);
     const amountOn = async (date: string) => {
       const result = evaluateEligibility(parsed, await policyFor(household.regionCode, date), date);
       return Math.round(result.categories.find((c) => c.code === 'DIBAO')!.monthlyAmount * 100);
     };
-    const at69 = await amountOn('2031-01-01');
-    const hid = await approvedHousehold(household, [{ category: 'DIBAO', fen: at69, startMonth: '2031-01' }]);
+    const at69 = await amountOn('2025-01-01');
+    const hid = await approvedHousehold(household, [{ category: 'DIBAO', fen: at69, startMonth: '2025-01' }]);
     // As the worker closing the 70th-birthday warning with BENEFIT_ADJUSTED does it: the amount the rules give at 70.
-    const at70 = await amountOn('2031-03-15');
+    const at70 = await amountOn('2025-03-15');
     expect(at70).toBeGreaterThan(at69);
-    await adjustEntitlementAmount(hid, 'DIBAO', { from: '2031-03', monthlyAmountFen: at70, reason: 'age 70: supplement.elderly70', at: new Date().toISOString(), by: 'village-1' });
+    await adjustEntitlementAmount(hid, 'DIBAO', { from: '2025-03', monthlyAmountFen: at70, reason: 'age 70: supplement.elderly70', at: new Date().toISOString(), by: 'village-1' });
 
     // Act
-    for (const m of ['2031-01', '2031-02', '2031-03', '2031-04']) await runMonth(m);
+    for (const m of ['2025-01', '2025-02', '2025-03', '2025-04']) await runMonth(m);
 
     // Assess
-    const byMonth = Object.fromEntries((await ledger(hid, 2031)).body.entries.map((e: { month: string; amount: number }) => [e.month, e.amount]));
-    expect(byMonth).toEqual({ '2031-01': at69 / 100, '2031-02': at69 / 100, '2031-03': at70 / 100, '2031-04': at70 / 100 });
+    const byMonth = Object.fromEntries((await ledger(hid, 2025)).body.entries.map((e: { month: string; amount: number }) => [e.month, e.amount]));
+    expect(byMonth).toEqual({ '2025-01': at69 / 100, '2025-02': at69 / 100, '2025-03': at70 / 100, '2025-04': at70 / 100 });
   });
 
   it('pays nothing after PersonDeceased (the month of death is the last), and keeps paying a household with a living member', async () => {
     const alone = person('1940-05-05');
-    const hid = await approvedHousehold(dibaoHousehold({ headId: alone }), [{ category: 'DIBAO', fen: 50_000, startMonth: '2032-01' }]);
+    const hid = await approvedHousehold(dibaoHousehold({ headId: alone }), [{ category: 'DIBAO', fen: 50_000, startMonth: '2026-01' }]);
     const widowed = person('1945-06-06');
     const spouse = person('1947-07-07', { female: true });
-    const hid2 = await approvedHousehold(dibaoHousehold({ headId: widowed, memberIds: [spouse] }), [{ category: 'DIBAO', fen: 70_000, startMonth: '2032-01' }]);
-    await runMonth('2032-01');
+    const hid2 = await approvedHousehold(dibaoHousehold({ headId: widowed, memberIds: [spouse] }), [{ category: 'DIBAO', fen: 70_000, startMonth: '2026-01' }]);
+    await runMonth('2026-01');
 
     await put([
-      { source: 'gov.civil-registry', detailType: 'PersonDeceased', detail: { idNumber: alone, date: '2032-02-10' } },
-      { source: 'gov.civil-registry', detailType: 'PersonDeceased', detail: { idNumber: widowed, date: '2032-02-11' } },
+      { source: 'gov.civil-registry', detailType: 'PersonDeceased', detail: { idNumber: alone, date: '2026-02-10' } },
+      { source: 'gov.civil-registry', detailType: 'PersonDeceased', detail: { idNumber: widowed, date: '2026-02-11' } },
     ]);
-    for (const m of ['2032-02', '2032-03', '2032-04']) await runMonth(m);
+    for (const m of ['2026-02', '2026-03', '2026-04']) await runMonth(m);
 
-    expect((await ledger(hid, 2032)).body.entries.map((e: { month: string }) => e.month)).toEqual(['2032-01', '2032-02']);
-    expect((await entitlementsOf(hid))[0]).toMatchObject({ status: 'ENDED', endMonth: '2032-02' });
-    expect((await ledger(hid2, 2032)).body.entries.map((e: { month: string }) => e.month)).toEqual(['2032-01', '2032-02', '2032-03', '2032-04']);
+    expect((await ledger(hid, 2026)).body.entries.map((e: { month: string }) => e.month)).toEqual(['2026-01', '2026-02']);
+    expect((await entitlementsOf(hid))[0]).toMatchObject({ status: 'ENDED', endMonth: '2026-02' });
+    expect((await ledger(hid2, 2026)).body.entries.map((e: { month: string }) => e.month)).toEqual(['2026-01', '2026-02', '2026-03', '2026-04']);
   });
 
   it('stops RIGID_EXPENDITURE after its 12 months of validity and ends the entitlement', async () => {
-    const hid = await approvedHousehold(dibaoHousehold(), [{ category: 'RIGID_EXPENDITURE', fen: 20_000, startMonth: '2033-01', validUntilMonth: '2033-12' }]);
-    await runMonth('2033-12');
-    const after = await runMonth('2034-01');
+    const hid = await approvedHousehold(dibaoHousehold(), [{ category: 'RIGID_EXPENDITURE', fen: 20_000, startMonth: '2025-01', validUntilMonth: '2025-12' }]);
+    await runMonth('2025-12');
+    const after = await runMonth('2026-01');
     expect(after.ended).toBeGreaterThanOrEqual(1);
-    expect((await ledger(hid, 2033)).body.entries.map((e: { month: string }) => e.month)).toEqual(['2033-12']);
-    expect((await ledger(hid, 2034)).body.entries).toEqual([]);
-    expect((await entitlementsOf(hid))[0]).toMatchObject({ status: 'ENDED', endMonth: '2033-12' });
+    expect((await ledger(hid, 2025)).body.entries.map((e: { month: string }) => e.month)).toEqual(['2025-12']);
+    expect((await ledger(hid, 2026)).body.entries).toEqual([]);
+    expect((await entitlementsOf(hid))[0]).toMatchObject({ status: 'ENDED', endMonth: '2025-12' });
   });
 });
 
@@ -193,19 +193,19 @@ describe('department grants', () => {
   it('events from two departments land in one ledger, once each, with type, date, amount and department', async () => {
     const head = person('1970-01-01');
     const child = person('2012-09-09', { female: true });
-    const hid = await approvedHousehold(dibaoHousehold({ headId: head, memberIds: [child] }), [{ category: 'DIBAO', fen: 40_000, startMonth: '2035-01' }]);
-    const education = { source: 'gov.education', detailType: 'AssistanceGranted', detail: { idNumber: child, type: 'EDUCATION_AID', amount: 600, date: '2035-09-01', department: '县教育局', reference: 'EDU-2035-0001' } };
-    const medical = { source: 'gov.medical-insurance', detailType: 'AssistanceGranted', detail: { idNumber: head, type: 'MEDICAL_AID', amount: 1234.56, date: '2035-10-20', department: '县医疗保障局' } };
+    const hid = await approvedHousehold(dibaoHousehold({ headId: head, memberIds: [child] }), [{ category: 'DIBAO', fen: 40_000, startMonth: '2026-01' }]);
+    const education = { source: 'gov.education', detailType: 'AssistanceGranted', detail: { idNumber: child, type: 'EDUCATION_AID', amount: 600, date: '2026-09-01', department: '县教育局', reference: 'EDU-2026-0001' } };
+    const medical = { source: 'gov.medical-insurance', detailType: 'AssistanceGranted', detail: { idNumber: head, type: 'MEDICAL_AID', amount: 1234.56, date: '2026-10-20', department: '县医疗保障局' } };
 
     await put([education, medical]);
     await put([education]); // the department sends the same grant again (same reference)
-    await runMonth('2035-09');
+    await runMonth('2026-09');
 
-    const body = (await ledger(hid, 2035)).body;
+    const body = (await ledger(hid, 2026)).body;
     expect(body.entries).toEqual([
-      expect.objectContaining({ type: 'DIBAO', month: '2035-09', amount: 400, source: 'gov.civil-affairs' }),
-      expect.objectContaining({ type: 'EDUCATION_AID', label: '教育救助', date: '2035-09-01', amount: 600, source: 'gov.education', department: '县教育局' }),
-      expect.objectContaining({ type: 'MEDICAL_AID', label: '医疗救助', date: '2035-10-20', amount: 1234.56, source: 'gov.medical-insurance', department: '县医疗保障局' }),
+      expect.objectContaining({ type: 'DIBAO', month: '2026-09', amount: 400, source: 'gov.civil-affairs' }),
+      expect.objectContaining({ type: 'EDUCATION_AID', label: '教育救助', date: '2026-09-01', amount: 600, source: 'gov.education', department: '县教育局' }),
+      expect.objectContaining({ type: 'MEDICAL_AID', label: '医疗救助', date: '2026-10-20', amount: 1234.56, source: 'gov.medical-insurance', department: '县医疗保障局' }),
     ]);
     expect(body.totals.byType).toEqual({ DIBAO: 400, EDUCATION_AID: 600, MEDICAL_AID: 1234.56 });
     expect(body.total).toBe(2234.56);

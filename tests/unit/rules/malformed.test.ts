@@ -11,7 +11,7 @@ function event(body: string) {
     rawPath: '/eligibility/evaluate',
     rawQueryString: '',
     headers: { 'content-type': 'application/json' },
-    requestContext: { authorizer: { jwt: { claims: { sub: 'citizen-1', role: 'citizen' }, scopes: null } }, http: { method: 'POST' } },
+    requestContext: { authorizer: { jwt: { claims: { sub: 'citizen-1', role: 'citizen', exp: String(Math.floor(Date.now() / 1000) + 3600) }, scopes: null } }, http: { method: 'POST' } },
     body: body === '' ? undefined : body,
     isBase64Encoded: false,
   } as never;
