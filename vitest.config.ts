@@ -9,6 +9,8 @@ const LOG_FILE = `${LOG_DIR}/vitest-${new Date().toISOString().replace(/[:.]/g, 
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // After the run: no full ID number in any response or log line (tests/support/global-setup.ts).
+    globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration suites each start their own local stack on their own ports; keep the

@@ -31,6 +31,12 @@ export interface TableDef {
   /** Encryption at rest in AWS. Default AWS_MANAGED (an AWS-managed KMS key); CUSTOMER_MANAGED
    *  creates a customer-managed KMS key with rotation for this table. */
   encryption?: 'AWS_MANAGED' | 'CUSTOMER_MANAGED';
+  /**
+   * A DynamoDB stream (NEW_IMAGE) delivered to a function, in order per item and at least once
+   * (retried until it succeeds): an outbox. Locally the stream is read from DynamoDB Local's
+   * Streams API with a persisted checkpoint (local/streams.ts).
+   */
+  stream?: { function: string; description: string };
 }
 
 export type AccessMode = 'RO' | 'RW';

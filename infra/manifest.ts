@@ -46,6 +46,7 @@ export const manifest = defineManifest({
       partitionKey: { name: 'id', type: 'S' },
       gsis: [{ name: 'openByLevel', partitionKey: { name: 'openLevel', type: 'S' }, sortKey: { name: 'openSort', type: 'S' } }],
       envVar: 'REVIEW_TASKS_TABLE',
+      stream: { function: 'decisionOutbox', description: 'Committed decisions (outbox PENDING) reach their workflow even if the API died before SendTaskSuccess' },
     },
     Households: {
       description: 'Household profiles, entitlements (ENT#category) and person → household memberships (by keyed ID hash). Sparse GSIs: entitlementsByShard (the monthly ledger run) and dueByCounty (the next dated monitoring check of members, profiles and rigid entitlements by county and due month)',
@@ -145,6 +146,13 @@ export const manifest = defineManifest({
   },
 
   functions: {
+    decisionOutbox: {
+      entry: 'functions/handlers/review-outbox.ts',
+      handler: 'handler',
+      description: 'The decision outbox: ReviewTasks stream → SendTaskSuccess for decisions still marked PENDING',
+      tables: { ReviewTasks: 'RW' },
+      workflows: { application: 'CALLBACK', rereview: 'CALLBACK' },
+    },
     regionsApi: {
       entry: 'functions/handlers/regions.ts',
       handler: 'handler',

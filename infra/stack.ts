@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -69,6 +71,7 @@ export class JiuzhuStack extends Stack {
         ...(def.ttlAttribute ? { timeToLiveAttribute: def.ttlAttribute } : {}),
         deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
         removalPolicy,
+        ...(def.stream ? { stream: StreamViewType.NEW_IMAGE } : {}),
       });
       for (const gsi of def.gsis ?? []) {
         table.addGlobalSecondaryIndex({
@@ -137,6 +140,14 @@ export class JiuzhuStack extends Stack {
         Grant.addToPrincipal({ grantee: fn, actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resourceArns: [key.keyArn] });
       }
       this.functions[name] = fn;
+    }
+
+    // Table streams → their functions (outboxes): retried until they succeed, in order per item.
+    for (const [name, def] of entries<TableDef>(m.tables)) {
+      if (!def.stream) continue;
+      const fn = this.functions[def.stream.function];
+      if (!fn) throw new Error(`table ${name} streams to unknown function ${def.stream.function}`);
+      fn.fn.addEventSource(new DynamoEventSource(this.tables[name]!, { startingPosition: StartingPosition.TRIM_HORIZON, batchSize: 25, bisectBatchOnError: true, retryAttempts: -1 }));
     }
 
     // Workflows.

@@ -6,3 +6,4 @@
 import './seed.ts';
 import './stepfunctions/plugin.ts';
 import './eventbridge/plugin.ts';
+import './streams.ts';

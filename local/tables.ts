@@ -46,9 +46,13 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
           ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
         ],
         ...(gsis.length ? { GlobalSecondaryIndexes: gsis } : {}),
+        ...(def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } } : {}),
       }),
     );
   } else {
+    if (def.stream && !existing.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }));
+    }
     const have = new Set((existing.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
     for (const gsi of gsis.filter((g) => !have.has(g.IndexName))) {
       await client.send(

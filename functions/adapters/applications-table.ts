@@ -291,8 +291,9 @@ export function householdClaimItem(householdId: string, ownerSub: string, applic
   return {
     Put: {
       TableName: table(),
-      Item: { pk: `HHCLAIM#${householdId}`, sk: 'CLAIM', householdId, ownerSub, applicationId, createdAt: at },
-      ConditionExpression: 'attribute_not_exists(pk) OR ownerSub = :o',
+      // Not `ownerSub`/`createdAt`: those would put the claim into the byOwner index of cases.
+      Item: { pk: `HHCLAIM#${householdId}`, sk: 'CLAIM', householdId, claimedBy: ownerSub, applicationId, claimedAt: at },
+      ConditionExpression: 'attribute_not_exists(pk) OR claimedBy = :o',
       ExpressionAttributeValues: { ':o': ownerSub },
     },
   };
@@ -300,7 +301,7 @@ export function householdClaimItem(householdId: string, ownerSub: string, applic
 
 export async function householdClaim(householdId: string): Promise<{ ownerSub: string; applicationId: string } | undefined> {
   const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `HHCLAIM#${householdId}`, sk: 'CLAIM' }, ConsistentRead: true }));
-  return res.Item as { ownerSub: string; applicationId: string } | undefined;
+  return res.Item ? { ownerSub: res.Item.claimedBy as string, applicationId: res.Item.applicationId as string } : undefined;
 }
 
 /** At most one objection per person per notice round (pk = OBJ#<id>#<round>#<sub>). */

@@ -150,9 +150,45 @@ export function decideItem(id: string, decision: NonNullable<ReviewTaskRecord['d
   return {
     TableName: table(),
     Key: { id },
-    UpdateExpression: 'SET #s = :decided, decision = :d REMOVE openLevel, openSort',
+    // `outbox` PENDING: the decision still has to reach the workflow. The table's stream carries
+    // it to the decision outbox (functions/handlers/review-outbox.ts) even if this process dies
+    // right after the commit; whoever delivers it clears the mark.
+    UpdateExpression: 'SET #s = :decided, decision = :d, outbox = :pending REMOVE openLevel, openSort',
     ConditionExpression: '#s = :open',
     ExpressionAttributeNames: { '#s': 'status' },
-    ExpressionAttributeValues: { ':decided': 'DECIDED', ':open': 'OPEN', ':d': decision },
+    ExpressionAttributeValues: { ':decided': 'DECIDED', ':open': 'OPEN', ':d': decision, ':pending': 'PENDING' },
   };
+}
+
+/** The decision reached its workflow (or the workflow no longer waits for it). */
+export async function markDelivered(id: string): Promise<void> {
+  await documentClient().send(new UpdateCommand({ TableName: table(), Key: { id }, UpdateExpression: 'REMOVE outbox', ConditionExpression: 'attribute_exists(id)' })).catch((err: unknown) => {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  });
+}
+
+/**
+ * Delivers a committed decision through the task's current token. The workflow's token step
+ * writes its token and then reads the status, so one side always sees the other; a token that
+ * is gone (already resolved, or superseded after an escalation) is retried with the current one.
+ * Returns whether the decision is now delivered (false: no token yet; the token step sends it).
+ */
+export async function deliverDecision(taskId: string, send: (token: string, decision: unknown) => Promise<'delivered' | 'gone' | string>): Promise<boolean> {
+  let lastToken: string | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = await getTask(taskId);
+    if (!current || current.status !== 'DECIDED' || !current.decision) return false;
+    if (!(current as { outbox?: string }).outbox) return true;
+    const token = current.taskToken;
+    if (!token) return false;
+    if (token === lastToken) break;
+    if ((await send(token, current.decision)) === 'delivered') {
+      await markDelivered(taskId);
+      return true;
+    }
+    lastToken = token;
+  }
+  // Every token we saw was gone: the workflow has moved on (it got this decision already).
+  await markDelivered(taskId);
+  return true;
 }

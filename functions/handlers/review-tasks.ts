@@ -5,11 +5,12 @@ import { nowMs } from '../commons/clock.ts';
 import { conflict, forbidden, notFound, validationFailed, type ErrorDetail } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { logger } from '../commons/logger.ts';
+import { failpoint } from '../commons/failpoints.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
 import { getApplication, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
-import { decideItem, getTask, listOpenTasks, type ReviewTaskRecord } from '../adapters/review-tasks-table.ts';
+import { decideItem, deliverDecision, getTask, listOpenTasks, type ReviewTaskRecord } from '../adapters/review-tasks-table.ts';
 import { sendSuccess } from '../adapters/workflows.ts';
 import { STATUS_OF_LEVEL, type ReviewLevel } from '../domain/application.ts';
 import { CATEGORY_CODES } from '../domain/eligibility.ts';
@@ -250,27 +251,11 @@ export const decide = httpHandler({ roles: REVIEWERS, params: taskParams, body: 
     if (err instanceof TransactionCanceledException) throw conflict('this task has already been decided, or the case has moved on');
     throw err;
   }
-  await deliverDecision(task.id, record);
+  await failpoint('after-decision-commit');
+  await deliverDecision(task.id, sendSuccess);
   const status = rereview && (routed.route === 'GRANT' || routed.route === 'REJECT') ? 'DECIDED' : STATUS_AFTER[routed.route];
   return { status: 200, body: { applicationId: task.applicationId, decision: body.decision, status } };
 });
-
-/**
- * The decision is written first, then read back with the task's current token: the workflow's
- * token step writes its token and then reads the status, so one side always sees the other and
- * the decision reaches the workflow (twice at worst, and the second is refused as resolved).
- */
-async function deliverDecision(taskId: string, decision: unknown): Promise<void> {
-  let lastToken: string | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const current = await getTask(taskId);
-    const token = current?.taskToken;
-    if (!token || token === lastToken) return;
-    if ((await sendSuccess(token, decision)) === 'delivered') return;
-    logger.info('callback token already resolved; trying the task’s current token', { taskId });
-    lastToken = token;
-  }
-}
 
 export type { Caller };
 

@@ -12,7 +12,7 @@ import { putEvent } from '../adapters/events.ts';
 import { factsOf } from '../adapters/facts-table.ts';
 import { entitlementItems, householdHistoryItem, householdItems, type EntitlementRecord } from '../adapters/households-table.ts';
 import { ledgerItem } from '../adapters/ledger-table.ts';
-import { attachToken, getTask, putTaskIfAbsent, recordEscalation } from '../adapters/review-tasks-table.ts';
+import { attachToken, getTask, putTaskIfAbsent, recordEscalation, markDelivered } from '../adapters/review-tasks-table.ts';
 import { sendFailure, sendSuccess } from '../adapters/workflows.ts';
 import { evaluateApplication } from '../services/eligibility.ts';
 import { failedReasons, procedurePolicy, recommendationOf, rulesFor } from '../services/procedure.ts';
@@ -199,7 +199,7 @@ const steps = {
   async attachReviewToken({ taskId, taskToken }: Extract<StepInput, { action: 'attachReviewToken' }>) {
     // Write the token, then look at the status: a decision that came in meanwhile is forwarded now.
     const task = await attachToken(taskId, taskToken);
-    if (task?.status === 'DECIDED' && task.decision) await sendSuccess(taskToken, task.decision);
+    if (task?.status === 'DECIDED' && task.decision && (await sendSuccess(taskToken, task.decision)) === 'delivered') await markDelivered(taskId);
     return {};
   },
 

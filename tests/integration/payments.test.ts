@@ -134,23 +134,23 @@ afterAll(() => stack?.stop());
 describe('a county roster from the ledger', () => {
   it('totals equal the ledger to the fen; creation replayed creates nothing; maker-checker; file only once approved; later changes go to the next roster', async () => {
     // Prepare: three households of 周至县 in two towns, odd amounts; two have payees.
-    const a = await approvedHousehold('610124121200', [{ category: 'DIBAO', fen: 81_251 }, { category: 'DISABILITY_CARE_SUBSIDY', fen: 10_033 }].map((e) => ({ ...e, startMonth: '2030-01' })));
-    const b = await approvedHousehold('610124121200', [{ category: 'DIBAO', fen: 45_007, startMonth: '2030-02' }]);
-    const c = await approvedHousehold('610124101201', [{ category: 'TEKUN', fen: 123_499, startMonth: '2030-03' }]);
+    const a = await approvedHousehold('610124121200', [{ category: 'DIBAO', fen: 81_251 }, { category: 'DISABILITY_CARE_SUBSIDY', fen: 10_033 }].map((e) => ({ ...e, startMonth: '2025-01' })));
+    const b = await approvedHousehold('610124121200', [{ category: 'DIBAO', fen: 45_007, startMonth: '2025-02' }]);
+    const c = await approvedHousehold('610124101201', [{ category: 'TEKUN', fen: 123_499, startMonth: '2025-03' }]);
     await setPayee(t.maker!, a.householdId, '6228480012345678901', a.headId);
     await setPayee(t.checker!, c.householdId, '6217000099998888777', c.headId);
-    await runMonth('2030-03');
+    await runMonth('2025-03');
     await settle();
 
     // Act
-    const created = await createRoster(t.maker!, '610124', '2030-03');
+    const created = await createRoster(t.maker!, '610124', '2025-03');
     expect(created.status, created.text).toBe(201);
     const roster = await built(t.maker!, created.body.id);
 
     // Assess: the ledger's entries of the month, summed in fen, are the roster's.
-    const ledgerEntries = (await Promise.all([a, b, c].map((h) => api.request('GET', `/households/${h.householdId}/ledger?year=2030`, { token: t.admin! }))))
+    const ledgerEntries = (await Promise.all([a, b, c].map((h) => api.request('GET', `/households/${h.householdId}/ledger?year=2025`, { token: t.admin! }))))
       .flatMap((r) => r.body.entries)
-      .filter((e: { month?: string; source: string }) => e.month === '2030-03' && e.source === 'gov.civil-affairs');
+      .filter((e: { month?: string; source: string }) => e.month === '2025-03' && e.source === 'gov.civil-affairs');
     expect(ledgerEntries).toHaveLength(4);
     expect(roster.status).toBe('DRAFT');
     expect(Math.round(roster.totals.amount * 100)).toBe(sumFen(ledgerEntries.map((e: { amount: number }) => e.amount)));
@@ -166,7 +166,7 @@ describe('a county roster from the ledger', () => {
 
     // A replayed request creates nothing new: the same id, the same items, one creation audit.
     const before = await rosterItems(roster.id);
-    const again = await createRoster(t.maker!, '610124', '2030-03');
+    const again = await createRoster(t.maker!, '610124', '2025-03');
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(roster.id);
     expect(await rosterItems(roster.id)).toEqual(before);
@@ -178,7 +178,7 @@ describe('a county roster from the ledger', () => {
     expect((await api.request('POST', `/payments/rosters/${roster.id}/approve`, { token: t.otherCity! })).status).toBe(403);
     expect((await api.request('GET', `/payments/rosters/${roster.id}`, { token: t.otherCity! })).status).toBe(403);
     expect((await api.request('GET', `/payments/rosters/${roster.id}`, { token: t.town! })).status).toBe(403);
-    expect((await createRoster(t.otherCity!, '610124', '2030-04')).status).toBe(403);
+    expect((await createRoster(t.otherCity!, '610124', '2025-04')).status).toBe(403);
     await approve(t.checker!, roster.id);
     expect((await api.request('POST', `/payments/rosters/${roster.id}/approve`, { token: t.checker! })).status).toBe(409);
     const audit = await auditTrail(`ROSTER#${roster.id}`);
@@ -202,33 +202,33 @@ describe('a county roster from the ledger', () => {
 
     // A later ledger change for March (a civil-affairs grant) does not touch the frozen roster:
     // it is an ADJUSTMENT on April's, beside April's own lines and B's held March line.
-    await put([{ source: 'gov.civil-affairs', detailType: 'AssistanceGranted', detail: { idNumber: a.headId, type: 'TEMPORARY', amount: 300.05, date: '2030-03-20', department: '民政局', reference: 'tmp-1' } }]);
+    await put([{ source: 'gov.civil-affairs', detailType: 'AssistanceGranted', detail: { idNumber: a.headId, type: 'TEMPORARY', amount: 300.05, date: '2025-03-20', department: '民政局', reference: 'tmp-1' } }]);
     await setPayee(t.maker!, b.householdId, '6228480055556666777', b.headId);
-    await runMonth('2030-04');
+    await runMonth('2025-04');
     await settle();
-    const april = await draft(t.maker!, '610124', '2030-04');
+    const april = await draft(t.maker!, '610124', '2025-04');
     expect((await api.request('GET', `/payments/rosters/${roster.id}`, { token: t.maker! })).body.totals).toEqual(roster.totals);
     const aprilLines = await allLines(t.maker!, april.id);
-    expect(aprilLines.filter((l) => l.kind === 'ADJUSTMENT').map((l) => [l.category, l.forMonth, l.amount])).toEqual([['TEMPORARY', '2030-03', 300.05]]);
-    expect(aprilLines.filter((l) => l.kind === 'REPAYMENT').map((l) => [l.householdId, l.forMonth, l.amount])).toEqual([[b.householdId, '2030-03', 450.07]]);
+    expect(aprilLines.filter((l) => l.kind === 'ADJUSTMENT').map((l) => [l.category, l.forMonth, l.amount])).toEqual([['TEMPORARY', '2025-03', 300.05]]);
+    expect(aprilLines.filter((l) => l.kind === 'REPAYMENT').map((l) => [l.householdId, l.forMonth, l.amount])).toEqual([[b.householdId, '2025-03', 450.07]]);
     expect(aprilLines.filter((l) => l.kind === 'CURRENT')).toHaveLength(4);
     expect(april.totals.byKind).toEqual({ ADJUSTMENT: 300.05, CURRENT: 2597.9, REPAYMENT: 450.07 });
     // Rosters go forward: March cannot be drawn again, nor an earlier month.
-    expect((await createRoster(t.maker!, '610124', '2030-02')).status).toBe(409);
+    expect((await createRoster(t.maker!, '610124', '2025-02')).status).toBe(409);
   });
 
   it('refuses what the schema refuses, 4xx never 5xx', async () => {
-    expect((await api.request('POST', '/payments/rosters', { token: t.maker!, body: { countyCode: '610124', month: '2030-13' } })).status).toBe(400);
-    expect((await api.request('POST', '/payments/rosters', { token: t.maker!, body: { countyCode: '610124', month: '2030-05', extra: 1 } })).status).toBe(400);
-    expect((await api.request('POST', '/payments/rosters', { token: t.maker!, body: { countyCode: '610199', month: '2030-05' } })).status).toBe(404);
-    expect((await api.request('POST', '/payments/rosters', { token: t.admin!, body: { countyCode: '610124', month: '2030-05' } })).status).toBe(403);
+    expect((await api.request('POST', '/payments/rosters', { token: t.maker!, body: { countyCode: '610124', month: '2025-13' } })).status).toBe(400);
+    expect((await api.request('POST', '/payments/rosters', { token: t.maker!, body: { countyCode: '610124', month: '2025-05', extra: 1 } })).status).toBe(400);
+    expect((await api.request('POST', '/payments/rosters', { token: t.maker!, body: { countyCode: '610199', month: '2025-05' } })).status).toBe(404);
+    expect((await api.request('POST', '/payments/rosters', { token: t.admin!, body: { countyCode: '610124', month: '2025-05' } })).status).toBe(403);
     expect((await api.request('GET', '/payments/rosters/ro_610124_209901', { token: t.maker! })).status).toBe(404);
     expect((await api.request('GET', '/payments/rosters/nope', { token: t.maker! })).status).toBe(400);
     expect((await api.request('GET', '/payments/rosters?countyCode=610124&cursor=garbage', { token: t.maker! })).status).toBe(400);
     expect((await api.request('GET', '/payments/rosters?countyCode=610124&bogus=1', { token: t.maker! })).status).toBe(400);
     const listed = await api.request('GET', '/payments/rosters?countyCode=610124', { token: t.maker! });
     expect(listed.status).toBe(200);
-    expect(listed.body.items.map((r: { month: string }) => r.month)).toEqual(['2030-03', '2030-04']);
+    expect(listed.body.items.map((r: { month: string }) => r.month)).toEqual(['2025-03', '2025-04']);
     expect(listed.body.nextCursor).toBeNull();
     const hh = (await approvedHousehold('610124121200', [])).householdId;
     expect((await api.request('PUT', `/households/${hh}/payee`, { token: t.maker!, body: { name: 'x', idNumber: '123', bank: 'b', accountNumber: '12' } })).status).toBe(400);
@@ -239,11 +239,11 @@ describe('a county roster from the ledger', () => {
 describe('returned payments', () => {
   it('are held, paid again exactly once when the payee is corrected, and repeated failures raise a warning', async () => {
     // Prepare: one household of 庄浪县 with a payee; April's roster approved and sent.
-    const a = await approvedHousehold('620825100200', [{ category: 'DIBAO', fen: 50_000, startMonth: '2030-04' }]);
+    const a = await approvedHousehold('620825100200', [{ category: 'DIBAO', fen: 50_000, startMonth: '2025-04' }]);
     await setPayee(t.otherCity!, a.householdId, '6228481111222233334', a.headId);
-    await runMonth('2030-04');
+    await runMonth('2025-04');
     await settle();
-    const april = await draft(t.otherCity!, '620825', '2030-04');
+    const april = await draft(t.otherCity!, '620825', '2025-04');
     await approve(t.otherChecker!, april.id);
     const [line] = await allLines(t.otherCity!, april.id);
 
@@ -254,37 +254,37 @@ describe('returned payments', () => {
     expect(ret.body).toMatchObject({ recorded: [line.lineId], alreadyReturned: [], warningsRaised: 0 });
     const again = await api.request('POST', `/payments/rosters/${april.id}/returns`, { token: t.otherCity!, body: { lines: [{ lineId: line.lineId, reason: '账户已销户' }] } });
     expect(again.body).toMatchObject({ recorded: [], alreadyReturned: [line.lineId] });
-    await runMonth('2030-05');
+    await runMonth('2025-05');
     await settle();
-    const may = await draft(t.otherCity!, '620825', '2030-05');
+    const may = await draft(t.otherCity!, '620825', '2025-05');
     const mayLines = await allLines(t.otherCity!, may.id);
 
     // Assess: held while the account is wrong (the return and May's own line).
-    expect(mayLines.map((l) => [l.kind, l.status, l.forMonth])).toEqual([['CURRENT', 'HELD', '2030-05']]);
+    expect(mayLines.map((l) => [l.kind, l.status, l.forMonth])).toEqual([['CURRENT', 'HELD', '2025-05']]);
     expect((await api.request('GET', `/payments/rosters/${april.id}`, { token: t.otherCity! })).body.returned).toEqual({ lines: 1, amount: 500 });
 
     // Act: the account is corrected; June's and July's rosters.
     const corrected = await setPayee(t.otherCity!, a.householdId, '6228489999000011112', a.headId);
     expect(corrected).toMatchObject({ blocked: false, returns: [expect.objectContaining({ reason: '账户已销户' })] });
-    await runMonth('2030-06');
+    await runMonth('2025-06');
     await settle();
-    const june = await draft(t.otherCity!, '620825', '2030-06');
+    const june = await draft(t.otherCity!, '620825', '2025-06');
     const juneLines = await allLines(t.otherCity!, june.id);
     await approve(t.otherChecker!, june.id);
-    await runMonth('2030-07');
+    await runMonth('2025-07');
     await settle();
-    const july = await draft(t.otherCity!, '620825', '2030-07');
+    const july = await draft(t.otherCity!, '620825', '2025-07');
     const julyLines = await allLines(t.otherCity!, july.id);
 
     // Assess: April and May paid again on June's roster with the new account, and only there.
     expect(juneLines.map((l) => [l.kind, l.status, l.forMonth, l.amount]).sort()).toEqual([
-      ['CURRENT', 'PAYABLE', '2030-06', 500],
-      ['REPAYMENT', 'PAYABLE', '2030-04', 500],
-      ['REPAYMENT', 'PAYABLE', '2030-05', 500],
+      ['CURRENT', 'PAYABLE', '2025-06', 500],
+      ['REPAYMENT', 'PAYABLE', '2025-04', 500],
+      ['REPAYMENT', 'PAYABLE', '2025-05', 500],
     ]);
-    expect(juneLines.find((l) => l.forMonth === '2030-04').originalLineId).toBe(line.lineId);
+    expect(juneLines.find((l) => l.forMonth === '2025-04').originalLineId).toBe(line.lineId);
     expect(juneLines.every((l) => l.payee.account === '6228***********1112')).toBe(true);
-    expect(julyLines.map((l) => [l.kind, l.forMonth])).toEqual([['CURRENT', '2030-07']]);
+    expect(julyLines.map((l) => [l.kind, l.forMonth])).toEqual([['CURRENT', '2025-07']]);
     const bank = await api.request('GET', `/payments/rosters/${june.id}/file?copy=bank`, { token: t.otherChecker! });
     expect(bank.text.split('6228489999000011112').length - 1).toBe(3);
 
@@ -298,7 +298,7 @@ describe('returned payments', () => {
   });
 
   it('returns only come back for an approved roster', async () => {
-    const res = await api.request('GET', '/payments/rosters?countyCode=620825&month=2030-07', { token: t.otherCity! });
+    const res = await api.request('GET', '/payments/rosters?countyCode=620825&month=2025-07', { token: t.otherCity! });
     const july = res.body.items[0];
     expect(july.status).toBe('DRAFT');
     const [line] = await allLines(t.otherCity!, july.id);
@@ -310,21 +310,21 @@ describe('recovery (追缴) after a death reported late', () => {
   it('turns exactly the payments for months after the death into recovery items, stops unpaid lines, and the ledger shows them', async () => {
     // Prepare: a one-person household of 肥城市 paid February to April; May drawn, not approved.
     const a = await approvedHousehold('370983100200', [
-      { category: 'DIBAO', fen: 60_000, startMonth: '2030-02' },
-      { category: 'DISABILITY_CARE_SUBSIDY', fen: 10_050, startMonth: '2030-02' },
+      { category: 'DIBAO', fen: 60_000, startMonth: '2025-02' },
+      { category: 'DISABILITY_CARE_SUBSIDY', fen: 10_050, startMonth: '2025-02' },
     ], person('1950-05-05', { area: '370983' }));
     await setPayee(t.feicheng!, a.householdId, '6228482222333344445', a.headId);
     const ids: string[] = [];
-    for (const month of ['2030-02', '2030-03', '2030-04', '2030-05']) {
+    for (const month of ['2025-02', '2025-03', '2025-04', '2025-05']) {
       await runMonth(month);
       await settle();
       const r = await draft(t.feicheng!, '370983', month);
-      if (month !== '2030-05') await approve(t.feicheng2!, r.id);
+      if (month !== '2025-05') await approve(t.feicheng2!, r.id);
       ids.push(r.id);
     }
 
-    // Act: the civil registry reports the death of 2030-02-14 (twice: a redelivery).
-    const death = { source: 'gov.civil-registry', detailType: 'PersonDeceased', detail: { idNumber: a.headId, date: '2030-02-14' } };
+    // Act: the civil registry reports the death of 2025-02-14 (twice: a redelivery).
+    const death = { source: 'gov.civil-registry', detailType: 'PersonDeceased', detail: { idNumber: a.headId, date: '2025-02-14' } };
     await put([death]);
     await put([death]);
 
@@ -332,19 +332,19 @@ describe('recovery (追缴) after a death reported late', () => {
     const res = await api.request('GET', '/payments/recoveries?regionCode=370983', { token: t.feicheng! });
     expect(res.status, res.text).toBe(200);
     expect(res.body.items.map((r: any) => [r.month, r.type, r.amount, r.status, r.reason]).sort()).toEqual([
-      ['2030-03', 'DIBAO', 600, 'OPEN', 'DECEASED'],
-      ['2030-03', 'DISABILITY_CARE_SUBSIDY', 100.5, 'OPEN', 'DECEASED'],
-      ['2030-04', 'DIBAO', 600, 'OPEN', 'DECEASED'],
-      ['2030-04', 'DISABILITY_CARE_SUBSIDY', 100.5, 'OPEN', 'DECEASED'],
+      ['2025-03', 'DIBAO', 600, 'OPEN', 'DECEASED'],
+      ['2025-03', 'DISABILITY_CARE_SUBSIDY', 100.5, 'OPEN', 'DECEASED'],
+      ['2025-04', 'DIBAO', 600, 'OPEN', 'DECEASED'],
+      ['2025-04', 'DISABILITY_CARE_SUBSIDY', 100.5, 'OPEN', 'DECEASED'],
     ]);
-    expect(res.body.items.every((r: any) => r.householdId === a.householdId && r.lastEntitledMonth === '2030-02')).toBe(true);
+    expect(res.body.items.every((r: any) => r.householdId === a.householdId && r.lastEntitledMonth === '2025-02')).toBe(true);
     const mayLines = await allLines(t.feicheng!, ids[3]!);
     expect(mayLines.map((l) => l.status)).toEqual(['STOPPED', 'STOPPED']);
     await approve(t.feicheng2!, ids[3]!);
     const mayFile = await api.request('GET', `/payments/rosters/${ids[3]}/file`, { token: t.feicheng! });
     expect(mayFile.text.trim().split('\r\n')).toHaveLength(1);
-    const ledger = await api.request('GET', `/households/${a.householdId}/ledger?year=2030`, { token: t.feicheng! });
-    expect(ledger.body.recoveries.map((r: any) => `${r.month} ${r.type} ${r.amount}`).sort()).toEqual(['2030-03 DIBAO 600', '2030-03 DISABILITY_CARE_SUBSIDY 100.5', '2030-04 DIBAO 600', '2030-04 DISABILITY_CARE_SUBSIDY 100.5']);
+    const ledger = await api.request('GET', `/households/${a.householdId}/ledger?year=2025`, { token: t.feicheng! });
+    expect(ledger.body.recoveries.map((r: any) => `${r.month} ${r.type} ${r.amount}`).sort()).toEqual(['2025-03 DIBAO 600', '2025-03 DISABILITY_CARE_SUBSIDY 100.5', '2025-04 DIBAO 600', '2025-04 DISABILITY_CARE_SUBSIDY 100.5']);
     expect((await api.request('GET', '/payments/recoveries?regionCode=610124', { token: t.feicheng! })).status).toBe(403);
 
     // Closing one: the money came back. Once.

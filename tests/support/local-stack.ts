@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, startLocalStack, type LocalStack } from '../../local/runtime.ts';
 import '../../local/plugins.ts';
+import { recordIdLeaks } from './id-scan.ts';
 
 /** Counties the test suites use: 周至县, 庄浪县, 肥城市, 宜川县, and 西安 碑林区. */
 export const TEST_COUNTIES = ['610124', '620825', '370983', '610630', '610103'];
@@ -41,6 +42,8 @@ export class ApiClient {
       ...(opts.rawBody !== undefined ? { body: opts.rawBody } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     });
     const text = await res.text();
+    // No response may carry a full ID number (API.md: masked by value); the run's check counts these.
+    recordIdLeaks(`${method} ${path.split('?')[0]}`, text);
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;
@@ -91,6 +94,7 @@ export async function spawnRuntime(dataDir: string, env: Record<string, string> 
         async kill(signal = 'SIGKILL') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
+          recordIdLeaks('runtime output', out);
         },
       };
     }

@@ -7,7 +7,7 @@ import { householdIdOf } from '../../../functions/commons/id-hash.ts';
 import type { LocalStack } from '../../../local/runtime.ts';
 import { forgeToken } from '../../support/forge.ts';
 import { ApiClient, startTestStack, tempDataDir } from '../../support/local-stack.ts';
-import { dibaoHousehold, person } from '../../support/people.ts';
+import { CONSENT, dibaoHousehold, person } from '../../support/people.ts';
 import { until } from '../../support/wait.ts';
 
 /**
@@ -27,7 +27,7 @@ const t: Record<string, string> = {};
 const submit = (household: unknown, token: string, opts: { requested?: string[]; key?: string; raw?: string } = {}) =>
   api.request('POST', '/applications', {
     token,
-    ...(opts.raw !== undefined ? { rawBody: opts.raw } : { body: { household, requested: opts.requested ?? ['DIBAO'] } }),
+    ...(opts.raw !== undefined ? { rawBody: opts.raw } : { body: { household, requested: opts.requested ?? ['DIBAO'], consent: CONSENT } }),
     headers: { 'idempotency-key': opts.key ?? randomUUID() },
   });
 
@@ -165,7 +165,7 @@ describe('item 4: a valid body without optional fields', () => {
 });
 
 describe('item 5: 5xx on bad input', () => {
-  const valid = () => ({ household: dibaoHousehold(), requested: ['DIBAO'] });
+  const valid = () => ({ household: dibaoHousehold(), requested: ['DIBAO'], consent: CONSENT });
   const nest = (depth: number) => {
     let v: unknown = 1;
     for (let i = 0; i < depth; i++) v = { a: v };
