@@ -9,7 +9,7 @@
  *   4. web/dist/.source-hash, which `npm start` compares to decide whether to rebuild.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import openapiTS from 'openapi-typescript';
@@ -21,6 +21,8 @@ import { webDist, webSourceHash } from '../local/web-console.ts';
 export const INITIAL_JS_BUDGET_BYTES = 350 * 1024;
 
 const apiDir = join(REPO_ROOT, 'web/src/api');
+// Everything in it is generated (git-ignored), so a fresh clone has no such folder yet.
+mkdirSync(apiDir, { recursive: true });
 const doc = await openApiDocument();
 writeFileSync(join(apiDir, 'generated-openapi.json'), JSON.stringify(doc, null, 2) + '\n');
 const types = await openapiTS(doc as never, { exportType: false, immutableTypes: false, alphabetize: false });
