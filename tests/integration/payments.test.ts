@@ -362,22 +362,22 @@ describe('recovery after a termination', () => {
   it('an EntitlementEnded event recovers the paid months after the end, of that category only', async () => {
     // Prepare: 碑林区, DIBAO and a care subsidy paid February and March.
     const a = await approvedHousehold('610103001001', [
-      { category: 'DIBAO', fen: 70_000, startMonth: '2030-02' },
-      { category: 'DISABILITY_CARE_SUBSIDY', fen: 9_000, startMonth: '2030-02' },
+      { category: 'DIBAO', fen: 70_000, startMonth: '2025-02' },
+      { category: 'DISABILITY_CARE_SUBSIDY', fen: 9_000, startMonth: '2025-02' },
     ], person('1960-05-05', { area: '610103' }));
     await setPayee(t.maker!, a.householdId, '6228483333444455556', a.headId);
-    for (const month of ['2030-02', '2030-03']) {
+    for (const month of ['2025-02', '2025-03']) {
       await runMonth(month);
       await settle();
       await approve(t.checker!, (await draft(t.maker!, '610103', month)).id);
     }
 
     // Act: DIBAO terminated with February as its last month, known only now.
-    await put([{ source: 'jiuzhu.households', detailType: 'EntitlementEnded', detail: { householdId: a.householdId, category: 'DIBAO', endMonth: '2030-02' } }]);
+    await put([{ source: 'jiuzhu.households', detailType: 'EntitlementEnded', detail: { householdId: a.householdId, category: 'DIBAO', endMonth: '2025-02' } }]);
 
     // Assess
     const res = await api.request('GET', '/payments/recoveries?regionCode=610103', { token: t.maker! });
-    expect(res.body.items.map((r: any) => [r.month, r.type, r.amount, r.reason])).toEqual([['2030-03', 'DIBAO', 700, 'TERMINATED']]);
+    expect(res.body.items.map((r: any) => [r.month, r.type, r.amount, r.reason])).toEqual([['2025-03', 'DIBAO', 700, 'TERMINATED']]);
   });
 });
 
