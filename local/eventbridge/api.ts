@@ -88,7 +88,7 @@ export function entrySize(e: Record<string, unknown>): number {
   return size;
 }
 
-function putEvents(engine: EventBridgeEngine, now: () => number, input: Record<string, unknown>) {
+async function putEvents(engine: EventBridgeEngine, now: () => number, input: Record<string, unknown>) {
   const entries = input.Entries;
   if (!Array.isArray(entries)) throw new AwsServiceError('ValidationException', "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
   if (entries.length < 1) throw new AwsServiceError('ValidationException', "1 validation error detected: Value '[]' at 'entries' failed to satisfy constraint: Member must have length greater than or equal to 1");
@@ -165,7 +165,7 @@ function putEvents(engine: EventBridgeEngine, now: () => number, input: Record<s
     results.push({ EventId: id });
   }
   // Durable before the caller hears "accepted".
-  engine.accept(accepted);
+  await engine.accept(accepted);
   return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
 }
 

@@ -115,7 +115,11 @@ export class EventBridgeEngine implements ClockSubscriber {
   private readonly schedules = new Map<string, ActiveSchedule>();
   private scheduleStates: Record<string, ScheduleState>;
   private readonly scheduler = new Map<string, SchedulerSchedule>();
-  private readonly queue: Delivery[] = [];
+  /** Deliveries waiting for a free slot: a FIFO read from `queueHead` (no O(n) shift). */
+  private queue: Delivery[] = [];
+  private queueHead = 0;
+  /** PutEvents calls whose deliveries wait for their fdatasync. */
+  private accepting = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private inFlight = 0;
   private stopped = false;
@@ -242,17 +246,24 @@ export class EventBridgeEngine implements ClockSubscriber {
 
   /**
    * Accept validated events: match, persist every delivery, then hand them to the delivery
-   * loop. When this returns the events are durable.
+   * loop. When the promise resolves the events are durable (fdatasync'ed, shared with the
+   * PutEvents calls made meanwhile); only then are they delivered.
    */
-  accept(items: { bus: string; event: Record<string, unknown> }[]): void {
+  async accept(items: { bus: string; event: Record<string, unknown> }[]): Promise<void> {
     const deliveries: Delivery[] = [];
     const ingestion = new Date(this.opts.now()).toISOString();
     for (const { bus, event } of items) {
       for (const rule of this.matchingRules(bus, event)) {
-        deliveries.push(...this.deliveriesFor(event, rule.Targets, ruleArn(bus, rule.Name), rule.Name, ingestion));
+        for (const d of this.deliveriesFor(event, rule.Targets, ruleArn(bus, rule.Name), rule.Name, ingestion)) deliveries.push(d);
       }
     }
-    this.store.accept(deliveries);
+    if (deliveries.length === 0) return;
+    this.accepting++;
+    try {
+      await this.store.acceptDurably(deliveries);
+    } finally {
+      this.accepting--;
+    }
     for (const d of deliveries) this.enqueue(d);
   }
 
@@ -299,8 +310,15 @@ export class EventBridgeEngine implements ClockSubscriber {
   }
 
   private pump(): void {
-    while (!this.stopped && this.inFlight < this.concurrency && this.queue.length > 0) {
-      const d = this.queue.shift()!;
+    while (!this.stopped && this.inFlight < this.concurrency && this.queueHead < this.queue.length) {
+      const d = this.queue[this.queueHead++]!;
+      if (this.queueHead === this.queue.length) {
+        this.queue = [];
+        this.queueHead = 0;
+      } else if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
       this.inFlight++;
       void this.attempt(d).finally(() => {
         this.inFlight--;
@@ -394,7 +412,7 @@ export class EventBridgeEngine implements ClockSubscriber {
   }
 
   isIdle(): boolean {
-    return this.queue.length === 0 && this.inFlight === 0 && this.timers.size === 0;
+    return this.queueHead === this.queue.length && this.inFlight === 0 && this.timers.size === 0 && this.accepting === 0;
   }
 
   private checkIdle(): void {

@@ -1,11 +1,13 @@
-import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
  * The bus's durable state in `<dataDir>/eventbridge/` (memory only when the runtime has no data
  * directory):
  * - `outbox.jsonl`: an append-only journal of deliveries. Accepted deliveries are written and
- *   fdatasync'ed before PutEvents answers; "done" marks are appended (batched) after delivery;
+ *   fdatasync'ed before PutEvents answers (group commit: PutEvents calls arriving while one
+ *   fdatasync runs share the next one, off the event loop); "done" marks are appended (batched)
+ *   after delivery;
  *   on start the journal is replayed, pending deliveries are redelivered, and it is compacted.
  * - `rules.json`: rules and targets created through the API (atomically rewritten).
  * - `schedules.json`: per schedule, its anchor and the last occurrence fired.
@@ -48,6 +50,9 @@ export class EventStore {
   private fd: number | undefined;
   private doneBuffer: string[] = [];
   private doneTimer: NodeJS.Timeout | undefined;
+  /** The fdatasync now running, and the one queued behind it for writes made since it began. */
+  private syncing: Promise<void> | undefined;
+  private queuedSync: Promise<void> | undefined;
 
   constructor(
     dataDir: string | undefined,
@@ -110,11 +115,53 @@ export class EventStore {
     if (sync && this.fsync) fdatasyncSync(this.fd);
   }
 
-  /** Durably record accepted deliveries (before the caller is answered). */
+  /** Durably record accepted deliveries (before the caller is answered), synchronously. */
   accept(deliveries: Delivery[]): void {
     if (deliveries.length === 0) return;
     this.append({ op: 'put', d: deliveries }, true);
     for (const d of deliveries) this.pending.set(d.id, d);
+  }
+
+  /**
+   * The same, resolving once the deliveries are on disk. The record is written at once; its
+   * fdatasync runs in libuv's thread pool and is shared by every caller that wrote before it
+   * began (group commit), so many PutEvents calls cost one sync, and the event loop never
+   * waits on the disk.
+   */
+  acceptDurably(deliveries: Delivery[]): Promise<void> {
+    if (deliveries.length === 0) return Promise.resolve();
+    this.append({ op: 'put', d: deliveries }, false);
+    for (const d of deliveries) this.pending.set(d.id, d);
+    return this.durable();
+  }
+
+  /** Resolves when everything written so far is on disk. */
+  private durable(): Promise<void> {
+    if (this.fd === undefined || !this.fsync) return Promise.resolve();
+    // A sync already running may have begun before our write: the next one covers it.
+    if (!this.syncing) return this.startSync();
+    this.queuedSync ??= this.syncing
+      .catch(() => undefined)
+      .then(() => {
+        this.queuedSync = undefined;
+        return this.startSync();
+      });
+    return this.queuedSync;
+  }
+
+  private startSync(): Promise<void> {
+    const fd = this.fd;
+    const p = new Promise<void>((resolve, reject) => {
+      if (fd === undefined) return reject(new Error('the outbox is closed'));
+      fdatasync(fd, (err) => (err ? reject(err) : resolve()));
+    });
+    this.syncing = p;
+    void p
+      .catch(() => undefined)
+      .then(() => {
+        if (this.syncing === p) this.syncing = undefined;
+      });
+    return p;
   }
 
   done(id: string): void {
@@ -158,6 +205,7 @@ export class EventStore {
 
   close(): void {
     this.flushDone();
+    if (this.fd !== undefined && this.fsync) fdatasyncSync(this.fd);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
