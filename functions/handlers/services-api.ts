@@ -45,6 +45,7 @@ import {
   visitCheckDue,
   VISITED_MONTHS_KEPT,
 } from '../domain/services.ts';
+import { citizenMaySee } from '../services/household-access.ts';
 import { openReferrals, referralView } from '../services/services.ts';
 
 /**
@@ -305,9 +306,11 @@ export const createReferrals = httpHandler({ roles: WORKERS, body: referralBody,
 const LAYER_OF_PROGRAMME_TYPE = (type: string) => (['CHARITY'].includes(type) ? 'CHARITY' : 'SPECIAL');
 const BASIC = new Set(['DIBAO', 'TEKUN', 'DIBAO_EDGE', 'RIGID_EXPENDITURE', 'ORPHAN', 'DISABILITY_LIVING_SUBSIDY', 'DISABILITY_CARE_SUBSIDY', 'TEMPORARY']);
 
+/** API.md v2 "Who may see a household": reviewers in jurisdiction, admin, monitor; a citizen who is a member (verified idNumber) or submitted its case. */
 async function mayReadHousehold(caller: Caller, profile: HouseholdProfile): Promise<boolean> {
   if (mayRead(caller, profile.regionCode)) return true;
   if (caller.role !== 'citizen') return false;
+  if (await citizenMaySee(caller, profile.householdId)) return true;
   const app = await getApplication(profile.applicationId);
   return !!app && app.ownerSub === caller.sub;
 }

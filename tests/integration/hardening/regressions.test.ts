@@ -9,6 +9,7 @@ import { forgeToken } from '../../support/forge.ts';
 import { ApiClient, startTestStack, tempDataDir } from '../../support/local-stack.ts';
 import { CONSENT, dibaoHousehold, person } from '../../support/people.ts';
 import { until } from '../../support/wait.ts';
+import { approvedHousehold } from '../../support/world.ts';
 
 /**
  * Issue #11's findings, one named regression each (items 1–5 and 7–9; item 6, decisions lost in
@@ -297,5 +298,21 @@ describe('item 9: small ones', () => {
     expect(asTown.body.objections).toEqual([expect.objectContaining({ by: 'citizen-b', reason: '该户有经营性收入', round: 1 })]);
     const asApplicant = await getApp(id, t.a!);
     expect(asApplicant.body.objections[0].by).toBeUndefined();
+  });
+});
+
+describe('found by the authorization matrix (tests/fuzz/authz-matrix.test.ts)', () => {
+  it('a citizen whose verified idNumber heads a household sees its chain of help, like its profile and ledger; another citizen does not', async () => {
+    const head = person('1953-03-03');
+    const householdId = await approvedHousehold(VILLAGE, head, '2026-11');
+    const member = (await api.request('POST', '/_local/token', { body: { sub: 'citizen-member', role: 'citizen', idNumber: head } })).body.token as string;
+    const stranger = (await api.request('POST', '/_local/token', { body: { sub: 'citizen-stranger', role: 'citizen', idNumber: person('1954-04-04') } })).body.token as string;
+    // The profile and the ledger were already right; the help chain answered the member 404.
+    expect((await api.request('GET', `/households/${householdId}`, { token: member })).status).toBe(200);
+    const chain = await api.request('GET', `/households/${householdId}/help-chain`, { token: member });
+    expect(chain.status, chain.text).toBe(200);
+    expect(chain.body.items.map((i: { code?: string }) => i.code)).toContain('DIBAO');
+    expect((await api.request('GET', `/households/${householdId}/help-chain`, { token: stranger })).status).toBe(404);
+    expect((await api.request('GET', `/households/${householdId}/help-chain`, { token: t.a! })).status).toBe(404);
   });
 });
