@@ -90,7 +90,25 @@ const lockKey = (householdId: string, category: string) => ({ pk: `OPEN#${househ
 /** The household claim in the creating transaction was taken by someone else meanwhile. */
 export class HouseholdClaimTaken extends Error {}
 
-export async function createApplication(app: ApplicationRecord, extra: NonNullable<TransactWriteCommandInput['TransactItems']> = []): Promise<'created' | 'exists'> {
+/** Categories the household holds now (its entitlement's condition check failed in the creating transaction). */
+export class HeldCategories extends Error {
+  constructor(readonly categories: string[]) {
+    super(`held: ${categories.join(', ')}`);
+  }
+}
+
+/**
+ * Creates the case, its open-application locks, `checks` (one condition per category, e.g. that
+ * the household does not hold it) and `extra` items in one transaction. 'exists' when a case
+ * with this id exists already (then nothing is written). Which condition failed decides the error:
+ * the case first, then a check (HeldCategories), a lock (DuplicateOpenApplication), the rest
+ * (the household claim: HouseholdClaimTaken).
+ */
+export async function createApplication(
+  app: ApplicationRecord,
+  extra: NonNullable<TransactWriteCommandInput['TransactItems']> = [],
+  checks: { category: string; item: NonNullable<TransactWriteCommandInput['TransactItems']>[number] }[] = [],
+): Promise<'created' | 'exists'> {
   const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [
     { Put: { TableName: table(), Item: { pk: `APP#${app.id}`, sk: 'APP', ...app, ...regionKeys(app) }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ...app.requested.map((category) => ({
@@ -100,6 +118,7 @@ export async function createApplication(app: ApplicationRecord, extra: NonNullab
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     })),
+    ...checks.map((c) => c.item),
     ...extra,
   ];
   try {
@@ -108,10 +127,14 @@ export async function createApplication(app: ApplicationRecord, extra: NonNullab
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
       const reasons = err.CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-      const taken = app.requested.filter((_c, i) => reasons[i + 1]?.Code === 'ConditionalCheckFailed');
+      const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+      if (failed(0)) return 'exists';
+      const locks = app.requested.length;
+      const held = checks.filter((_c, i) => failed(1 + locks + i)).map((c) => c.category);
+      if (held.length) throw new HeldCategories(held);
+      const taken = app.requested.filter((_c, i) => failed(i + 1));
       if (taken.length) throw new DuplicateOpenApplication(taken);
-      if (reasons.slice(1 + app.requested.length).some((r) => r?.Code === 'ConditionalCheckFailed')) throw new HouseholdClaimTaken();
+      if (reasons.slice(1 + locks + checks.length).some((r) => r?.Code === 'ConditionalCheckFailed')) throw new HouseholdClaimTaken();
     }
     throw err;
   }

@@ -65,7 +65,28 @@ export async function membershipsOf(idHash: string): Promise<Membership[]> {
 }
 
 export async function putMembership(idHash: string, m: Membership): Promise<void> {
-  await documentClient().send(new PutCommand({ TableName: table(), Item: { pk: `PERSON#${idHash}`, sk: `HH#${m.householdId}`, ...m } }));
+  await documentClient().send(new PutCommand(membershipItem(idHash, m).Put));
+}
+
+/** A membership write for a transaction (idempotent: the same person and household is one item). */
+export function membershipItem(idHash: string, m: Membership) {
+  return { Put: { TableName: table(), Item: { pk: `PERSON#${idHash}`, sk: `HH#${m.householdId}`, ...m } } };
+}
+
+/**
+ * For a transaction: the household holds no live entitlement to `category` (none, or ENDED).
+ * A new application for a category held now is refused (changes go through a re-review).
+ */
+export function notHeldCheck(householdId: string, category: string) {
+  return {
+    ConditionCheck: {
+      TableName: table(),
+      Key: { pk: `HH#${householdId}`, sk: `ENT#${category}` },
+      ConditionExpression: 'attribute_not_exists(pk) OR #s = :ended',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':ended': 'ENDED' },
+    },
+  };
 }
 
 /**

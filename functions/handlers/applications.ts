@@ -6,11 +6,11 @@ import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
-import { addFlag, createApplication, DuplicateOpenApplication, getApplication, householdClaimItem, HouseholdClaimTaken, listByOwner, listByRegion, objectionLockItem, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { addFlag, createApplication, DuplicateOpenApplication, getApplication, HeldCategories, householdClaimItem, HouseholdClaimTaken, listByOwner, listByRegion, objectionLockItem, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { STATUSES } from '../domain/application.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
-import { entitlementsOf, membershipsOf, putMembership } from '../adapters/households-table.ts';
+import { membershipItem, membershipsOf, notHeldCheck, putMembership } from '../adapters/households-table.ts';
 import { householdForSubmission } from '../services/household-access.ts';
 import { regionExists } from '../adapters/regions-table.ts';
 import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts';
@@ -70,8 +70,11 @@ const ELSEWHERE_NOTICE = 'a member is already registered elsewhere; the town wil
 /**
  * Idempotent by the case's own id: the same citizen and key always name the same case, and the
  * case item (with the request's hash) is the idempotency record, written in the one transaction
- * that creates the case. A retry after any failure finds it and completes the rest (flags,
- * audit, workflow start are each idempotent); another body under the same key is a 422.
+ * that creates the case — with its locks, its audit record, the household claim, the members'
+ * memberships, and a check per category that the household does not hold it already. The case
+ * is not read first: the transaction's condition on the case item tells a retry (`exists`), which
+ * finds it and completes the rest (flags, referrals, workflow start are each idempotent); another
+ * body under the same key is a 422.
  */
 async function create({ caller, key, body }: CreateInput): Promise<Record<string, unknown>> {
   const sub = caller.sub;
@@ -80,12 +83,9 @@ async function create({ caller, key, body }: CreateInput): Promise<Record<string
   const head = parsed.household.members.find((m) => m.relation === 'self')!;
   const id = `app_${createHash('sha256').update(`${sub}\n${key}`).digest('base64url').slice(0, 22)}`;
   const requestHash = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
-  const before = await getApplication(id);
-  if (before) return finish(before, requestHash, caller, parsed.programmes);
 
   const target = await householdForSubmission(caller, head.idNumber, id);
   const householdId = target.householdId;
-  await refuseHeldCategories(householdId, parsed.requested);
   const now = nowMs();
   const at = new Date(now).toISOString();
   const flags: NonNullable<ApplicationRecord['flags']> = [
@@ -115,14 +115,29 @@ async function create({ caller, key, body }: CreateInput): Promise<Record<string
     ...(parsed.emergency ? { emergency: { kind: parsed.emergency.kind, amount: parsed.emergency.amount / 100, ...(parsed.emergency.description ? { description: parsed.emergency.description } : {}) } } : {}),
     ...(flags.length ? { flags } : {}),
   };
+  const membership = { householdId, applicationId: id, regionCode: record.regionCode };
+  let outcome: 'created' | 'exists';
   try {
-    await createApplication(record, [
-      // The audit record commits with the case, so a retry never writes a second one.
-      auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested, consentSignedAt: record.consent?.signedAt } }),
-      ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
-      ...(target.claim ? [householdClaimItem(householdId, sub, id, at)] : []),
-    ]);
+    outcome = await createApplication(
+      record,
+      [
+        // The audit record commits with the case, so a retry never writes a second one.
+        auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested, consentSignedAt: record.consent?.signedAt } }),
+        ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
+        ...(target.claim ? [householdClaimItem(householdId, sub, id, at)] : []),
+        ...parsed.household.members.map((m) => membershipItem(idHash(m.idNumber), membership)),
+      ],
+      // A category the household holds now is changed through a re-review, not a new application.
+      parsed.requested.map((category) => ({ category, item: notHeldCheck(householdId, category) })),
+    );
   } catch (err) {
+    if (err instanceof HeldCategories) {
+      throw new AppError(
+        'CONFLICT',
+        `this household already receives ${err.categories.join(', ')}; changes go through a re-review (POST /households/{id}/changes)`,
+        err.categories.map((c) => ({ path: 'requested', message: `${c} is active` })),
+      );
+    }
     if (err instanceof DuplicateOpenApplication) {
       // The citizen's own open case may be named; another citizen's never is (API.md v2).
       const mine = await Promise.all(err.categories.map(async (c) => ({ category: c, applicationId: await openApplicationFor(householdId, c) })));
@@ -137,48 +152,59 @@ async function create({ caller, key, body }: CreateInput): Promise<Record<string
     if (err instanceof HouseholdClaimTaken) return create({ caller, key, body });
     throw err;
   }
-  return finish((await getApplication(id))!, requestHash, caller, parsed.programmes);
+  if (outcome === 'exists') {
+    // A retry: the case as it stands (or, for another body under this key, a 422).
+    const before = (await getApplication(id))!;
+    return finish(before, requestHash, caller, parsed.programmes, { retry: true });
+  }
+  return finish(record, requestHash, caller, parsed.programmes, { retry: false });
 }
 
-/** The steps after the case exists; each is idempotent, so a retry completes them. */
-async function finish(app: ApplicationRecord, requestHash: string, caller: Caller, programmes: string[] | undefined): Promise<Record<string, unknown>> {
+/**
+ * The steps after the case exists; each is idempotent, so a retry completes them. `retry`: the
+ * case was found rather than written by this request (its memberships are written again, as a
+ * case from before they joined the creating transaction may lack them).
+ */
+async function finish(app: ApplicationRecord, requestHash: string, caller: Caller, programmes: string[] | undefined, opts: { retry: boolean }): Promise<Record<string, unknown>> {
   if (app.requestHash !== undefined && app.requestHash !== requestHash) {
     throw new AppError('UNPROCESSABLE', 'this Idempotency-Key was used with a different request body');
   }
   const parsed = householdSchema.parse(app.household);
-  await flagPeopleInOtherHouseholds(app, parsed.members.map((m) => m.idNumber), app.createdAt);
+  const flagged = await flagPeopleInOtherHouseholds(app, parsed.members.map((m) => m.idNumber), app.createdAt, opts.retry);
   // Each requested programme becomes a referral on the bus (idempotent: a retry refers once).
   const head = parsed.members.find((m) => m.relation === 'self')!;
   if (programmes?.length) await openReferrals({ householdId: app.householdId, regionCode: app.regionCode, applicationId: app.id, idNumber: head.idNumber, programmes, by: { sub: app.ownerSub, role: 'citizen' } });
   // Starting is idempotent by execution name: a retry after a failure here just starts it.
   await startApplicationWorkflow(app.id);
-  return applicationView((await getApplication(app.id))! as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' });
+  // The case as this request left it: read again only when a flag was added to it meanwhile.
+  const shown = flagged || opts.retry ? (await getApplication(app.id))! : app;
+  return applicationView(shown as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' });
 }
 
-/** A category the household holds now is changed through a re-review, not a new application. */
-async function refuseHeldCategories(householdId: string, requested: readonly string[]): Promise<void> {
-  const held = (await entitlementsOf(householdId)).filter((e) => e.status !== 'ENDED' && requested.includes(e.category));
-  if (held.length) {
-    throw new AppError(
-      'CONFLICT',
-      `this household already receives ${held.map((e) => e.category).join(', ')}; changes go through a re-review (POST /households/{id}/changes)`,
-      held.map((e) => ({ path: 'requested', message: `${e.category} is active` })),
-    );
-  }
-}
-
-/** A person already in another household's case flags both cases (DOMAIN: duplicates). */
-async function flagPeopleInOtherHouseholds(app: ApplicationRecord, idNumbers: string[], at: string): Promise<void> {
-  for (const idNumber of idNumbers) {
-    const hash = idHash(idNumber);
-    for (const m of await membershipsOf(hash)) {
-      if (m.householdId === app.householdId) continue;
+/**
+ * A person already in another household's case flags both cases (DOMAIN: duplicates). Read
+ * after this case's memberships were written, so of two cases naming one person at once, at
+ * least one sees the other. Whether a flag was added to this case.
+ */
+async function flagPeopleInOtherHouseholds(app: ApplicationRecord, idNumbers: string[], at: string, writeMemberships: boolean): Promise<boolean> {
+  const found = await Promise.all(
+    idNumbers.map(async (idNumber) => {
+      const hash = idHash(idNumber);
+      if (writeMemberships) await putMembership(hash, { householdId: app.householdId, applicationId: app.id, regionCode: app.regionCode });
+      return { idNumber, others: (await membershipsOf(hash)).filter((m) => m.householdId !== app.householdId) };
+    }),
+  );
+  // One flag at a time: addFlag reads before it appends (two members of one other case flag it once).
+  let flagged = false;
+  for (const { idNumber, others } of found) {
+    for (const m of others) {
       const detail = `${maskId(idNumber)} is also a member of household ${m.householdId}`;
       await addFlag(app.id, { type: 'PERSON_IN_TWO_HOUSEHOLDS', detail, otherApplicationId: m.applicationId }, at);
       await addFlag(m.applicationId, { type: 'PERSON_IN_TWO_HOUSEHOLDS', detail: `${maskId(idNumber)} is also a member of household ${app.householdId}`, otherApplicationId: app.id }, at);
+      flagged = true;
     }
-    await putMembership(hash, { householdId: app.householdId, applicationId: app.id, regionCode: app.regionCode });
   }
+  return flagged;
 }
 
 async function regionMustExist(code: string): Promise<void> {

@@ -33,10 +33,11 @@ export function separateHouseholdId(applicationId: string): string {
 export async function householdForSubmission(caller: Caller, headIdNumber: string, applicationId: string): Promise<SubmissionHousehold> {
   const natural = householdIdOf(headIdNumber);
   if (caller.idNumber && (await citizenMaySee(caller, natural))) return { householdId: natural, claim: false };
-  const claim = await householdClaim(natural);
+  // Both reads at once (one round trip): most submissions name a new or a claimed household.
+  const [claim, profile] = await Promise.all([householdClaim(natural), householdProfile(natural)]);
   if (claim) {
     if (claim.ownerSub === caller.sub) return { householdId: natural, claim: true };
-  } else if (!(await householdKnown(natural, headIdNumber))) {
+  } else if (!profile && !(await headIsMember(natural, headIdNumber))) {
     return { householdId: natural, claim: true };
   } else if (await ownsApplicationFor(caller.sub, natural)) {
     // A household from before claims were written: its earlier applicant keeps it.
@@ -45,7 +46,6 @@ export async function householdForSubmission(caller: Caller, headIdNumber: strin
   return { householdId: separateHouseholdId(applicationId), claim: false, registeredElsewhere: natural };
 }
 
-async function householdKnown(householdId: string, headIdNumber: string): Promise<boolean> {
-  if (await householdProfile(householdId)) return true;
+async function headIsMember(householdId: string, headIdNumber: string): Promise<boolean> {
   return (await membershipsOf(idHash(headIdNumber))).some((m) => m.householdId === householdId);
 }

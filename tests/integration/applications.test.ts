@@ -71,7 +71,9 @@ afterAll(() => stack?.stop());
 
 describe('the happy path', () => {
   it('goes from intake through 核对, village, town, a 7-day notice and the city to APPROVED, paying from next month', async () => {
-    const created = await submit(dibaoHousehold());
+    const household = dibaoHousehold();
+    const key = randomUUID();
+    const created = await submit(household, ['DIBAO'], tokens.citizen, key);
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     expect(created.body.household.members[0].idNumber).toMatch(/^610124\*{8}\d{3}[\dX]$/);
@@ -100,6 +102,15 @@ describe('the happy path', () => {
     );
     // The applicant follows their own case.
     expect((await statusOf(id, tokens.citizen)).status).toBe('APPROVED');
+    // A late retry of the submission (same key, same body) is the same case as it stands now,
+    // not a 409 for the category the household now holds.
+    const retried = await submit(household, ['DIBAO'], tokens.citizen, key);
+    expect(retried.status).toBe(201);
+    expect(retried.body).toMatchObject({ id, status: 'APPROVED' });
+    // Another key for the same household and category: the category is held now (409).
+    const anew = await submit(household, ['DIBAO'], tokens.citizen);
+    expect(anew.status).toBe(409);
+    expect(anew.body.error.message).toMatch(/already receives DIBAO/);
   });
 });
 
