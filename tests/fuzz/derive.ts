@@ -99,11 +99,18 @@ function setAt(value: Json, path: string[], leaf: Json): Json {
 
 export type Mutation = 'valid' | 'unknown-field' | 'weird-leaf' | 'random-json' | 'deep' | 'garbage';
 
-/** A body for the route: a base (an example, or a shaped value) and one mutation of it. */
+/** A body for the route: a base (a valid request's body, or a shaped value) unchanged or mutated once. */
 export function bodyArb(base: fc.Arbitrary<Json>, openPaths: readonly string[] = []): fc.Arbitrary<{ mutation: Mutation; text: string; injected?: string }> {
-  const open = (path: string[]) => openPaths.some((p) => path.join('.').startsWith(p));
   return fc.oneof(
     base.map((b) => ({ mutation: 'valid' as Mutation, text: JSON.stringify(b) })),
+    bodyMutationArb(base, openPaths),
+  );
+}
+
+/** One mutation of the base body: an unknown field anywhere, a weird leaf, random JSON, deep nesting, garbage. */
+export function bodyMutationArb(base: fc.Arbitrary<Json>, openPaths: readonly string[] = []): fc.Arbitrary<{ mutation: Mutation; text: string; injected?: string }> {
+  const open = (path: string[]) => openPaths.some((p) => path.join('.').startsWith(p));
+  return fc.oneof(
     fc.tuple(base, fc.nat(), fc.oneof(anyJson, fc.constant(1 as Json))).map(([b, i, v]) => {
       const objs = objectsIn(b).filter((o) => !open(o.path));
       if (!objs.length) return { mutation: 'random-json' as Mutation, text: JSON.stringify(b) };
