@@ -10,6 +10,7 @@ import { manifest } from '../infra/manifest.ts';
 import type { TableDef, WorkflowDef } from '../infra/manifest-types.ts';
 import { importRegions } from '../scripts/import-regions.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
+import { Agent as HttpAgent } from 'node:http';
 import { lockDataDir, type DataDirLock } from './data-lock.ts';
 import { LocalClock } from './clock.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
@@ -126,7 +127,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // Likewise an encryption key (KMS in AWS) is a development value locally.
     for (const [name, def] of Object.entries(manifest.keys ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
 
-    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 512 }) } });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     // In parallel: DynamoDB Local creates tables one by one slowly, but answers many at once.
     const t1 = Date.now();

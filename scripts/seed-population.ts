@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { householdIdOf, idHash } from '../functions/commons/id-hash.ts';
-import { entitlementItems, householdItems, type EntitlementRecord } from '../functions/adapters/households-table.ts';
+import { entitlementItems, householdItems, membershipIndexPut, type EntitlementRecord } from '../functions/adapters/households-table.ts';
 import { categoryIndex, CATEGORY_CODES, evaluateInto, Trace } from '../functions/domain/eligibility.ts';
 import { householdSchema, type HouseholdInput } from '../functions/domain/household.ts';
 import { compilePolicy, resolvePolicy, type CompiledPolicy } from '../functions/domain/policy.ts';
@@ -126,7 +126,9 @@ export function householdWrite(
       parsed.members.map((m) => ({ householdId, idHash: idHash(m.idNumber), maskedId: maskId(m.idNumber), birthDate: birthDateOf(m.idNumber), relation: m.relation, regionCode: parsed.regionCode })),
     ),
   ];
-  const items = tx.map((x) => x.Put!.Item as Record<string, unknown>);
+  // BatchWriteItem takes Puts: the keyed membership index (an ADD in a transaction) becomes a Put
+  // of the person's one household.
+  const items = tx.map((x) => (x.Put ? (x.Put.Item as Record<string, unknown>) : membershipIndexPut(String(x.Update!.Key!.pk).slice('PERSON#'.length), [householdId])));
   // Steady state: the daily runs up to `monitoredThrough` have already moved every dated mark
   // past it (what the approval wrote, advanced as the runs would have advanced it).
   if (opts.monitoredThrough) {

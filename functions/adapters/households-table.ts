@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, PutCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 import { addDays, nextMemberDue, nextReReviewDue, rigidValidityDue, type DueMarks } from '../domain/monitoring.ts';
@@ -11,6 +11,9 @@ import { mergeLabel, sameLabels, type HouseholdLabel } from '../domain/merger.ts
  *   pk = HH#<householdId>, sk = MEMBER#<idHash>   a member: masked ID, birth date, relation, death
  *   pk = HH#<householdId>, sk = ENT#<category>    an entitlement with its amount schedule
  *   pk = PERSON#<idHash>,  sk = HH#<householdId>  membership: which households a person is in
+ *   pk = PERSON#<idHash>,  sk = HOUSEHOLDS        the same as one keyed item (householdIds, a string
+ *                                                 set), written beside every membership, so a batch
+ *                                                 of people is one BatchGetItem (the merger import)
  * Written together with the approval (one transaction), so a household is monitored exactly
  * when it receives assistance.
  *
@@ -65,7 +68,12 @@ export async function membershipsOf(idHash: string): Promise<Membership[]> {
 }
 
 export async function putMembership(idHash: string, m: Membership): Promise<void> {
-  await documentClient().send(new PutCommand(membershipItem(idHash, m).Put));
+  await documentClient().send(new TransactWriteCommand({ TransactItems: membershipItems(idHash, m) }));
+}
+
+/** A membership and its keyed index item, for a transaction. */
+export function membershipItems(idHash: string, m: Membership) {
+  return [membershipItem(idHash, m), membershipIndexItem(idHash, m.householdId, 'ADD')];
 }
 
 /** A membership write for a transaction (idempotent: the same person and household is one item). */
@@ -87,6 +95,51 @@ export function notHeldCheck(householdId: string, category: string) {
       ExpressionAttributeValues: { ':ended': 'ENDED' },
     },
   };
+}
+
+/** The keyed membership index's change for a transaction: the household joins (ADD) or leaves (DELETE) the person's set. */
+export function membershipIndexItem(idHash: string, householdId: string, op: 'ADD' | 'DELETE') {
+  return {
+    Update: {
+      TableName: table(),
+      Key: { pk: `PERSON#${idHash}`, sk: 'HOUSEHOLDS' },
+      UpdateExpression: `${op} householdIds :h`,
+      ExpressionAttributeValues: { ':h': new Set([householdId]) },
+    },
+  };
+}
+
+/** The index item as a plain Put (bulk loaders writing a person's only membership with BatchWriteItem). */
+export function membershipIndexPut(idHash: string, householdIds: readonly string[]): Record<string, unknown> {
+  return { pk: `PERSON#${idHash}`, sk: 'HOUSEHOLDS', householdIds: new Set(householdIds) };
+}
+
+/**
+ * The households of many people at once: BatchGetItem on the keyed index items (100 keys a call,
+ * `parallel` calls in flight, unprocessed keys retried). People in no household are absent.
+ */
+export async function householdIdsOf(idHashes: readonly string[], parallel = 4): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const unique = [...new Set(idHashes)];
+  const batches: string[][] = [];
+  for (let i = 0; i < unique.length; i += 100) batches.push(unique.slice(i, i + 100));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let keys: Record<string, unknown>[] | undefined = batches[next++]!.map((h) => ({ pk: `PERSON#${h}`, sk: 'HOUSEHOLDS' }));
+      for (let attempt = 0; keys && keys.length; attempt++) {
+        const res = await documentClient().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of res.Responses?.[table()] ?? []) {
+          const ids = [...((item.householdIds as Set<string> | undefined) ?? [])].sort();
+          if (ids.length) out.set(String(item.pk).slice('PERSON#'.length), ids);
+        }
+        keys = res.UnprocessedKeys?.[table()]?.Keys as Record<string, unknown>[] | undefined;
+        if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
+  return out;
 }
 
 /**
@@ -252,6 +305,7 @@ export function householdItems(profile: HouseholdProfile, members: MemberRecord[
         Item: { pk: `PERSON#${m.idHash}`, sk: `HH#${m.householdId}`, householdId: m.householdId, applicationId: profile.applicationId, regionCode: m.regionCode, maskedId: m.maskedId, birthDate: m.birthDate },
       },
     })),
+    ...members.map((m) => membershipIndexItem(m.idHash, m.householdId, 'ADD')),
   ];
 }
 
@@ -279,6 +333,7 @@ export function memberRemovalItems(householdId: string, idHash: string) {
   return [
     { Delete: { TableName: table(), Key: { pk: `HH#${householdId}`, sk: `MEMBER#${idHash}` } } },
     { Delete: { TableName: table(), Key: { pk: `PERSON#${idHash}`, sk: `HH#${householdId}` } } },
+    membershipIndexItem(idHash, householdId, 'DELETE'),
   ];
 }
 

@@ -117,21 +117,27 @@ async function pause(attempt: number) {
   await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
 }
 
-/** Records by id (BatchGetItem, 100 at a time, unprocessed keys retried). */
-export async function getRecords(recordIds: readonly string[]): Promise<Map<string, MergerRecord>> {
+/** Records by id (BatchGetItem, 100 keys a call, `parallel` calls in flight, unprocessed keys retried). */
+export async function getRecords(recordIds: readonly string[], parallel = 4): Promise<Map<string, MergerRecord>> {
   const out = new Map<string, MergerRecord>();
-  for (let i = 0; i < recordIds.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = recordIds.slice(i, i + 100).map((id) => ({ pk: `REC#${id}`, sk: 'REC' }));
-    for (let attempt = 0; keys && keys.length; attempt++) {
-      const res = await db().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of res.Responses?.[table()] ?? []) {
-        const r = strip<MergerRecord>(item)!;
-        out.set(r.recordId, r);
+  const batches: string[][] = [];
+  for (let i = 0; i < recordIds.length; i += 100) batches.push(recordIds.slice(i, i + 100));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let keys: Record<string, unknown>[] | undefined = batches[next++]!.map((id) => ({ pk: `REC#${id}`, sk: 'REC' }));
+      for (let attempt = 0; keys && keys.length; attempt++) {
+        const res = await db().send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of res.Responses?.[table()] ?? []) {
+          const r = strip<MergerRecord>(item)!;
+          out.set(r.recordId, r);
+        }
+        keys = res.UnprocessedKeys?.[table()]?.Keys as Record<string, unknown>[] | undefined;
+        if (keys?.length) await pause(attempt);
       }
-      keys = res.UnprocessedKeys?.[table()]?.Keys as Record<string, unknown>[] | undefined;
-      if (keys?.length) await pause(attempt);
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, batches.length) }, worker));
   return out;
 }
 

@@ -10,7 +10,7 @@ import { addFlag, createApplication, DuplicateOpenApplication, getApplication, H
 import { STATUSES } from '../domain/application.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
-import { membershipItem, membershipsOf, notHeldCheck, putMembership } from '../adapters/households-table.ts';
+import { membershipItems, membershipsOf, notHeldCheck, putMembership } from '../adapters/households-table.ts';
 import { householdForSubmission } from '../services/household-access.ts';
 import { regionExists } from '../adapters/regions-table.ts';
 import { sendFailure, startApplicationWorkflow } from '../adapters/workflows.ts';
@@ -125,7 +125,7 @@ async function create({ caller, key, body }: CreateInput): Promise<Record<string
         auditItem({ entity: `APPLICATION#${id}`, action: 'SUBMITTED', by: sub, role: 'citizen', at, detail: { requested: record.requested, consentSignedAt: record.consent?.signedAt } }),
         ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
         ...(target.claim ? [householdClaimItem(householdId, sub, id, at)] : []),
-        ...parsed.household.members.map((m) => membershipItem(idHash(m.idNumber), membership)),
+        ...parsed.household.members.flatMap((m) => membershipItems(idHash(m.idNumber), membership)),
       ],
       // A category the household holds now is changed through a re-review, not a new application.
       parsed.requested.map((category) => ({ category, item: notHeldCheck(householdId, category) })),

@@ -4,7 +4,7 @@ import { idHash } from '../commons/id-hash.ts';
 import { logger } from '../commons/logger.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
-import { addHouseholdLabel, entitlementItems, entitlementsOf, householdItems, householdProfile, membershipsOf, membersOf, type EntitlementRecord } from '../adapters/households-table.ts';
+import { addHouseholdLabel, entitlementItems, entitlementsOf, householdIdsOf, householdItems, householdProfile, membersOf, type EntitlementRecord } from '../adapters/households-table.ts';
 import {
   addCoverage,
   applyChunkCounts,
@@ -41,18 +41,32 @@ import { shanghaiDate } from '../domain/working-days.ts';
  */
 export const recordIdOf = (idNumber: string) => `mr_${idHash(idNumber)}`;
 
+/**
+ * What a row said, as a keyed hash (the row's content names ID numbers; kept as HMAC, never in
+ * clear). Records written before it was hashed keep the plain form, which still compares.
+ */
+const fingerprintOf = (h: ImportHousehold, r: ImportHousehold['rows'][number]) => `fp_${idHash(`fingerprint:${rowFingerprint(h, r)}`)}`;
+const sameFingerprint = (stored: string, h: ImportHousehold, r: ImportHousehold['rows'][number]) => (stored.startsWith('fp_') ? stored === fingerprintOf(h, r) : stored === rowFingerprint(h, r));
+
+/** BatchWriteItem calls in flight per chunk (the Map runs up to 4 chunks at once). */
+const WRITE_PARALLEL = 8;
+
 const ORDER = ['TEKUN', 'DIBAO', 'DIBAO_EDGE', 'RIGID_EXPENDITURE', 'OTHER_HARDSHIP', 'ORPHAN'];
 
-/** A person's coverage: the households they are in with an active entitlement, and its categories. */
-async function coverageOfPerson(hash: string, cache: Map<string, string[]>): Promise<{ householdId: string; categories: string[] }[]> {
-  const out: { householdId: string; categories: string[] }[] = [];
-  for (const m of await membershipsOf(hash)) {
-    let cats = cache.get(m.householdId);
-    if (!cats) {
-      cats = (await entitlementsOf(m.householdId)).filter((e) => e.status === 'ACTIVE').map((e) => e.category);
-      cache.set(m.householdId, cats);
-    }
-    if (cats.length) out.push({ householdId: m.householdId, categories: cats });
+/**
+ * People's coverage, a chunk at a time: their households from the keyed membership index (one
+ * BatchGetItem per 100 people), then the active entitlements of each household found (a Query
+ * per household, cached, bounded concurrency). No per-person round trip.
+ */
+async function coverageOfPeople(hashes: readonly string[]): Promise<Map<string, { householdId: string; categories: string[] }[]>> {
+  const households = await householdIdsOf(hashes, 4);
+  const ids = [...new Set([...households.values()].flat())];
+  const cats = new Map<string, string[]>();
+  await mapLimit(ids, 16, async (id) => cats.set(id, (await entitlementsOf(id)).filter((e) => e.status === 'ACTIVE').map((e) => e.category)));
+  const out = new Map<string, { householdId: string; categories: string[] }[]>();
+  for (const h of hashes) {
+    const covered = (households.get(h) ?? []).map((householdId) => ({ householdId, categories: cats.get(householdId) ?? [] })).filter((c) => c.categories.length);
+    out.set(h, covered);
   }
   return out;
 }
@@ -104,7 +118,9 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
   const at = new Date(now).toISOString();
   const asOf = shanghaiDate(now);
   const rows = households.flatMap((h) => h.rows.map((r) => ({ h, r, hash: idHash(r.idNumber), recordId: recordIdOf(r.idNumber) })));
-  const existing = await getRecords(rows.map((x) => x.recordId));
+  // The records and the people's households at once (on a first import nothing exists, so the
+  // households are needed for every row; on a re-import the extra lookups are cheap reads).
+  const [existing, lookups] = await Promise.all([getRecords(rows.map((x) => x.recordId)), coverageOfPeople(rows.map((x) => x.hash))]);
   const delta: ImportDelta = { created: 0, changed: 0, unchanged: 0, covered: 0, classified: {} };
   const coverage: CoverageDelta = new Map();
   const count = (code: string) => (delta.classified[code] = (delta.classified[code] ?? 0) + 1);
@@ -114,7 +130,7 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
     const e = existing.get(x.recordId);
     if (!e) return true;
     if (e.counted?.chunk === chunkKey) return true;
-    if (e.fingerprint === rowFingerprint(x.h, x.r)) {
+    if (sameFingerprint(e.fingerprint, x.h, x.r)) {
       delta.unchanged++;
       if (e.coveredAtImport) delta.covered++;
       count(e.coveredAtImport ? coveringCategory(e.coveredBy ?? []) : (e.layer ?? 'NONE'));
@@ -122,8 +138,7 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
     }
     return true;
   });
-  const hhCache = new Map<string, string[]>();
-  const covers = await mapLimit(work, 32, (x) => (existing.get(x.recordId)?.counted?.chunk === chunkKey ? Promise.resolve(existing.get(x.recordId)!.coveredBy ?? []) : coverageOfPerson(x.hash, hhCache)));
+  const covers = work.map((x) => lookups.get(x.hash) ?? []);
   const trace = new Trace();
   // One policy per region and chunk (policyFor reads the policy version each call).
   const policies = new Map<string, Awaited<ReturnType<typeof policyFor>>>();
@@ -167,7 +182,7 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
       riskTypes: r.riskTypes,
       identifiedOn: r.identifiedOn,
       label: labelOf(h),
-      fingerprint: rowFingerprint(h, r),
+      fingerprint: fingerprintOf(h, r),
       layer: coveredAtImport ? ((ORDER.includes(coveringCategory(coveredBy)) ? coveringCategory(coveredBy) : cls.layer) as Layer | null) : cls.layer,
       reasons: cls.reasons,
       monthlyAmountFen: cls.monthlyAmountFen,
@@ -194,7 +209,7 @@ export async function processChunk(importId: string, chunk: number): Promise<Chu
     for (const cb of coveredBy) labelled.set(cb.householdId, h);
     toWrite.push(recordItem(record));
   }
-  await batchPut(toWrite, 4);
+  await batchPut(toWrite, WRITE_PARALLEL);
   await putMergerCounties(toWrite.filter((i) => i.status === 'ASSESSING').map((i) => String(i.regionCode).slice(0, 6)));
   // Covered households keep a label saying where their members came from (idempotent).
   await mapLimit([...labelled], 8, ([householdId, h]) => addHouseholdLabel(householdId, labelOf(h)));
