@@ -8,15 +8,47 @@ import type { Jurisdiction, World } from '../support/world.ts';
  * every principal; the fuzz suite (fuzz.test.ts) mutates the same requests, sent as an allowed
  * principal. A new route needs its entry here, or both suites fail naming it.
  */
-export type Principal = 'anonymous' | 'citizen-own' | 'citizen-other' | 'village-in' | 'village-out' | 'town-in' | 'town-out' | 'city-in' | 'city-out' | 'admin' | 'monitor' | 'village-forged' | 'town-forged';
+export type Principal =
+  | 'anonymous'
+  | 'citizen-own'
+  | 'citizen-other'
+  | 'village-in'
+  | 'village-out'
+  | 'town-in'
+  | 'town-out'
+  | 'city-in'
+  | 'city-out'
+  | 'admin'
+  | 'monitor'
+  | 'village-forged'
+  | 'town-forged'
+  | 'village-sibling'
+  | 'town-sibling'
+  | 'city-sibling'
+  | 'city4-in';
 /**
  * `*-forged`: a signed token whose regionCode does not fit its role (a village holding the city
  * code 6101, a town holding the county code 610124: a mis-set Cognito attribute). It has no
  * jurisdiction at all (API.md v2): refused wherever a jurisdiction or a level matters.
  */
-export const PRINCIPALS: readonly Principal[] = ['anonymous', 'citizen-own', 'citizen-other', 'village-in', 'village-out', 'town-in', 'town-out', 'city-in', 'city-out', 'admin', 'monitor', 'village-forged', 'town-forged'];
-export const OUTSIDERS: ReadonlySet<Principal> = new Set(['anonymous', 'citizen-other', 'village-out', 'town-out', 'city-out', 'village-forged', 'town-forged']);
-export const ROLE_OF = (p: Principal) => (p === 'anonymous' ? undefined : p.split('-')[0]!);
+/**
+ * `*-sibling`: right next to J1, sharing a prefix — the next village of the same town
+ * (610124121201), another town of the same county (610124101), another county of the same city
+ * (610103 碑林区): treated exactly like `*-out`. `city4-in`: the city bureau 6101 (a 4-digit
+ * code), treated like `city-in`.
+ */
+export const PRINCIPALS: readonly Principal[] = ['anonymous', 'citizen-own', 'citizen-other', 'village-in', 'village-out', 'town-in', 'town-out', 'city-in', 'city-out', 'admin', 'monitor', 'village-forged', 'town-forged', 'village-sibling', 'town-sibling', 'city-sibling', 'city4-in'];
+export const OUTSIDERS: ReadonlySet<Principal> = new Set(['anonymous', 'citizen-other', 'village-out', 'town-out', 'city-out', 'village-forged', 'town-forged', 'village-sibling', 'town-sibling', 'city-sibling']);
+/** Principals judged like another one. */
+export const JUDGED_AS: Partial<Record<Principal, Principal>> = { 'village-sibling': 'village-out', 'town-sibling': 'town-out', 'city-sibling': 'city-out', 'city4-in': 'city-in' };
+/** Their (regionCode, sub): tokens /_local/token issues. */
+export const EXTRA_REVIEWERS: Partial<Record<Principal, { role: string; regionCode: string }>> = {
+  'village-sibling': { role: 'village', regionCode: '610124121201' },
+  'town-sibling': { role: 'town', regionCode: '610124101' },
+  'city-sibling': { role: 'city', regionCode: '610103' },
+  'city4-in': { role: 'city', regionCode: '6101' },
+};
+export const ROLE_OF = (p: Principal) => (p === 'anonymous' ? undefined : p.split('-')[0]!.replace(/\d+$/, ''));
 
 export interface Req {
   path: string;
@@ -121,8 +153,8 @@ export const MATRIX: Record<string, Entry> = {
 };
 
 
-/** The token of a principal (`forged` holds the *-forged ones when the suite made them). */
-export function tokenOf(world: World, p: Principal, forged: Record<string, string> = {}): string | undefined {
+/** The token of a principal (`extra` holds the forged, sibling and city4 ones when the suite made them). */
+export function tokenOf(world: World, p: Principal, extra: Record<string, string> = {}): string | undefined {
   const { j1, j2 } = world;
   switch (p) {
     case 'anonymous':
@@ -137,7 +169,11 @@ export function tokenOf(world: World, p: Principal, forged: Record<string, strin
       return world.monitor;
     case 'village-forged':
     case 'town-forged':
-      return forged[p];
+    case 'village-sibling':
+    case 'town-sibling':
+    case 'city-sibling':
+    case 'city4-in':
+      return extra[p];
     default: {
       const [role, where] = p.split('-') as ['village' | 'town' | 'city', 'in' | 'out'];
       return (where === 'in' ? j1 : j2).tokens[role];

@@ -8,7 +8,7 @@ import type { LocalStack } from '../../local/runtime.ts';
 import { forgeToken } from '../support/forge.ts';
 import { ApiClient, startTestStack, tempDataDir } from '../support/local-stack.ts';
 import { buildWorld, type Jurisdiction, type World } from '../support/world.ts';
-import { MATRIX, OUTSIDERS, PRINCIPALS, ROLE_OF, tokenOf, type Entry, type Principal } from './authz-entries.ts';
+import { EXTRA_REVIEWERS, JUDGED_AS, MATRIX, OUTSIDERS, PRINCIPALS, ROLE_OF, tokenOf, type Entry, type Principal } from './authz-entries.ts';
 
 /**
  * The authorization matrix (issue #11): every manifest route × every principal — anonymous, a
@@ -33,6 +33,7 @@ beforeAll(async () => {
   api = new ApiClient(stack.httpUrl);
   forged['village-forged'] = await forgeToken(dataDir, stack.httpUrl, { sub: 'forged-village', role: 'village', regionCode: '6101' });
   forged['town-forged'] = await forgeToken(dataDir, stack.httpUrl, { sub: 'forged-town', role: 'town', regionCode: '610124' });
+  for (const [p, t] of Object.entries(EXTRA_REVIEWERS)) forged[p] = await api.token(t.role, t.regionCode, `matrix-${p}`);
   routes = (await loadRouteSchemas(manifest.routes, manifest.functions as Record<string, FunctionDef>)).routes;
   world = await buildWorld(stack, api);
 }, 180_000);
@@ -50,7 +51,7 @@ function expectationOf(entry: Entry, p: Principal): 'allow' | 'refuse' | 'either
     // any reviewer of its level may go is as right as serving it nothing of J1.
     return entry.allow.includes(`${role}-out` as Principal) ? 'either' : 'refuse';
   }
-  return entry.allow.includes(p) ? 'allow' : 'refuse';
+  return entry.allow.includes(JUDGED_AS[p] ?? p) ? 'allow' : 'refuse';
 }
 
 /** The ids of J1's objects that no outsider may ever receive. */

@@ -173,11 +173,11 @@ export async function buildWorld(stack: LocalStack, api: ApiClient): Promise<Wor
     w.villageTaskId = await until(`village task of ${w.applicationId}`, async () => {
       const res = await api.request('GET', '/review-tasks?limit=100', { token: w.tokens.village });
       return (res.body?.items ?? []).find((x: { applicationId: string }) => x.applicationId === w.applicationId)?.id as string | undefined;
-    }, 30_000);
+    }, 60_000);
     w.assessmentId = await until(`assessment of ${w.importId}`, async () => {
       const res = await api.request('GET', `/merger/assessments?regionCode=${w.village}`, { token: w.tokens.village });
       return (res.body?.items ?? [])[0]?.id as string | undefined;
-    }, 30_000);
+    }, 60_000);
   }
   const run = must(await api.request('POST', '/monitoring/runs', { token: admin, body: { asOf: `${month}-28` } }), 'monitoring run') as { runId: string };
   return { j1: partial.j1 as Jurisdiction, j2: partial.j2 as Jurisdiction, admin, monitor, runId: run.runId, month };
