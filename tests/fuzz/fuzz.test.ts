@@ -47,6 +47,8 @@ const figures = {
   fullIdsInResponses: 0,
   /** Routes whose valid requests never reached 2xx (state-bound: a task decides once, ...). */
   routesWithoutValid2xx: [] as string[],
+  /** Valid requests an allowed principal had refused (401/403/404), by route, with one answer. */
+  validRefusedByRoute: {} as Record<string, { count: number; example: string }>,
   ms: 0,
 };
 const failures: string[] = [];
@@ -97,7 +99,11 @@ async function send(route: LoadedRoute, req: { url: string; body?: string | unde
   if (req.kind === 'valid') {
     figures.valid.sent++;
     if (ok) figures.valid.ok++;
-    if ([401, 403, 404].includes(res.status)) figures.valid.refused++;
+    if ([401, 403, 404].includes(res.status)) {
+      figures.valid.refused++;
+      const r = (figures.validRefusedByRoute[route.routeKey] ??= { count: 0, example: `${res.status} ${res.text.slice(0, 160)}` });
+      r.count++;
+    }
   }
   return ok;
 }
@@ -109,7 +115,8 @@ describe('fuzz: every route from its schemas', () => {
     for (const route of routes) {
       const entry = MATRIX[route.routeKey];
       expect(entry, `${route.routeKey} has no entry in tests/fuzz/authz-entries.ts`).toBeDefined();
-      const principals = entry!.allow.filter((p): p is Principal => !p.endsWith('-forged'));
+      // The world's own principals (the matrix's extra ones — neighbours, forged tokens — are its own).
+      const principals = entry!.allow.filter((p: Principal) => p === 'anonymous' || tokenOf(world, p) !== undefined);
       const valid = () => entry!.request(world, world.j1);
       const hasBody = valid().body !== undefined;
       const paramNames = [...route.def.path.matchAll(/\{([^}+]+)\+?\}/g)].map((m) => m[1]!);
@@ -168,5 +175,7 @@ describe('fuzz: every route from its schemas', () => {
     expect(failures.slice(0, 30)).toEqual([]);
     expect(figures.requests).toBeGreaterThanOrEqual(TOTAL);
     expect(figures.fullIdsInResponses).toBe(0);
+    // A valid request from a principal the matrix allows is never refused (401/403/404).
+    expect(figures.validRefusedByRoute).toEqual({});
   }, 1_800_000);
 });
