@@ -2,6 +2,7 @@
  * `npm run bench [name ...]`: runs the benchmarks one after another (never in parallel: they
  * would measure each other), each printing its figure beside a baseline from the same run.
  */
+import '../local/quiet.ts';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

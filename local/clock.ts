@@ -27,8 +27,17 @@ export interface ClockSubscriber {
 }
 
 const TICK_MS = 200;
-/** How long one stop of a jump waits (real time) for busy subscribers before moving on anyway. */
-const SETTLE_LIMIT_MS = Number(process.env.JIUZHU_CLOCK_SETTLE_MS ?? 300_000);
+/**
+ * How long one stop of a jump waits (real time) for busy subscribers before moving on anyway,
+ * unless the runtime says otherwise: it passes its longest Lambda timeout (a task AWS would
+ * have ended by then); `JIUZHU_CLOCK_SETTLE_MS` overrides both.
+ */
+export const DEFAULT_SETTLE_LIMIT_MS = 900_000;
+
+export function settleLimitMs(fallbackMs = DEFAULT_SETTLE_LIMIT_MS, env = process.env): number {
+  const v = Number(env.JIUZHU_CLOCK_SETTLE_MS);
+  return env.JIUZHU_CLOCK_SETTLE_MS !== undefined && env.JIUZHU_CLOCK_SETTLE_MS !== '' && Number.isFinite(v) && v >= 0 ? v : fallbackMs;
+}
 
 export class LocalClock {
   private offsetMs = 0;
@@ -37,7 +46,10 @@ export class LocalClock {
   private ticking: Promise<void> = Promise.resolve();
   private readonly file: string | undefined;
 
-  constructor(dataDir?: string) {
+  private readonly settleLimitMs: number;
+
+  constructor(dataDir?: string, opts: { settleLimitMs?: number } = {}) {
+    this.settleLimitMs = settleLimitMs(opts.settleLimitMs);
     this.file = dataDir ? join(dataDir, 'clock.json') : undefined;
     if (this.file && existsSync(this.file)) {
       const saved = JSON.parse(readFileSync(this.file, 'utf8')) as { offsetMs?: number };
@@ -118,12 +130,12 @@ export class LocalClock {
 
   /** Waits (bounded) until no subscriber is busy. */
   async settle(): Promise<void> {
-    const until = Date.now() + SETTLE_LIMIT_MS;
+    const until = Date.now() + this.settleLimitMs;
     let delay = 1;
     while (this.subscribers.some((s) => s.busy?.())) {
       if (Date.now() > until) {
         const names = this.subscribers.filter((s) => s.busy?.()).map((s) => s.name);
-        this.onWarn(`clock: moving on although ${names.join(', ')} still busy after ${SETTLE_LIMIT_MS / 1000} s`);
+        this.onWarn(`clock: moving on although ${names.join(', ')} still busy after ${this.settleLimitMs / 1000} s`);
         return;
       }
       await new Promise((r) => setTimeout(r, delay));

