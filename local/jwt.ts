@@ -11,7 +11,12 @@ import { errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type
 export const LOCAL_AUDIENCE = 'jiuzhu-local';
 const MAX_IAT_SKEW_SECONDS = 60;
 
+/** Verified tokens kept (bounded): most requests carry a token seen before. */
+const MAX_VERIFIED = 10_000;
+
 export class LocalJwt {
+  private readonly verified = new Map<string, JWTPayload>();
+
   private constructor(
     private readonly privateKey: CryptoKey,
     private readonly publicKey: CryptoKey,
@@ -61,9 +66,18 @@ export class LocalJwt {
 
   /** The claims of a valid token, or why it is not (the 401's message). */
   async check(token: string): Promise<{ payload: JWTPayload } | { problem: string }> {
+    // A token verified once stays valid until its exp: only the expiry is checked again (the
+    // signature, issuer and audience cannot change; an iat once within the skew stays within it).
+    const known = this.verified.get(token);
+    if (known) {
+      if (typeof known.exp === 'number' && known.exp * 1000 > Date.now()) return { payload: known };
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.publicKey, { issuer: this.issuer, audience: LOCAL_AUDIENCE, algorithms: ['RS256'], requiredClaims: ['exp'] });
       if (typeof payload.iat === 'number' && payload.iat * 1000 > Date.now() + MAX_IAT_SKEW_SECONDS * 1000) return { problem: 'token issued in the future (iat)' };
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+      this.verified.set(token, payload);
       return { payload };
     } catch (err) {
       if (err instanceof errors.JWTExpired) return { problem: 'token expired' };

@@ -74,12 +74,46 @@ export async function policyVersion(t: PolicyTables): Promise<number> {
 }
 
 /**
+ * How long a warm container trusts the version counter it read (real time): a policy change
+ * reaches every other container within this, the writing one at once. Policy values are dated
+ * (effectiveFrom), so a few seconds is far below what a change needs to take effect.
+ */
+export const POLICY_VERSION_TTL_MS = Number(process.env.POLICY_VERSION_TTL_MS ?? 5000);
+const versions = new Map<string, { version: number; at: number } | Promise<number>>();
+
+/** The version counter, read at most once per TTL per table (concurrent callers share the read). */
+export async function cachedPolicyVersion(t: PolicyTables): Promise<number> {
+  const hit = versions.get(t.policies);
+  if (hit instanceof Promise) return hit;
+  if (hit && Date.now() - hit.at < POLICY_VERSION_TTL_MS) return hit.version;
+  const at = Date.now();
+  const read = policyVersion(t).then(
+    (version) => {
+      if (versions.get(t.policies) === read) versions.set(t.policies, { version, at });
+      return version;
+    },
+    (err: unknown) => {
+      if (versions.get(t.policies) === read) versions.delete(t.policies);
+      throw err;
+    },
+  );
+  versions.set(t.policies, read);
+  return read;
+}
+
+/** After a write from this container: the next reader revalidates at once. */
+export function forgetPolicyVersion(t: PolicyTables): void {
+  versions.delete(t.policies);
+}
+
+/**
  * The values that apply to `regionCode` (all its prefixes and CN), cached per region and
- * revalidated against the version counter: one GetItem per call while nothing changes.
+ * revalidated against the version counter (itself trusted for POLICY_VERSION_TTL_MS): no
+ * DynamoDB call per evaluation while nothing changes.
  */
 const cache = new Map<string, { version: number; values: PolicyValue[] }>();
 export async function valuesFor(t: PolicyTables, regionCode: string): Promise<{ version: number; values: PolicyValue[] }> {
-  const version = await policyVersion(t);
+  const version = await cachedPolicyVersion(t);
   const key = `${t.policies}|${regionCode}`;
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit;
@@ -173,6 +207,7 @@ export async function putPolicyValue(
           ],
         }),
       );
+      forgetPolicyVersion(t);
       return { previous, value, written: true };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

@@ -56,6 +56,7 @@ export const applicationViewSchema = z
       .loose()
       .optional(),
     writtenNotice: z.object({ issuedAt: z.string(), dueBy: z.string(), reasons: z.array(z.string()), stage: z.string() }).optional(),
+    programmes: z.array(z.string()).optional().meta({ description: "other departments' programmes the application referred the household to (its referrals are listed in `referrals`)" }),
   })
   .loose();
 

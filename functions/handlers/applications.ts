@@ -111,6 +111,8 @@ async function create({ caller, key, body }: CreateInput): Promise<Record<string
     // The whole case: 30 working days from acceptance (chinese-days), 45 once extended.
     deadline: caseDeadline(shanghaiDate(now)),
     consent: { crossCheckAuthorized: true, signedAt: parsed.consent!.signedAt },
+    // Kept so that showing the case looks referrals up only when there can be some.
+    programmes: parsed.programmes ?? [],
     ...(parsed.staffRelative ? { staffRelative: parsed.staffRelative } : {}),
     ...(parsed.emergency ? { emergency: { kind: parsed.emergency.kind, amount: parsed.emergency.amount / 100, ...(parsed.emergency.description ? { description: parsed.emergency.description } : {}) } } : {}),
     ...(flags.length ? { flags } : {}),
@@ -264,7 +266,8 @@ async function readable(caller: Caller, id: string): Promise<ApplicationRecord> 
 
 export const get = httpHandler({ params: idParams, response: applicationViewSchema, summary: 'One case: status, history, eligibility, notice, decision' }, async ({ params, caller }) => {
   const app = await readable(caller, params.id);
-  const referrals = await referralsOf(app.householdId, app.id);
+  // Referrals carrying a case's id come only from its submission's `programmes`.
+  const referrals = app.programmes?.length === 0 ? [] : await referralsOf(app.householdId, app.id);
   return { status: 200, body: { ...applicationView(app as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' }), referrals: referrals.map(referralView) } };
 });
 
