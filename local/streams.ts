@@ -15,6 +15,7 @@ import { plugins, type LocalContext } from './runtime.ts';
  * what it had not finished: at least once). A failing batch is retried on the next poll.
  */
 const POLL_MS = 200;
+const DESCRIBE_MS = 2000;
 
 interface ShardState {
   /** Last sequence number the function finished. */
@@ -43,6 +44,8 @@ class StreamPoller {
   private readonly file: string | undefined;
   private state: Record<string, ShardState>;
   private readonly iterators = new Map<string, string | null>();
+  /** The stream and its shards, described again every DESCRIBE_MS (shards change rarely; the table's stream only if it is recreated). */
+  private described: { arn: string; shards: string[]; at: number } | undefined;
 
   constructor(
     private readonly ctx: LocalContext,
@@ -71,12 +74,17 @@ class StreamPoller {
     if (this.busy) return;
     this.busy = true;
     try {
-      const arn = (await this.ctx.ddb.send(new DescribeTableCommand({ TableName: this.table }))).Table?.LatestStreamArn;
-      if (!arn) return;
-      const described = await streamsCall(this.ctx.dynamoEndpoint, 'DescribeStream', { StreamArn: arn });
-      const shards = ((described.StreamDescription as { Shards?: { ShardId: string }[] })?.Shards ?? []).map((s) => s.ShardId);
+      if (!this.described || Date.now() - this.described.at >= DESCRIBE_MS) {
+        const arn = (await this.ctx.ddb.send(new DescribeTableCommand({ TableName: this.table }))).Table?.LatestStreamArn;
+        if (!arn) return;
+        const described = await streamsCall(this.ctx.dynamoEndpoint, 'DescribeStream', { StreamArn: arn });
+        const shards = ((described.StreamDescription as { Shards?: { ShardId: string }[] })?.Shards ?? []).map((s) => s.ShardId);
+        this.described = { arn, shards, at: Date.now() };
+      }
+      const { arn, shards } = this.described;
       for (const shard of shards) await this.drain(arn, shard);
     } catch (err) {
+      this.described = undefined;
       this.ctx.log(`streams: ${this.table}: ${(err as Error).message}`);
     } finally {
       this.busy = false;
