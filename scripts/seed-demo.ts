@@ -18,6 +18,8 @@
  *     history from before the platform (marked `seeded`), the other departments' grants
  *     (electricity, Spring Festival, heating, education, medical aid) go through the bus as real
  *     AssistanceGranted events.
+ *   - 肥城's 两项政策 merger (scripts/seed-merger.ts): 5,080 monitoring objects imported, 4,072
+ *     covered at import (80.2%), 356 included and 579 exited by the three-level assessment → 98.38%.
  * Idempotent: applications have deterministic Idempotency-Keys (so deterministic ids), a step is
  * taken only when a case is still before it, history entries are conditional puts and grants
  * carry department references. A second run changes nothing (and does not move the clock).
@@ -34,6 +36,7 @@ import { ENTITLEMENT_DEPARTMENT, ENTITLEMENT_SOURCE, type LedgerEntry } from '..
 import { checkCharacter } from '../functions/domain/resident-id.ts';
 import { tableName } from '../local/names.ts';
 import { DENG_PROGRAMMES, seedServices, type ServicesSeedResult } from './seed-services.ts';
+import { seedMerger, type MergerSeedResult } from './seed-merger.ts';
 
 export const VILLAGES = {
   baiyanglin: { code: '610124121200', name: '周至县 白杨林村', town: '610124121', city: '6101' },
@@ -379,6 +382,8 @@ export interface SeedResult {
   };
   /** 桃仙子's care plan with its missed month, and 邓某's stacked referrals (scripts/seed-services.ts). */
   services?: ServicesSeedResult;
+  /** 肥城's 两项政策 merger: import, three-level assessment, coverage (scripts/seed-merger.ts). */
+  merger?: MergerSeedResult;
 }
 
 const SUB_PREFIX = 'demo-citizen-';
@@ -638,7 +643,10 @@ export async function seedDemo(opts: SeedOptions): Promise<SeedResult> {
     log,
   });
 
-  return { tokens, xu: { applicationId: xu.id, householdId: xu.householdId, expected2024: xuExpected2024() }, applications, clockMoved, stories, services };
+  // 8. The 两项政策 merger in 肥城 (scripts/seed-merger.ts): 5,080 records, 80.2% → 98.38%.
+  const merger = await seedMerger({ httpUrl: opts.httpUrl, awsUrl: opts.awsUrl, token, log });
+
+  return { tokens, xu: { applicationId: xu.id, householdId: xu.householdId, expected2024: xuExpected2024() }, applications, clockMoved, stories, services, merger };
 }
 
 async function main() {
@@ -663,6 +671,12 @@ async function main() {
     out('\nServices and resource linking:');
     out(`  桃仙子 monthly care plan, ${result.services.feicheng.missedMonth} missed      GET /service-orders/${result.services.feicheng.orderId}  (warning ${result.services.feicheng.warningId ?? '—'})`);
     out(`  邓某's chain of help (DIBAO + ${result.services.deng.referrals.length} referrals)      GET /households/${result.services.deng.householdId}/help-chain`);
+  }
+  if (result.merger) {
+    const c = result.merger.coverage;
+    out('\n两项政策 merger, 肥城 (370983):');
+    out(`  ${c.total} records, ${c.coveredAtImport} covered at import (${c.coverageAtImportPercent}%); ${c.included} included, ${c.exited} exited → ${c.coverageNowPercent}%   GET /merger/coverage?regionCode=370983`);
+    out(`  ${c.total - c.coveredAtImport - c.included - c.exited} still open at the village: GET /merger/assessments (a 肥城 village token below)`);
   }
   out(`\nXu family (徐新华, 周至县白杨林村) household ${result.xu.householdId}, 2024 ledger: total ${ledger.total} yuan`);
   for (const [type, amount] of Object.entries(ledger.totals?.byType ?? {})) out(`  ${type.padEnd(26)} ${amount}`);

@@ -431,6 +431,12 @@ export async function markDeceased(idHash: string, date: string): Promise<string
   return touched;
 }
 
+/** A household's labels (none when it has none, or no profile). */
+export async function householdLabels(householdId: string): Promise<HouseholdLabel[]> {
+  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `HH#${householdId}`, sk: 'PROFILE' }, ProjectionExpression: 'labels' }));
+  return (res.Item?.labels as HouseholdLabel[] | undefined) ?? [];
+}
+
 /**
  * Adds a label to a household's profile (the same code merges: risk types united, the earlier
  * `since` kept). Conditional on the labels read, so two imports labelling at once both land;

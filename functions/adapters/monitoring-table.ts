@@ -1,5 +1,8 @@
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from './audit-table.ts';
+import { statsItems } from './stats-table.ts';
+import { householdLabels } from './households-table.ts';
+import type { HouseholdLabel } from '../domain/merger.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 import { indicator as indicatorOf } from '../domain/indicators.ts';
 import { verifyDueBy, type DueMarks, type Finding } from '../domain/monitoring.ts';
@@ -42,6 +45,8 @@ export interface WarningRecord {
   serviceOrderId?: string;
   referralId?: string;
   escalatedAt?: string;
+  /** The household's labels when the warning was raised (e.g. FORMER_PREVENTION_MONITORING). */
+  labels?: HouseholdLabel[];
 }
 
 const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
@@ -71,6 +76,8 @@ export async function existingWarningIds(ids: readonly string[]): Promise<Set<st
 
 export async function raiseWarning(id: string, f: Finding, at: string, source: string, raisedOn = new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10)): Promise<boolean> {
   const dueBy = verifyDueBy(raisedOn);
+  // The warning carries its household's labels (the merger's FORMER_PREVENTION_MONITORING, …).
+  const labels = f.householdId ? await householdLabels(f.householdId) : [];
   const w: WarningRecord = {
     id,
     indicator: f.indicator,
@@ -85,21 +92,33 @@ export async function raiseWarning(id: string, f: Finding, at: string, source: s
     status: 'OPEN',
     details: f.details,
     source,
+    ...(labels.length ? { labels } : {}),
   };
   try {
     await documentClient().send(
-      new PutCommand({
-        TableName: table(),
-        Item: { pk: `W#${id}`, sk: 'W', ...w, city: f.regionCode.slice(0, 4), regionSort: `${f.regionCode}#${at}#${id}`, openDueBy: dueBy },
-        ConditionExpression: 'attribute_not_exists(pk)',
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: { pk: `W#${id}`, sk: 'W', ...w, city: f.regionCode.slice(0, 4), regionSort: `${f.regionCode}#${at}#${id}`, openDueBy: dueBy },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          // GET /stats/overview: counted with the warning, once (the put is conditional).
+          ...statsItems(f.regionCode, raisedOn, { 'warnings.raised': 1 }),
+        ],
       }),
     );
     return true;
   } catch (err) {
-    if (conditionFailed(err)) return false;
+    if (conditionFailed(err) || cancelledByCondition(err)) return false;
     throw err;
   }
 }
+
+const cancelledByCondition = (err: unknown) => (err as Error).name === 'TransactionCanceledException' && (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+const shanghaiDay = (at: string) => new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10);
 
 const strip = (item: Record<string, unknown>): WarningRecord => {
   const { pk: _pk, sk: _sk, city: _c, regionSort: _r, openDueBy: _o, ...rest } = item;
@@ -181,7 +200,7 @@ export interface Actor {
  * One lifecycle step of a warning: the conditional status update and its audit record in one
  * transaction. False when the warning is not in the expected status.
  */
-async function stepWithAudit(id: string, update: { set: string; from: string; values: Record<string, unknown> }, audit: Parameters<typeof auditItem>[0]): Promise<boolean> {
+async function stepWithAudit(id: string, update: { set: string; from: string; values: Record<string, unknown> }, audit: Parameters<typeof auditItem>[0], stats: { regionCode: string; deltas: Record<string, number> }): Promise<boolean> {
   try {
     await documentClient().send(
       new TransactWriteCommand({
@@ -197,6 +216,7 @@ async function stepWithAudit(id: string, update: { set: string; from: string; va
             },
           },
           auditItem(audit),
+          ...statsItems(stats.regionCode, shanghaiDay(audit.at), stats.deltas),
         ],
       }),
     );
@@ -208,22 +228,24 @@ async function stepWithAudit(id: string, update: { set: string; from: string; va
 }
 
 /** OPEN → VERIFIED, with its audit record in the same transaction. False when not OPEN. */
-export function verifyWarning(id: string, by: Actor, note: string, at: string): Promise<boolean> {
+export function verifyWarning(id: string, regionCode: string, by: Actor, note: string, at: string): Promise<boolean> {
   return stepWithAudit(
     id,
     { set: 'SET #s = :v, verifiedAt = :at, verifiedBy = :by, verifyNote = :n REMOVE openDueBy', from: 'OPEN', values: { ':v': 'VERIFIED', ':at': at, ':by': by.sub, ':n': note } },
     { entity: `WARNING#${id}`, action: 'WARNING_VERIFIED', by: by.sub, role: by.role, at, reason: note },
+    { regionCode, deltas: { 'warnings.verified': 1 } },
   );
 }
 
 /** VERIFIED → CLOSED with an outcome, audited in the same transaction. False when not VERIFIED. */
-export function closeWarning(id: string, by: Actor, outcome: Outcome, note: string, at: string, detail: Record<string, unknown>, links: { serviceOrderId?: string | undefined; referralId?: string | undefined } = {}): Promise<boolean> {
+export function closeWarning(id: string, regionCode: string, by: Actor, outcome: Outcome, note: string, at: string, detail: Record<string, unknown>, links: { serviceOrderId?: string | undefined; referralId?: string | undefined } = {}): Promise<boolean> {
   const linkSet = [links.serviceOrderId ? ', serviceOrderId = :so' : '', links.referralId ? ', referralId = :ref' : ''].join('');
   const linkValues = { ...(links.serviceOrderId ? { ':so': links.serviceOrderId } : {}), ...(links.referralId ? { ':ref': links.referralId } : {}) };
   return stepWithAudit(
     id,
     { set: `SET #s = :c, closedAt = :at, closedBy = :by, outcome = :o, closeNote = :n${linkSet}`, from: 'VERIFIED', values: { ':c': 'CLOSED', ':at': at, ':by': by.sub, ':o': outcome, ':n': note, ...linkValues } },
     { entity: `WARNING#${id}`, action: 'WARNING_CLOSED', by: by.sub, role: by.role, at, reason: note, detail: { outcome, ...detail, ...(links.serviceOrderId ? { serviceOrderId: links.serviceOrderId } : {}), ...(links.referralId ? { referralId: links.referralId } : {}) } },
+    { regionCode, deltas: { 'warnings.closed': 1, ...(outcome === 'BENEFIT_ADJUSTED' ? { 'warnings.adjusted': 1 } : {}) } },
   );
 }
 

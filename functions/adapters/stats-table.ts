@@ -45,6 +45,49 @@ export function statsItems(regionCode: string, day: string, deltas: StatDeltas):
   return statPrefixes(regionCode).map((p) => ({ Update: update(p, day, deltas) }));
 }
 
+/**
+ * Counter updates for a transaction that moves counters on several days or regions: one Update
+ * per (prefix, day), the deltas of the same item merged (a transaction may touch an item once).
+ */
+export function statsItemsMany(changes: readonly { regionCode: string; day: string; deltas: StatDeltas }[]): NonNullable<TransactWriteCommandInput['TransactItems']> {
+  const merged = new Map<string, { prefix: string; day: string; deltas: StatDeltas }>();
+  for (const c of changes) {
+    if (!Object.values(c.deltas).some((v) => v !== 0)) continue;
+    for (const prefix of statPrefixes(c.regionCode)) {
+      const key = `${prefix}|${c.day}`;
+      const m = merged.get(key) ?? { prefix, day: c.day, deltas: {} };
+      for (const [k, v] of Object.entries(c.deltas)) m.deltas[k] = (m.deltas[k] ?? 0) + v;
+      merged.set(key, m);
+    }
+  }
+  return [...merged.values()].filter((m) => Object.values(m.deltas).some((v) => v !== 0)).map((m) => ({ Update: update(m.prefix, m.day, m.deltas) }));
+}
+
+/**
+ * Counters a run recomputes whole (SET, not ADD): a re-run of the same run sets the same values,
+ * so a crash between its writes and this never counts twice. `totals` maps prefix → counters.
+ */
+export async function setStats(day: string, totals: ReadonlyMap<string, StatDeltas>): Promise<void> {
+  const all = [...totals];
+  for (let i = 0; i < all.length; i += 16) {
+    await Promise.all(
+      all.slice(i, i + 16).map(([prefix, counters]) => {
+        const entries = Object.entries(counters);
+        if (!entries.length) return undefined;
+        return documentClient().send(
+          new UpdateCommand({
+            TableName: table(),
+            Key: { pk: `S#${prefix}`, sk: `D#${day}` },
+            UpdateExpression: `SET ${entries.map((_e, k) => `#a${k} = :v${k}`).join(', ')}`,
+            ExpressionAttributeNames: Object.fromEntries(entries.map(([n], k) => [`#a${k}`, n])),
+            ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], k) => [`:v${k}`, v])),
+          }),
+        );
+      }),
+    );
+  }
+}
+
 /** The same counters outside a transaction (after a change that is itself idempotent). */
 export async function recordStats(regionCode: string, day: string, deltas: StatDeltas): Promise<void> {
   if (!Object.values(deltas).some((v) => v !== 0)) return;

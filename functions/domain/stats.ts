@@ -9,6 +9,8 @@ export interface DayCounters {
 }
 
 const STOCK = /^(recipients|labels)\./;
+/** Paid amounts: `paidFen` (added as entries are written) and `paidFen.<run>` (set whole by a run). */
+const isPaid = (k: string) => k === 'paidFen' || k.startsWith('paidFen.');
 
 export function overview(days: readonly DayCounters[], from: string, to: string) {
   const flow: Record<string, number> = {};
@@ -19,8 +21,8 @@ export function overview(days: readonly DayCounters[], from: string, to: string)
     for (const [k, v] of Object.entries(d.counters)) {
       if (typeof v !== 'number') continue;
       if (STOCK.test(k)) stock[k] = (stock[k] ?? 0) + v;
-      else if (d.day >= from || (k === 'paidFen' && d.day.slice(0, 7) >= from.slice(0, 7))) {
-        if (k === 'paidFen') paid.set(d.day.slice(0, 7), (paid.get(d.day.slice(0, 7)) ?? 0) + v);
+      else if (d.day >= from || (isPaid(k) && d.day.slice(0, 7) >= from.slice(0, 7))) {
+        if (isPaid(k)) paid.set(d.day.slice(0, 7), (paid.get(d.day.slice(0, 7)) ?? 0) + v);
         else flow[k] = (flow[k] ?? 0) + v;
       }
     }

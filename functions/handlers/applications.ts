@@ -10,6 +10,7 @@ import { addFlag, createApplication, DuplicateOpenApplication, getApplication, H
 import { STATUSES } from '../domain/application.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
+import { statsItems } from '../adapters/stats-table.ts';
 import { membershipItems, membershipsOf, notHeldCheck, putMembership } from '../adapters/households-table.ts';
 import { householdForSubmission } from '../services/household-access.ts';
 import { regionExists } from '../adapters/regions-table.ts';
@@ -128,6 +129,8 @@ async function create({ caller, key, body }: CreateInput): Promise<Record<string
         ...(record.staffRelative ? [auditItem({ entity: `APPLICATION#${id}`, action: 'NEAR_RELATIVE_REGISTERED', by: sub, role: 'citizen', at, detail: { staffRelative: record.staffRelative } })] : []),
         ...(target.claim ? [householdClaimItem(householdId, sub, id, at)] : []),
         ...parsed.household.members.flatMap((m) => membershipItems(idHash(m.idNumber), membership)),
+        // Statistics move with the case (GET /stats/overview): a retry of the same id adds nothing.
+        ...statsItems(record.regionCode, shanghaiDate(now), { 'applications.received': 1, ...Object.fromEntries(parsed.requested.map((c) => [`applications.byCategory.${c}`, 1])) }),
       ],
       // A category the household holds now is changed through a re-review, not a new application.
       parsed.requested.map((category) => ({ category, item: notHeldCheck(householdId, category) })),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { LABEL_CODES } from '../domain/merger.ts';
 import { nowMs } from '../commons/clock.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
@@ -62,6 +63,7 @@ export const warningSchema = z.object({
   outcome: z.enum(['BENEFIT_ADJUSTED', 'ASSISTANCE_GRANTED', 'REFERRED', 'NO_ACTION']).optional(),
   closeNote: z.string().optional(),
   adjustment: z.object({ category: z.string(), from: z.string(), monthlyAmount: z.number() }).optional(),
+  labels: z.array(z.object({ code: z.string(), riskTypes: z.array(z.string()).optional(), since: z.string().optional() }).loose()).meta({ description: "the household's labels when the warning was raised" }),
 });
 
 const statsSchema = z.object({ regionCode: z.string(), raised: z.number(), verified: z.number(), closed: z.number(), adjusted: z.number(), open: z.number(), escalated: z.number() });
@@ -120,6 +122,7 @@ export function view(w: WarningRecord, teams: ReadonlyMap<string, OrganizationRe
     dueBy: w.dueBy,
     status: w.status,
     details: w.details,
+    labels: w.labels ?? [],
     suggestedAction: indicatorOf(w.indicator)?.action,
     ...(w.escalatedAt ? { escalatedAt: w.escalatedAt } : {}),
     ...(w.verifiedAt ? { verifiedAt: w.verifiedAt, verifiedBy: w.verifiedBy, verifyNote: w.verifyNote } : {}),
@@ -135,11 +138,13 @@ const listQuery = z.object({
   status: z.enum(['OPEN', 'VERIFIED', 'CLOSED']).optional(),
   indicator: z.enum(INDICATOR_CODES).optional(),
   regionCode: regionParam.optional(),
+  label: z.enum(LABEL_CODES).optional(),
   ...pageQuery,
 });
 
-export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator and region' }, async ({ caller, query }) => {
-  const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
+export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator, region and household label' }, async ({ caller, query }) => {
+  const all = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
+  const items = query.label ? all.filter((w) => w.labels?.some((l) => l.code === query.label)) : all;
   items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
   const page = pageOf(items, query, (w) => `${w.raisedAt}#${w.id}`);
   const teams = await teamsOf(page.items);
@@ -175,7 +180,7 @@ export const verify = httpHandler({ roles: HANDLERS, params: idParams, body: z.s
   const w = await loadFor(caller, params.id);
   if (w.status !== 'OPEN') throw conflict(`warning is ${w.status}, not OPEN`);
   const at = new Date(nowMs()).toISOString();
-  if (!(await verifyWarning(w.id, caller, body.note, at))) throw conflict('warning is no longer OPEN');
+  if (!(await verifyWarning(w.id, w.regionCode, caller, body.note, at))) throw conflict('warning is no longer OPEN');
   const after = (await getWarning(w.id))!;
   return { status: 200, body: view(after, await teamsOf([after])) };
 });
@@ -237,7 +242,7 @@ export const close = httpHandler({ roles: HANDLERS, params: idParams, body: clos
   const at = new Date(nowMs()).toISOString();
   // The adjustment is an idempotent schedule step (same `from` replaces), so it goes first.
   const detail = body.outcome === 'BENEFIT_ADJUSTED' ? await adjustBenefit(w, caller, at) : {};
-  if (!(await closeWarning(w.id, caller, body.outcome, body.note, at, detail, links))) throw conflict('warning is no longer VERIFIED');
+  if (!(await closeWarning(w.id, w.regionCode, caller, body.outcome, body.note, at, detail, links))) throw conflict('warning is no longer VERIFIED');
   const after = (await getWarning(w.id))!;
   return { status: 200, body: { ...view(after, await teamsOf([after])), ...detail } };
 });

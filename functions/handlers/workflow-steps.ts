@@ -12,6 +12,7 @@ import { putEvent } from '../adapters/events.ts';
 import { factsOf } from '../adapters/facts-table.ts';
 import { entitlementItems, householdHistoryItem, householdItems, type EntitlementRecord } from '../adapters/households-table.ts';
 import { ledgerItem } from '../adapters/ledger-table.ts';
+import { statsItems, statsItemsMany } from '../adapters/stats-table.ts';
 import { attachToken, getTask, putTaskIfAbsent, recordEscalation, markDelivered } from '../adapters/review-tasks-table.ts';
 import { sendFailure, sendSuccess } from '../adapters/workflows.ts';
 import { evaluateApplication } from '../services/eligibility.ts';
@@ -368,6 +369,21 @@ const steps = {
               })),
             ),
             ...ledger,
+            // Statistics move with the decision (GET /stats/overview): decided, approved, the
+            // recipients' stock, temporary aid and what it paid (on its ledger month's first day).
+            ...statsItemsMany([
+              {
+                regionCode: app.regionCode,
+                day: today,
+                deltas: {
+                  'applications.decided': 1,
+                  'applications.approved': 1,
+                  ...Object.fromEntries(approved.flatMap((a) => [[`recipients.${a.code}.households`, 1], [`recipients.${a.code}.people`, householdSchema.parse(app.household).members.length]])),
+                  ...(grants.length ? { 'temporaryAid.grants': grants.length, 'temporaryAid.amountFen': grants.reduce((n, g) => n + Math.round(g.amount * 100), 0) } : {}),
+                },
+              },
+              ...grants.map((g) => ({ regionCode: app.regionCode, day: `${g.date.slice(0, 7)}-01`, deltas: { paidFen: Math.round(g.amount * 100) } })),
+            ]),
             { Put: householdHistoryItem(app.householdId, { at, kind: 'APPROVED', by: decidedBy.sub, detail: { applicationId, approved, grants, letter: letter.number } }) },
             ...releaseLockItems(app),
             auditItem({ entity: `APPLICATION#${applicationId}`, action: 'GRANTED', by: decidedBy.sub, role: decidedBy.level, at, detail: { approved, grants } }),
@@ -435,6 +451,7 @@ const steps = {
               ),
             },
             ...releaseLockItems(app),
+            ...statsItems(app.regionCode, shanghaiDate(now), { 'applications.decided': 1, 'applications.rejected': 1 }),
             auditItem({ entity: `APPLICATION#${applicationId}`, action: 'REJECTED', by: decidedBy.sub, role: level, at, reason: texts.join('; ').slice(0, 2000), detail: { stage: writtenNotice.stage } }),
           ],
         }),

@@ -1,3 +1,4 @@
+import { setStats, statPrefixes } from '../adapters/stats-table.ts';
 import { nowMs } from '../commons/clock.ts';
 import { idHash } from '../commons/id-hash.ts';
 import { logger } from '../commons/logger.ts';
@@ -52,6 +53,9 @@ const CONCURRENCY = 16;
 export async function runLedgerMonth(month: string): Promise<MonthRunResult> {
   const result: MonthRunResult = { month, itemsRead: 0, written: 0, alreadyThere: 0, nothingDue: 0, ended: 0, amountFen: 0 };
   const recordedAt = new Date(nowMs()).toISOString();
+  // What the month pays per region prefix (new entries and those an earlier attempt wrote): set
+  // whole at the end, so a re-run recomputes rather than adds (statistics, GET /stats/overview).
+  const paid = new Map<string, number>();
   const one = async (e: EntitlementRecord) => {
     result.itemsRead++;
     const fen = amountForMonth(e, month);
@@ -83,6 +87,7 @@ export async function runLedgerMonth(month: string): Promise<MonthRunResult> {
       result.written++;
       result.amountFen += fen;
     } else result.alreadyThere++;
+    for (const p of statPrefixes(e.regionCode)) paid.set(p, (paid.get(p) ?? 0) + fen);
   };
   await Promise.all(
     Array.from({ length: ENTITLEMENT_SHARDS }, async (_v, shard) => {
@@ -91,6 +96,7 @@ export async function runLedgerMonth(month: string): Promise<MonthRunResult> {
       }
     }),
   );
+  await setStats(`${month}-01`, new Map([...paid].map(([p, fen]) => [p, { 'paidFen.monthly': fen }])));
   logger.info('ledger month run', { ...result });
   return result;
 }

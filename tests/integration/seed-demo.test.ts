@@ -24,11 +24,24 @@ function planned(): { total: number; byType: Record<string, number> } {
   return { total: total / 100, byType: Object.fromEntries(Object.entries(byTypeFen).map(([t, f]) => [t, f / 100])) };
 }
 
+/** Every item of a paged list. */
+async function pages(path: string, token: string): Promise<Record<string, any>[]> {
+  const out: Record<string, any>[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await api.request('GET', `${path}${path.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    expect(res.status).toBe(200);
+    out.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return out;
+}
+
 beforeAll(async () => {
   stack = await startTestStack();
   api = new ApiClient(stack.httpUrl);
   first = await seedDemo({ httpUrl: stack.httpUrl, awsUrl: stack.awsUrl });
-}, 240_000);
+}, 600_000);
 afterAll(() => stack?.stop());
 
 describe('npm run seed:demo', () => {
@@ -112,7 +125,33 @@ describe('npm run seed:demo', () => {
     expect(chain.stacked).toBe(6);
   });
 
+  it("reproduces 肥城's merger: 5,080 records, 4,072 covered at import (80.2%), 356 included and 579 exited after three levels → 98.38%", async () => {
+    const admin = first.tokens.admin!.token;
+    const today = new Date(stack.clock.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const res = await api.request('GET', `/merger/coverage?regionCode=370983&from=2020-01-01&to=${today}`, { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ total: 5080, coveredAtImport: 4072, included: 356, exited: 579 });
+    // before (at import) and after (the assessment), as the counters give them
+    expect(Math.round(res.body.coverageAtImport * 1000) / 10).toBe(80.2);
+    expect(res.body.coverageNowPercent).toBe(98.38);
+    // over time: the series ends at today's figures, and started at none covered beyond the import
+    const last = res.body.series.at(-1);
+    expect(last).toMatchObject({ total: 5080, coveredAtImport: 4072, included: 356, exited: 579, coverageNowPercent: 98.38 });
+    // every decision went through the three levels: the city decided 935, the 73 left are open at the village
+    const cityDecided = await pages('/merger/assessments?level=city&status=DECIDED&regionCode=370983', admin);
+    expect(cityDecided.filter((d) => d.decision.decision === 'include')).toHaveLength(356);
+    expect(cityDecided.filter((d) => d.decision.decision === 'exit')).toHaveLength(579);
+    expect(await pages('/merger/assessments?level=village&status=DECIDED&regionCode=370983', admin)).toHaveLength(935);
+    expect(await pages('/merger/assessments?level=village&regionCode=370983', admin)).toHaveLength(5080 - 4072 - 935);
+    // a village reviewer of 肥城 sees the open ones of their own village only
+    const village = first.merger!.tokens['village:370983108201']!;
+    const mine = await pages('/merger/assessments', village);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((a) => a.regionCode === '370983108201')).toBe(true);
+  });
+
   it('a second run changes nothing: same cases, same ledger, the clock left alone', async () => {
+    const coverageBefore = (await api.request('GET', '/merger/coverage?regionCode=370983', { token: first.tokens.admin!.token })).body;
     const before = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
     const clockBefore = stack.clock.now();
     const again = await seedDemo({ httpUrl: stack.httpUrl, awsUrl: stack.awsUrl });
@@ -123,6 +162,10 @@ describe('npm run seed:demo', () => {
     expect(again.services).toEqual(first.services);
     const after = (await api.request('GET', `/households/${first.xu.householdId}/ledger?year=2024`, { token: first.tokens.admin!.token })).body;
     expect(after).toEqual(before);
+    // the merger: nothing written, imported or decided again; the same figures; fresh tokens work
+    expect(again.merger).toMatchObject({ householdsWritten: 0, importIds: [], decided: { village: 0, town: 0, city: 0 } });
+    expect((await api.request('GET', '/merger/coverage?regionCode=370983', { token: again.tokens.admin!.token })).body).toEqual(coverageBefore);
+    expect((await api.request('GET', '/merger/assessments', { token: again.merger!.tokens['village:370983108201']! })).status).toBe(200);
   }, 120_000);
 
   it('runs again after someone decided its open cases: a fresh case waits at that level again, with fresh tokens', async () => {
