@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Policy, PolicyStatement, Role, ServicePrincipal, type IGrantable, type IPrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing, type CfnFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.ts';
@@ -24,6 +24,9 @@ export interface JiuzhuFunctionProps {
   environment?: Record<string, string>;
   logRetention?: RetentionDays;
 }
+
+/** CDK context key: `true` writes esbuild's metafile into every function's asset. */
+export const BUNDLE_METAFILE_CONTEXT = 'jiuzhu:bundle-metafile';
 
 /** Env vars the construct owns; a manifest's `environment` may not override them. */
 export const RESERVED_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'] as const;
@@ -96,6 +99,11 @@ export class JiuzhuFunction extends Construct implements IGrantable {
         externalModules: ['@aws-sdk/*'],
         // CommonJS dependencies bundled into an ESM file still call require().
         banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+        // esbuild's metafile (index.meta.json beside the bundle: what each input adds) when the
+        // context asks for it — the infra test does, to print and bound every bundle's size.
+        metafile: this.node.tryGetContext(BUNDLE_METAFILE_CONTEXT) === true,
+        // esbuild's warnings and errors only (no per-asset size summary on every synth).
+        logLevel: LogLevel.WARNING,
       },
     });
 

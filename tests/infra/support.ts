@@ -32,9 +32,9 @@ export interface Resource {
  * context to none, so NodejsFunction skips esbuild (same construct, same template shape, a
  * placeholder asset): the agreement tests stay fast. One suite keeps real bundling.
  */
-export function synth(opts: { manifest?: Manifest; bundle: boolean; id?: string }): Synthesized {
+export function synth(opts: { manifest?: Manifest; bundle: boolean; id?: string; context?: Record<string, unknown> }): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'jiuzhu-cdk-'));
-  const app = new App({ outdir, context: opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...(opts.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }), ...opts.context } });
   let stack: JiuzhuStack;
   let template: Template;
   try {
