@@ -322,10 +322,21 @@ const P_STD_URBAN = P('dibao.standard.urban'),
 const NO_PARAM = -1;
 const CARE_PARAM = [P_CARE_FULL, P_CARE_FULL, P_CARE_PARTIAL, P_CARE_NONE, P_CARE_FULL];
 
+/** A row's key: rule and parameter bits (see `Trace`); OR in `mb(member)` and `basis << 1`. */
+function key(rule: number, param: number): number {
+  return (rule << 19) | ((param + 1) << 12);
+}
+/** A row's member bits. */
+function mb(member: number): number {
+  return (member + 1) << 6;
+}
+
 /**
- * One evaluation's outcome in two typed arrays: per row, one packed Int32 (rule, parameter,
- * member, basis, passed) and three Float64s (actual, limit, amount). Reuse one per thread of
- * work: `evaluateInto` resets it. Money is fen; absent limits/amounts are NaN.
+ * One evaluation's outcome in one typed array: per row, four Float64s — the packed key (rule,
+ * parameter, member, basis, passed), actual, limit, amount. Reuse one per thread of work:
+ * `evaluateInto` resets it and reserves room for the household's rows up front, so `push` is
+ * four stores (small enough for V8 to inline at every call site). Money is fen; absent limits
+ * and amounts are NaN.
  *
  * Packing: bit 0 passed · bits 1–5 basis · bits 6–11 member+1 · bits 12–18 parameter+1 ·
  * bits 19–27 rule.
@@ -333,9 +344,8 @@ const CARE_PARAM = [P_CARE_FULL, P_CARE_FULL, P_CARE_PARTIAL, P_CARE_NONE, P_CAR
 export class Trace {
   n = 0;
   private cap: number;
-  code: Int32Array;
-  /** Row i: [3i] actual, [3i+1] limit, [3i+2] amount. */
-  num: Float64Array;
+  /** Row i: [4i] key, [4i+1] actual, [4i+2] limit, [4i+3] amount. */
+  rows: Float64Array;
   readonly eligible = new Uint8Array(NCAT);
   readonly amountFen = new Float64Array(NCAT);
   /** Bit i set = member i belongs to the category's result. */
@@ -356,12 +366,18 @@ export class Trace {
 
   constructor(capacity = 64) {
     this.cap = capacity;
-    this.code = new Int32Array(capacity);
-    this.num = new Float64Array(capacity * 3);
+    this.rows = new Float64Array(capacity * 4);
   }
 
-  reset(): void {
+  /** Empties the trace and makes room for `rows` rows. */
+  reset(rows: number): void {
     this.n = 0;
+    if (rows > this.cap) {
+      let cap = this.cap * 2;
+      while (cap < rows) cap *= 2;
+      this.rows = new Float64Array(cap * 4);
+      this.cap = cap;
+    }
     const e = this.eligible,
       a = this.amountFen,
       m = this.memberMask;
@@ -373,50 +389,59 @@ export class Trace {
     this.dibaoHousehold = false;
   }
 
-  push(rule: number, param: number, member: number, passed: boolean, actual: number, limit: number, amount: number, basis: number): boolean {
-    if (this.n === this.cap) this.grow();
-    const i = this.n++;
-    this.code[i] = (rule << 19) | ((param + 1) << 12) | ((member + 1) << 6) | (basis << 1) | (passed ? 1 : 0);
-    const j = i * 3;
-    const num = this.num;
-    num[j] = actual;
-    num[j + 1] = limit;
-    num[j + 2] = amount;
+  /** Appends a row (`key` from `key()`, `mb()`, basis); returns `passed`. Room is reserved by `reset`. */
+  push(k: number, passed: boolean, actual: number, limit: number, amount: number): boolean {
+    const r = this.rows;
+    const j = this.n << 2;
+    this.n++;
+    r[j] = passed ? k | 1 : k;
+    r[j + 1] = actual;
+    r[j + 2] = limit;
+    r[j + 3] = amount;
     return passed;
   }
 
   /** Rewrites a row's outcome (for a summary row pushed before its members were counted). */
   setOutcome(row: number, passed: boolean, actual: number): void {
-    this.code[row] = (this.code[row]! & ~1) | (passed ? 1 : 0);
-    this.num[row * 3] = actual;
+    const j = row << 2;
+    this.rows[j] = (this.rows[j]! & ~1) | (passed ? 1 : 0);
+    this.rows[j + 1] = actual;
   }
 
   ruleAt(i: number): number {
-    return this.code[i]! >>> 19;
+    return this.rows[i << 2]! >>> 19;
   }
   paramAt(i: number): number {
-    return ((this.code[i]! >>> 12) & 127) - 1;
+    return ((this.rows[i << 2]! >>> 12) & 127) - 1;
   }
   memberAt(i: number): number {
-    return ((this.code[i]! >>> 6) & 63) - 1;
+    return ((this.rows[i << 2]! >>> 6) & 63) - 1;
   }
   basisAt(i: number): number {
-    return (this.code[i]! >>> 1) & 31;
+    return (this.rows[i << 2]! >>> 1) & 31;
   }
   passedAt(i: number): boolean {
-    return (this.code[i]! & 1) === 1;
+    return (this.rows[i << 2]! & 1) === 1;
   }
+  actualAt(i: number): number {
+    return this.rows[(i << 2) + 1]!;
+  }
+  limitAt(i: number): number {
+    return this.rows[(i << 2) + 2]!;
+  }
+  amountAt(i: number): number {
+    return this.rows[(i << 2) + 3]!;
+  }
+}
 
-  private grow(): void {
-    const cap = this.cap * 2;
-    const code = new Int32Array(cap);
-    code.set(this.code);
-    const num = new Float64Array(cap * 3);
-    num.set(this.num);
-    this.code = code;
-    this.num = num;
-    this.cap = cap;
-  }
+/**
+ * At most this many rows for a household: per member, 1 deduction + 3 orphan + 4 TEKUN + one
+ * per supporter (outside, and inside: the other members) + 2 amounts + 2 × 5 supplements (the
+ * household's, or 单人保's) + 1 单人保 + 2 disability; plus the household's own rows.
+ */
+function maxRows(h: Household): number {
+  const n = h.members.length;
+  return 48 + n * (24 + n + h.supporters.length);
 }
 
 function incapacityBasis(m: Member, age: number): number {
@@ -564,7 +589,7 @@ function membersAndIncome(t: Trace, f: Facts, h: Household, v: Float64Array, d: 
     }
     if (deduction > 0 && employment > 0) {
       const off = employment < deduction ? employment : deduction;
-      t.push(R_INCOME_DEDUCTION, P_DEDUCTION, i, true, employment, deduction, off, 0);
+      t.push(key(R_INCOME_DEDUCTION, P_DEDUCTION) | mb(i), true, employment, deduction, off);
       own -= off;
     }
     f.own[i] = own;
@@ -626,7 +651,7 @@ function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
     const m = members[i]!;
     if (m.counted && (m.orphaned || m.factuallyUnsupported)) orphaned++;
   }
-  t.push(R_ORPHAN_PARENTSLOST, NO_PARAM, -1, orphaned >= 1, orphaned, 1, NaN, 0);
+  t.push(key(R_ORPHAN_PARENTSLOST, NO_PARAM), orphaned >= 1, orphaned, 1, NaN);
   let mask = 0;
   let count = 0;
   let amount = 0;
@@ -636,11 +661,11 @@ function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
       if (!m.counted || !(m.orphaned || m.factuallyUnsupported)) continue;
       const age = ages[i]!;
       const basis = age < 18 ? 1 : m.inSchool ? 2 : 3;
-      if (!t.push(R_ORPHAN_UNDER18, NO_PARAM, i, basis !== 3, age, 18, NaN, basis)) continue;
+      if (!t.push(key(R_ORPHAN_UNDER18, NO_PARAM) | mb(i) | (basis << 1), basis !== 3, age, 18, NaN)) continue;
       const institution = m.placement === 'INSTITUTION';
       const param = institution ? P_ORPHAN_INSTITUTION : P_ORPHAN;
       const each = v[param]!;
-      t.push(R_ORPHAN_AMOUNT, param, i, true, NaN, NaN, each, (m.orphaned ? 1 : 3) + (institution ? 1 : 0));
+      t.push(key(R_ORPHAN_AMOUNT, param) | mb(i) | (((m.orphaned ? 1 : 3) + (institution ? 1 : 0)) << 1), true, NaN, NaN, each);
       mask |= 1 << i;
       count++;
       amount += each;
@@ -704,7 +729,7 @@ function supporterRows(t: Trace, f: Facts, h: Household, v: Float64Array, i: num
       if (s.supports !== null && !s.supports.includes(id)) continue;
       const sAge = ageAt(s.birth, t.asOf);
       const basis = outsideSupporter(f, s, sAge);
-      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, basis <= S_DECLARED_UNABLE, sAge, k, NaN, basis)) able++;
+      if (!t.push(key(R_TEKUN_SUPPORTER, NO_PARAM) | mb(i) | (basis << 1), basis <= S_DECLARED_UNABLE, sAge, k, NaN)) able++;
     }
   }
   if (f.n > 1) {
@@ -712,7 +737,7 @@ function supporterRows(t: Trace, f: Facts, h: Household, v: Float64Array, i: num
     for (let j = 0; j < f.n; j++) {
       if (j === i || DUTY[ri + f.relation[j]!] !== 1) continue;
       const basis = insideSupporter(f, h, j, ages[j]!, v);
-      if (!t.push(R_TEKUN_SUPPORTER, NO_PARAM, i, basis <= S_DECLARED_UNABLE, ages[j]!, INSIDE_REF + j, NaN, basis)) able++;
+      if (!t.push(key(R_TEKUN_SUPPORTER, NO_PARAM) | mb(i) | (basis << 1), basis <= S_DECLARED_UNABLE, ages[j]!, INSIDE_REF + j, NaN)) able++;
     }
   }
   return able;
@@ -724,10 +749,10 @@ function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived
   const std = f.std;
   const candidates = f.countedMask & ~f.orphanMask;
   const count = f.counted - f.orphanCount;
-  t.push(R_TEKUN_EXCLUSION_ORPHANSUPPORT, NO_PARAM, -1, count >= 1, count, 1, NaN, 0);
-  const depositsOk = t.push(R_TEKUN_NOLIVELIHOOD_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0);
-  const vehicleOk = t.push(R_TEKUN_NOLIVELIHOOD_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0);
-  const propertyOk = t.push(R_TEKUN_NOLIVELIHOOD_PROPERTY, NO_PARAM, -1, f.dibaoPropertyOk, f.dibaoPropertyOk ? 1 : 0, 1, NaN, 0);
+  t.push(key(R_TEKUN_EXCLUSION_ORPHANSUPPORT, NO_PARAM), count >= 1, count, 1, NaN);
+  const depositsOk = t.push(key(R_TEKUN_NOLIVELIHOOD_DEPOSITS, P_DIBAO_MONTHS), f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN);
+  const vehicleOk = t.push(key(R_TEKUN_NOLIVELIHOOD_VEHICLE, P_DIBAO_VEHICLE), f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN);
+  const propertyOk = t.push(key(R_TEKUN_NOLIVELIHOOD_PROPERTY, NO_PARAM), f.dibaoPropertyOk, f.dibaoPropertyOk ? 1 : 0, 1, NaN);
   const assetsOk = depositsOk && vehicleOk && propertyOk;
   const area = h.urban ? 1 : 0;
   const setStd = d.tekunStd[area],
@@ -740,18 +765,18 @@ function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived
   for (let i = 0; i < f.n; i++) {
     if (((candidates >>> i) & 1) === 0) continue;
     const b = f.incapacity[i]!;
-    let ok = t.push(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM, i, b === B_AGE60 || b === B_UNDER16 || b === B_MINOR || b === B_STUDENT || b === B_DISABILITY, ages[i]!, NaN, NaN, b);
-    ok = t.push(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam, i, f.own[i]! < std, f.own[i]!, std, NaN, 0) && ok;
+    let ok = t.push(key(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM) | mb(i) | (b << 1), b === B_AGE60 || b === B_UNDER16 || b === B_MINOR || b === B_STUDENT || b === B_DISABILITY, ages[i]!, NaN, NaN);
+    ok = t.push(key(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam) | mb(i), f.own[i]! < std, f.own[i]!, std, NaN) && ok;
     if (!ok) continue;
     const able = supporterRows(t, f, h, v, i);
     const m = members[i]!;
-    ok = t.push(R_TEKUN_NOABLESUPPORTER, NO_PARAM, i, able === 0, able, 0, NaN, 0);
+    ok = t.push(key(R_TEKUN_NOABLESUPPORTER, NO_PARAM) | mb(i), able === 0, able, 0, NaN);
     if (!ok || !assetsOk) continue;
-    t.push(R_TEKUN_AMOUNT_BASIC, basicParam, i, true, setStd, floor, basic, basicBasis);
+    t.push(key(R_TEKUN_AMOUNT_BASIC, basicParam) | mb(i) | (basicBasis << 1), true, setStd, floor, basic);
     const grade = m.selfCareGrade === 0 ? NOT_ASSESSED : m.selfCareGrade;
     const careParam = CARE_PARAM[grade]!;
     const care = v[careParam]!;
-    t.push(R_TEKUN_AMOUNT_CARE, careParam, i, true, NaN, NaN, care, grade);
+    t.push(key(R_TEKUN_AMOUNT_CARE, careParam) | mb(i) | (grade << 1), true, NaN, NaN, care);
     t.tekunFen[i] = basic + care;
     mask |= 1 << i;
     amount += basic + care;
@@ -783,27 +808,27 @@ function supplements(t: Trace, f: Facts, h: Household, v: Float64Array, i: numbe
   let amount = 0;
   if (age >= 80) {
     const s = supplementFen(v[P_SUP80]!, std);
-    t.push(R_DIBAO_SUPPLEMENT_ELDERLY80, P_SUP80, i, true, age, 80, s, 0);
+    t.push(key(R_DIBAO_SUPPLEMENT_ELDERLY80, P_SUP80) | mb(i), true, age, 80, s);
     amount += s;
   } else if (age >= 70) {
     const s = supplementFen(v[P_SUP70]!, std);
-    t.push(R_DIBAO_SUPPLEMENT_ELDERLY70, P_SUP70, i, true, age, 70, s, 0);
+    t.push(key(R_DIBAO_SUPPLEMENT_ELDERLY70, P_SUP70) | mb(i), true, age, 70, s);
     amount += s;
   }
   if (age < 18) {
     const s = supplementFen(v[P_SUP_MINOR]!, std);
-    t.push(R_DIBAO_SUPPLEMENT_MINOR, P_SUP_MINOR, i, true, age, 18, s, 0);
+    t.push(key(R_DIBAO_SUPPLEMENT_MINOR, P_SUP_MINOR) | mb(i), true, age, 18, s);
     amount += s;
   }
   const d = m.disability;
   if (d !== null && d.grade <= 2) {
     const s = supplementFen(v[P_SUP_SEVERE]!, std);
-    t.push(R_DIBAO_SUPPLEMENT_SEVEREDISABILITY, P_SUP_SEVERE, i, true, d.grade, 2, s, 0);
+    t.push(key(R_DIBAO_SUPPLEMENT_SEVEREDISABILITY, P_SUP_SEVERE) | mb(i), true, d.grade, 2, s);
     amount += s;
   }
   if (m.seriousIllness) {
     const s = supplementFen(v[P_SUP_ILL]!, std);
-    t.push(R_DIBAO_SUPPLEMENT_SERIOUSILLNESS, P_SUP_ILL, i, true, 1, 1, s, 0);
+    t.push(key(R_DIBAO_SUPPLEMENT_SERIOUSILLNESS, P_SUP_ILL) | mb(i), true, 1, 1, s);
     amount += s;
   }
   return amount;
@@ -814,24 +839,24 @@ function dibaoStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const std = f.std;
   // Exact: total < standard × members, never a rounded per-capita figure.
   const shown = n > 0 ? perCapitaFen(f.remainingTotal, n) : 0;
-  let ok = t.push(R_DIBAO_INCOME_BELOWSTANDARD, f.stdParam, -1, n > 0 && f.remainingTotal < std * n, shown, std, NaN, 0);
-  ok = t.push(R_DIBAO_ASSETS_DEPOSITS, P_DIBAO_MONTHS, -1, f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN, 0) && ok;
-  ok = t.push(R_DIBAO_ASSETS_VEHICLE, P_DIBAO_VEHICLE, -1, f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN, 0) && ok;
-  ok = t.push(R_DIBAO_ASSETS_HOMES, P_HOMES, -1, f.homesOk, h.properties, v[P_HOMES]!, NaN, 0) && ok;
-  ok = t.push(R_DIBAO_ASSETS_NONRES, P_NONRES, -1, f.nonResOk, h.nonResidentialProperties, v[P_NONRES]!, NaN, 0) && ok;
-  ok = t.push(R_DIBAO_ASSETS_BUSINESS, P_BUSINESS, -1, f.businessOk, h.businessRegistered ? 1 : 0, v[P_BUSINESS] === 1 ? 0 : 1, NaN, 0) && ok;
-  ok = t.push(R_DIBAO_ASSETS_MACHINERY, P_DIBAO_MACHINERY, -1, f.dibaoMachineryOk, f.maxMachinery, v[P_DIBAO_MACHINERY]!, NaN, 0) && ok;
+  let ok = t.push(key(R_DIBAO_INCOME_BELOWSTANDARD, f.stdParam), n > 0 && f.remainingTotal < std * n, shown, std, NaN);
+  ok = t.push(key(R_DIBAO_ASSETS_DEPOSITS, P_DIBAO_MONTHS), f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN) && ok;
+  ok = t.push(key(R_DIBAO_ASSETS_VEHICLE, P_DIBAO_VEHICLE), f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN) && ok;
+  ok = t.push(key(R_DIBAO_ASSETS_HOMES, P_HOMES), f.homesOk, h.properties, v[P_HOMES]!, NaN) && ok;
+  ok = t.push(key(R_DIBAO_ASSETS_NONRES, P_NONRES), f.nonResOk, h.nonResidentialProperties, v[P_NONRES]!, NaN) && ok;
+  ok = t.push(key(R_DIBAO_ASSETS_BUSINESS, P_BUSINESS), f.businessOk, h.businessRegistered ? 1 : 0, v[P_BUSINESS] === 1 ? 0 : 1, NaN) && ok;
+  ok = t.push(key(R_DIBAO_ASSETS_MACHINERY, P_DIBAO_MACHINERY), f.dibaoMachineryOk, f.maxMachinery, v[P_DIBAO_MACHINERY]!, NaN) && ok;
   const mode = v[P_LIVING_CHECK];
   if (mode === 1 || mode === 2) {
     const safe = h.housingSafe && h.drinkingWaterSafe;
-    const decided = t.push(mode === 1 ? R_DIBAO_LIVING_FLAG : R_DIBAO_LIVING_CONDITION, P_LIVING_CHECK, -1, safe, safe ? 1 : 0, 1, NaN, 0);
+    const decided = t.push(key(mode === 1 ? R_DIBAO_LIVING_FLAG : R_DIBAO_LIVING_CONDITION, P_LIVING_CHECK), safe, safe ? 1 : 0, 1, NaN);
     if (mode === 2) ok = decided && ok;
   }
-  ok = t.push(R_DIBAO_EXCLUSION_NOTTEKUN, NO_PARAM, -1, n >= 1, n, 1, NaN, 0) && ok;
+  ok = t.push(key(R_DIBAO_EXCLUSION_NOTTEKUN, NO_PARAM), n >= 1, n, 1, NaN) && ok;
   f.dibaoOk = ok;
   if (!ok) return;
   const gap = householdGapFen(std, n, f.remainingTotal);
-  t.push(R_DIBAO_AMOUNT_GAP, f.stdParam, -1, true, f.remainingTotal, std * n, gap, 0);
+  t.push(key(R_DIBAO_AMOUNT_GAP, f.stdParam), true, f.remainingTotal, std * n, gap);
   let amount = gap;
   for (let i = 0; i < f.n; i++) if ((f.remainingMask >>> i) & 1) amount += supplements(t, f, h, v, i);
   t.eligible[DIBAO] = 1;
@@ -843,18 +868,18 @@ function dibaoStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
 function edgeStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const n = f.remaining;
   const excluded = f.dibaoOk || n === 0;
-  let ok = t.push(R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, NO_PARAM, -1, !excluded, excluded ? 1 : 0, 0, NaN, 0);
+  let ok = t.push(key(R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, NO_PARAM), !excluded, excluded ? 1 : 0, 0, NaN);
   const mult = v[P_EDGE_MULT]!;
   const shown = n > 0 ? perCapitaFen(f.remainingTotal, n) : 0;
-  let rules = t.push(R_DIBAOEDGE_INCOME_BELOWMULTIPLE, P_EDGE_MULT, -1, n > 0 && f.remainingTotal < f.std * mult * n, shown, roundFen(f.std * mult), NaN, 0);
+  let rules = t.push(key(R_DIBAOEDGE_INCOME_BELOWMULTIPLE, P_EDGE_MULT), n > 0 && f.remainingTotal < f.std * mult * n, shown, roundFen(f.std * mult), NaN);
   const depositCap = f.std * v[P_EDGE_MONTHS]! * f.counted;
-  let assets = t.push(R_DIBAOEDGE_ASSETS_DEPOSITS, P_EDGE_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0);
+  let assets = t.push(key(R_DIBAOEDGE_ASSETS_DEPOSITS, P_EDGE_MONTHS), f.deposits <= depositCap, f.deposits, depositCap, NaN);
   const vehicleCap = v[P_EDGE_VEHICLE]!;
-  assets = t.push(R_DIBAOEDGE_ASSETS_VEHICLE, P_EDGE_VEHICLE, -1, f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN, 0) && assets;
+  assets = t.push(key(R_DIBAOEDGE_ASSETS_VEHICLE, P_EDGE_VEHICLE), f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN) && assets;
   const machineryCap = v[P_EDGE_MACHINERY]!;
-  assets = t.push(R_DIBAOEDGE_ASSETS_MACHINERY, P_EDGE_MACHINERY, -1, f.maxMachinery <= machineryCap, f.maxMachinery, machineryCap, NaN, 0) && assets;
+  assets = t.push(key(R_DIBAOEDGE_ASSETS_MACHINERY, P_EDGE_MACHINERY), f.maxMachinery <= machineryCap, f.maxMachinery, machineryCap, NaN) && assets;
   const property = f.homesOk && f.nonResOk && f.businessOk;
-  assets = t.push(R_DIBAOEDGE_ASSETS_PROPERTY, NO_PARAM, -1, property, property ? 1 : 0, 1, NaN, 0) && assets;
+  assets = t.push(key(R_DIBAOEDGE_ASSETS_PROPERTY, NO_PARAM), property, property ? 1 : 0, 1, NaN) && assets;
   rules = rules && assets;
   ok = ok && rules;
   f.edgeAssetsOk = assets;
@@ -882,10 +907,10 @@ function individualStep(t: Trace, f: Facts, h: Household, v: Float64Array): void
     const gap = householdGapFen(std, 1, own);
     // 经本人申请: without the member's request the rules only say it is possible.
     if (!m.individualInclusion) {
-      t.push(R_DIBAO_INDIVIDUAL_CANDIDATE, f.stdParam, i, own < std, own, std, gap, basis);
+      t.push(key(R_DIBAO_INDIVIDUAL_CANDIDATE, f.stdParam) | mb(i) | (basis << 1), own < std, own, std, gap);
       continue;
     }
-    if (!t.push(R_DIBAO_INDIVIDUAL, f.stdParam, i, own < std, own, std, gap, basis)) continue;
+    if (!t.push(key(R_DIBAO_INDIVIDUAL, f.stdParam) | mb(i) | (basis << 1), own < std, own, std, gap)) continue;
     mask |= 1 << i;
     amount += gap + supplements(t, f, h, v, i);
   }
@@ -906,16 +931,16 @@ function individualStep(t: Trace, f: Facts, h: Household, v: Float64Array): void
 function rigidStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const n = f.remaining;
   const inLayer = f.dibaoOk || f.edgeOk || n === 0;
-  let ok = t.push(R_RIGID_EXCLUSION_NOTINOTHERLAYERS, NO_PARAM, -1, !inLayer, inLayer ? 1 : 0, 0, NaN, 0);
+  let ok = t.push(key(R_RIGID_EXCLUSION_NOTINOTHERLAYERS, NO_PARAM), !inLayer, inLayer ? 1 : 0, 0, NaN);
   const total = f.remainingTotal;
   const incomeLimit = v[P_RIGID_INCOME]!;
   const shown = n > 0 ? roundFen((total * 12) / n) : 0;
-  ok = t.push(R_RIGID_INCOME_BELOWANNUALLIMIT, P_RIGID_INCOME, -1, n > 0 && total * 12 < incomeLimit * n, shown, incomeLimit, NaN, 0) && ok;
+  ok = t.push(key(R_RIGID_INCOME_BELOWANNUALLIMIT, P_RIGID_INCOME), n > 0 && total * 12 < incomeLimit * n, shown, incomeLimit, NaN) && ok;
   const spending = h.medicalFen + h.educationFen + h.rehabilitationFen + h.basicLivingFen + h.accidentFen;
   const spendingLimit = roundFen(v[P_RIGID_SHARE]! * total * 12);
-  ok = t.push(R_RIGID_EXPENDITURE_ABOVESHARE, P_RIGID_SHARE, -1, spending > spendingLimit, spending, spendingLimit, NaN, 0) && ok;
+  ok = t.push(key(R_RIGID_EXPENDITURE_ABOVESHARE, P_RIGID_SHARE), spending > spendingLimit, spending, spendingLimit, NaN) && ok;
   const depositCap = f.std * v[P_RIGID_MONTHS]! * f.counted;
-  ok = t.push(R_RIGID_ASSETS_DEPOSITS, P_RIGID_MONTHS, -1, f.deposits <= depositCap, f.deposits, depositCap, NaN, 0) && ok;
+  ok = t.push(key(R_RIGID_ASSETS_DEPOSITS, P_RIGID_MONTHS), f.deposits <= depositCap, f.deposits, depositCap, NaN) && ok;
   if (ok) {
     t.eligible[RIGID] = 1;
     t.memberMask[RIGID] = f.remainingMask & ~f.individualMask;
@@ -929,12 +954,12 @@ function disabilityLivingStep(t: Trace, f: Facts, h: Household, v: Float64Array)
   const mask = scope & f.disabledMask;
   let disabled = 0;
   for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) disabled++;
-  let ok = t.push(R_DISABILITYLIVING_DIBAOHOUSEHOLD, widen ? P_LIVING_WIDEN : NO_PARAM, -1, inDibao, inDibao ? 1 : 0, 1, NaN, 0);
-  ok = t.push(R_DISABILITYLIVING_DISABLEDMEMBERS, NO_PARAM, -1, disabled >= 1, disabled, 1, NaN, 0) && ok;
+  let ok = t.push(key(R_DISABILITYLIVING_DIBAOHOUSEHOLD, widen ? P_LIVING_WIDEN : NO_PARAM), inDibao, inDibao ? 1 : 0, 1, NaN);
+  ok = t.push(key(R_DISABILITYLIVING_DISABLEDMEMBERS, NO_PARAM), disabled >= 1, disabled, 1, NaN) && ok;
   if (!ok) return;
   const each = v[P_LIVING]!;
   const members = h.members;
-  for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) t.push(R_DISABILITYLIVING_AMOUNT, P_LIVING, i, true, members[i]!.disability!.grade, NaN, each, 0);
+  for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) t.push(key(R_DISABILITYLIVING_AMOUNT, P_LIVING) | mb(i), true, members[i]!.disability!.grade, NaN, each);
   t.eligible[DLS] = 1;
   t.amountFen[DLS] = each * disabled;
   t.memberMask[DLS] = mask;
@@ -945,7 +970,7 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
   let mask = 0;
   let amount = 0;
   const summary = t.n;
-  t.push(R_DISABILITYCARE_SEVEREMEMBERS, NO_PARAM, -1, false, 0, 1, NaN, 0);
+  t.push(key(R_DISABILITYCARE_SEVEREMEMBERS, NO_PARAM), false, 0, 1, NaN);
   if (f.disabledMask !== 0) {
     const members = h.members;
     for (let i = 0; i < f.n; i++) {
@@ -954,7 +979,7 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
       const param = grade === 1 ? P_CARE1 : P_CARE2;
       const severe = grade <= 2;
       const each = severe ? v[param]! : NaN;
-      t.push(R_DISABILITYCARE_SEVEREGRADE, param, i, severe, grade, 2, each, 0);
+      t.push(key(R_DISABILITYCARE_SEVEREGRADE, param) | mb(i), severe, grade, 2, each);
       if (severe) {
         count++;
         mask |= 1 << i;
@@ -978,7 +1003,7 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
 export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asOf: string | number): Trace {
   const v = policy.v;
   const asOfInt = typeof asOf === 'number' ? asOf : dateToInt(asOf);
-  t.reset();
+  t.reset(maxRows(h));
   t.asOf = asOfInt;
   let f = t.scratch;
   if (f === null) f = t.scratch = new Facts();
@@ -995,7 +1020,7 @@ export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asO
   disabilityLivingStep(t, f, h, v);
   disabilityCareStep(t, f, h, v);
   // TEMPORARY: never automatic.
-  t.push(R_TEMPORARY_CASEWORKERASSESSMENT, NO_PARAM, -1, false, NaN, NaN, NaN, 0);
+  t.push(key(R_TEMPORARY_CASEWORKERASSESSMENT, NO_PARAM), false, NaN, NaN, NaN);
   return t;
 }
 
@@ -1205,21 +1230,21 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
   }
   const deductions: EligibilityResult['incomeDeductions'] = [];
   const persons = new Map<number, TekunPerson>();
-  const num = t.num;
+  const num = t.rows;
   for (let i = 0; i < t.n; i++) {
     const rule = t.ruleAt(i);
     const member = t.memberAt(i);
     const basis = t.basisAt(i);
     const passed = t.passedAt(i);
     if (rule === R_INCOME_DEDUCTION) {
-      deductions.push({ member: masked[member]!, employmentIncome: fenToYuan(num[i * 3]!), deducted: fenToYuan(num[i * 3 + 2]!), parameter: 'income.employmentCostDeduction' });
+      deductions.push({ member: masked[member]!, employmentIncome: fenToYuan(num[i * 4 + 1]!), deducted: fenToYuan(num[i * 4 + 3]!), parameter: 'income.employmentCostDeduction' });
       continue;
     }
     const meta = RULE_LIST[rule]!;
     const unit = RULE_UNIT[rule]!;
     const p = t.paramAt(i);
-    const amount = num[i * 3 + 2]!;
-    let limit = num[i * 3 + 1]!;
+    const amount = num[i * 4 + 3]!;
+    let limit = num[i * 4 + 2]!;
     let supporter: string | undefined;
     if (rule === R_TEKUN_SUPPORTER) {
       supporter = limit >= INSIDE_REF ? masked[limit - INSIDE_REF] : maskId(h.supporters[limit]!.idNumber);
@@ -1228,7 +1253,7 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     const reason: Reason = {
       rule: meta.id,
       passed,
-      actual: scale(unit, num[i * 3]!),
+      actual: scale(unit, num[i * 4 + 1]!),
       limit: scale(unit, limit),
       parameter: p >= 0 ? PARAMETERS[p]!.name : null,
       reference: meta.reference,
