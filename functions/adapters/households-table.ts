@@ -62,7 +62,8 @@ const dueMarks = (d: DueMarks | undefined) => (d ? { dueKey: d.dueKey, dueOn: d.
 
 export async function membershipsOf(idHash: string): Promise<Membership[]> {
   const res = await documentClient().send(
-    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PERSON#${idHash}` } }),
+    // Only the HH# items: the partition also holds the keyed index item (sk HOUSEHOLDS).
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :hh)', ExpressionAttributeValues: { ':p': `PERSON#${idHash}`, ':hh': 'HH#' } }),
   );
   return (res.Items ?? []) as Membership[];
 }

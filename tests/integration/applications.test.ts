@@ -280,6 +280,11 @@ describe('duplicates and replays', () => {
     const flagsOf = async (id: string) => ((await statusOf(id)).flags ?? []).map((f: { type: string; otherApplicationId: string }) => `${f.type}:${f.otherApplicationId}`);
     expect(await flagsOf(a)).toContain(`PERSON_IN_TWO_HOUSEHOLDS:${b}`);
     expect(await flagsOf(b)).toContain(`PERSON_IN_TWO_HOUSEHOLDS:${a}`);
+    // Exactly those: nothing else in a person's partition (e.g. the keyed membership index item) counts as a household.
+    expect(await flagsOf(a)).toEqual([`PERSON_IN_TWO_HOUSEHOLDS:${b}`]);
+    expect(await flagsOf(b)).toEqual([`PERSON_IN_TWO_HOUSEHOLDS:${a}`]);
+    const alone = (await submit(dibaoHousehold())).body.id as string;
+    expect(await flagsOf(alone)).toEqual([]);
   });
 });
 
