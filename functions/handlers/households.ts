@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
-import { forbidden, notFound, validationFailed } from '../commons/errors.ts';
+import { notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller, type HttpEvent } from '../commons/http.ts';
+import { requireCovers } from '../commons/jurisdiction.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { getApplication, ownsApplicationFor } from '../adapters/applications-table.ts';
 import { entitlementsOf, householdHistory, householdProfile, membersOf, type EntitlementRecord } from '../adapters/households-table.ts';
@@ -9,7 +10,6 @@ import { regionExists } from '../adapters/regions-table.ts';
 import { householdSchema } from '../domain/household.ts';
 import { shanghaiMonth } from '../domain/ledger.ts';
 import { isoDateSchema } from '../domain/policy.ts';
-import { isWithin } from '../domain/regions.ts';
 import { changeIds, openReReview } from '../services/rereview.ts';
 
 /**
@@ -38,7 +38,7 @@ async function mayAccess(caller: Caller, event: HttpEvent, householdId: string, 
     if (await ownsApplicationFor(caller.sub, householdId)) return;
     throw notFound(`household ${householdId} not found`);
   }
-  if (!isWithin(caller.regionCode, regionCode)) throw forbidden('this household is outside your jurisdiction');
+  requireCovers(caller, regionCode, 'this household is outside your jurisdiction');
 }
 
 export function entitlementStatus(e: EntitlementRecord, month: string): 'ACTIVE' | 'GRADUAL_EXIT' | 'ENDED' {
@@ -120,7 +120,7 @@ export const reportChange = httpHandler({ params, body: changeBody, roles: ['cit
   if (!(await regionExists(body.household.regionCode))) {
     throw validationFailed('unknown region', [{ path: 'household.regionCode', message: `${body.household.regionCode} is not a village or community code` }]);
   }
-  if (caller.role !== 'citizen' && !isWithin(caller.regionCode, body.household.regionCode)) throw forbidden('the reported address is outside your jurisdiction');
+  if (caller.role !== 'citizen') requireCovers(caller, body.household.regionCode, 'the reported address is outside your jurisdiction');
   const raw = JSON.parse(event.body ?? '{}') as { kind: string; effectiveOn: string; household: Record<string, unknown> };
   const ids = changeIds(params.id, raw);
   const owner = caller.role === 'citizen' ? caller.sub : ((await getApplication(profile.applicationId))?.ownerSub ?? caller.sub);

@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { regionScope, seesEverywhere } from '../commons/jurisdiction.ts';
 import { withIdHashKey } from '../commons/id-hash.ts';
 import { BadCursorError, CLASSIFIED_KEYS, coverageDays, coverageTotal, getImport, getRecord, listByLevel, putChunks, putImport, type DecisionItem, type ImportRecord, type MergerRecord } from '../adapters/merger-table.ts';
 import { cachedCounty } from '../adapters/regions-table.ts';
 import { decide, DecisionConflict } from '../services/merger.ts';
 import { submit, SurveyFormError } from '../services/merger-survey.ts';
 import { getSurvey, type SurveyRecord } from '../adapters/merger-table.ts';
+import { covers, jurisdictionOf } from '../domain/access.ts';
 import { isWithin, resolveInCounty } from '../domain/regions.ts';
 import { ASSESSMENT_LEVELS, assessmentId, coverageOf, LAYERS, parseAssessmentId, RISK_TYPES, type AssessmentLevel } from '../domain/merger.ts';
 import { csvRecords, decodeCsv, ImportFormatError, MAX_IMPORT_ROWS, validateRows, type ImportHousehold } from '../domain/merger-import.ts';
@@ -47,7 +49,7 @@ const coverageSchema = z.looseObject({ regionCode: z.string(), total: z.number()
 const jsonRowsBody = z.strictObject({ rows: z.array(z.record(z.string(), z.unknown())).min(1, 'at least one row').max(MAX_IMPORT_ROWS, `at most ${MAX_IMPORT_ROWS} rows`) });
 
 /** The importer's reach: a city its jurisdiction, an admin everywhere. */
-const scopeOf = (caller: Caller) => (caller.role === 'admin' ? 'CN' : (caller.regionCode ?? ''));
+const scopeOf = (caller: Caller) => (caller.role === 'admin' ? 'CN' : (jurisdictionOf(caller) ?? ''));
 
 export const createImport = httpHandler({ roles: ['admin', 'city'], status: 202, response: z.object({ importId: z.string(), status: z.string(), rows: z.number(), accepted: z.number(), rejected: z.number() }), summary: 'Import monitoring objects (CSV UTF-8/GBK with a header, or JSON {rows}); rows are validated and staged, the merger-import workflow classifies them' }, async ({ caller, event, headers }) => {
   const scope = scopeOf(caller);
@@ -152,7 +154,7 @@ const importParams = z.object({ id: z.string().regex(/^imp_[A-Za-z0-9]{8,40}$/, 
 export const getImportRoute = httpHandler({ roles: ['admin', 'city', 'monitor'], params: importParams, response: importSchema, summary: 'An import: status, counts, row errors {row, path, message}, classified per layer' }, async ({ caller, params }) => {
   const imp = await getImport(params.id);
   if (!imp) throw notFound(`import ${params.id} not found`);
-  if (caller.role === 'city' && !(imp.scope !== 'CN' && isWithin(caller.regionCode, imp.scope))) throw forbidden('this import is outside your jurisdiction');
+  if (caller.role === 'city' && !(imp.scope !== 'CN' && covers(caller, imp.scope))) throw forbidden('this import is outside your jurisdiction');
   const { scope: _s, ...view } = imp;
   return { status: 200, body: { ...view, classified: Object.fromEntries(Object.entries(imp.classified).filter(([, n]) => n > 0)) } };
 });
@@ -171,12 +173,11 @@ const listQuery = z.object({
 
 /** What a caller may list: reviewers their level inside their jurisdiction; admin and monitor everything. */
 function listScope(caller: Caller, level: AssessmentLevel | undefined, asked: string | undefined): { level: AssessmentLevel; prefix: string } {
-  if (caller.role === 'admin' || caller.role === 'monitor') return { level: level ?? 'village', prefix: asked ?? '' };
-  if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
+  if (seesEverywhere(caller)) return { level: level ?? 'village', prefix: asked ?? '' };
+  const prefix = regionScope(caller, asked)!;
   const own = caller.role as AssessmentLevel;
   if (level && level !== own) throw forbidden(`a ${own} reviewer sees ${own}-level assessments only`);
-  if (asked && !asked.startsWith(caller.regionCode)) throw forbidden(`region ${asked} is outside your jurisdiction ${caller.regionCode}`);
-  return { level: own, prefix: asked ?? caller.regionCode };
+  return { level: own, prefix };
 }
 
 export function assessmentView(r: MergerRecord, level: AssessmentLevel) {
@@ -233,7 +234,7 @@ export const decideAssessment = httpHandler({ roles: REVIEWERS, params: decision
   if (!ref) throw notFound(`assessment ${params.id} not found`);
   const record = await getRecord(ref.recordId);
   if (!record) throw notFound(`assessment ${params.id} not found`);
-  if (caller.role !== ref.level || !isWithin(caller.regionCode, record.regionCode)) {
+  if (caller.role !== ref.level || !covers(caller, record.regionCode)) {
     throw forbidden(`only a ${ref.level} reviewer whose jurisdiction covers ${record.regionCode} may decide this assessment`);
   }
   if (record.status !== 'ASSESSING' || record.level !== ref.level) throw conflict('this assessment has been decided already');
@@ -268,12 +269,7 @@ const dateSchema = z.iso.date('must be a date YYYY-MM-DD');
 const coverageQuery = z.object({ regionCode: prefixSchema.optional(), from: dateSchema.optional(), to: dateSchema.optional() });
 
 export const coverage = httpHandler({ roles: READERS, query: coverageQuery, response: coverageSchema, summary: 'Coverage of the monitoring objects = covered ÷ (records − exited), now and over time' }, async ({ caller, query }) => {
-  let prefix = query.regionCode ?? 'CN';
-  if (caller.role !== 'admin' && caller.role !== 'monitor') {
-    if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
-    if (query.regionCode && !query.regionCode.startsWith(caller.regionCode)) throw forbidden(`region ${query.regionCode} is outside your jurisdiction ${caller.regionCode}`);
-    prefix = query.regionCode ?? caller.regionCode;
-  }
+  const prefix = regionScope(caller, query.regionCode) ?? 'CN';
   if (query.from && query.to && query.from > query.to) throw validationFailed('invalid period', [{ path: 'from', message: 'from is after to' }]);
   const counts = await coverageTotal(prefix);
   const body: Record<string, unknown> = { regionCode: prefix, ...counts, ...coverageOf(counts) };
@@ -305,10 +301,7 @@ const surveyQuery = z.object({
 });
 
 function surveyScope(caller: Caller, asked: string | undefined): string {
-  if (caller.role === 'admin' || caller.role === 'monitor') return asked ?? '';
-  if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
-  if (asked && !asked.startsWith(caller.regionCode)) throw forbidden(`region ${asked} is outside your jurisdiction ${caller.regionCode}`);
-  return asked ?? caller.regionCode;
+  return regionScope(caller, asked) ?? '';
 }
 
 const surveyView = (s: SurveyRecord) => {
@@ -333,7 +326,7 @@ const surveyParams = z.object({ id: z.string().regex(/^sv_\d{4}_[A-Za-z0-9_-]{8,
 async function surveyFor(caller: Caller, id: string): Promise<SurveyRecord> {
   const s = await getSurvey(id);
   if (!s) throw notFound(`survey ${id} not found`);
-  if (caller.role !== 'admin' && caller.role !== 'monitor' && !isWithin(caller.regionCode, s.regionCode)) throw forbidden(`survey ${id} is outside your jurisdiction`);
+  if (!seesEverywhere(caller) && !covers(caller, s.regionCode)) throw forbidden(`survey ${id} is outside your jurisdiction`);
   return s;
 }
 

@@ -12,7 +12,8 @@ import { categoryIndex, evaluateInto, Trace } from '../domain/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
 import { indicator as indicatorOf, INDICATOR_CODES } from '../domain/indicators.ts';
 import { canHandleWarning } from '../domain/monitoring.ts';
-import { jurisdictionOf } from '../domain/access.ts';
+import { covers } from '../domain/access.ts';
+import { regionScope } from '../commons/jurisdiction.ts';
 import { pageOf, pageQuery } from '../commons/pagination.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
@@ -91,15 +92,6 @@ export const getRunRoute = httpHandler({ roles: ['admin', 'monitor'], params: z.
   return { status: 200, body: run };
 });
 
-/** What a caller may see: reviewers their jurisdiction, admin/monitor everything (or a prefix they ask for). */
-function scopeOf(caller: Caller, asked: string | undefined): string | undefined {
-  if (caller.role === 'admin' || caller.role === 'monitor') return asked;
-  const jurisdiction = jurisdictionOf(caller);
-  if (!jurisdiction) throw forbidden('your token carries no jurisdiction (regionCode) fitting its role');
-  if (asked && !asked.startsWith(jurisdiction)) throw forbidden(`region ${asked} is outside your jurisdiction ${jurisdiction}`);
-  return asked ?? jurisdiction;
-}
-
 /** The village's rapid-response team (快速响应服务队) is assigned to its warnings by default. */
 async function teamsOf(ws: readonly WarningRecord[]): Promise<Map<string, OrganizationRecord>> {
   return process.env.SERVICES_TABLE ? rapidResponseTeams(ws.map((w) => w.regionCode)) : new Map();
@@ -143,7 +135,7 @@ const listQuery = z.object({
 });
 
 export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator, region and household label' }, async ({ caller, query }) => {
-  const all = await listWarnings({ prefix: scopeOf(caller, query.regionCode), status: query.status, indicator: query.indicator });
+  const all = await listWarnings({ prefix: regionScope(caller, query.regionCode), status: query.status, indicator: query.indicator });
   const items = query.label ? all.filter((w) => w.labels?.some((l) => l.code === query.label)) : all;
   items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));
   const page = pageOf(items, query, (w) => `${w.raisedAt}#${w.id}`);
@@ -152,11 +144,11 @@ export const list = httpHandler({ roles: READERS, query: listQuery, response: z.
 });
 
 export const stats = httpHandler({ roles: READERS, query: z.object({ regionCode: regionParam.optional() }), response: statsSchema, summary: 'The lifecycle: raised, verified, closed, adjusted' }, async ({ caller, query }) => {
-  const items = await listWarnings({ prefix: scopeOf(caller, query.regionCode), limit: Number.MAX_SAFE_INTEGER });
+  const items = await listWarnings({ prefix: regionScope(caller, query.regionCode), limit: Number.MAX_SAFE_INTEGER });
   return {
     status: 200,
     body: {
-      regionCode: scopeOf(caller, query.regionCode) ?? 'CN',
+      regionCode: regionScope(caller, query.regionCode) ?? 'CN',
       raised: items.length,
       verified: items.filter((w) => w.status !== 'OPEN').length,
       closed: items.filter((w) => w.status === 'CLOSED').length,
@@ -203,7 +195,7 @@ async function referredTo(w: WarningRecord, caller: Caller, body: z.output<typeo
   const bad = (path: string, message: string) => new AppError('UNPROCESSABLE', message, [{ path, message }]);
   if (body.serviceOrderId) {
     const o = await getOrder(body.serviceOrderId);
-    if (!o || (w.householdId ? o.householdId !== w.householdId : !o.regionCode.startsWith(caller.regionCode ?? '~'))) throw bad('serviceOrderId', `service order ${body.serviceOrderId} is not an order of this warning's household`);
+    if (!o || (w.householdId ? o.householdId !== w.householdId : !covers(caller, o.regionCode))) throw bad('serviceOrderId', `service order ${body.serviceOrderId} is not an order of this warning's household`);
   }
   if (body.referralId) {
     const r = await getReferral(body.referralId);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { regionScope } from '../commons/jurisdiction.ts';
 import { registerRoute } from '../commons/route-schemas.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { householdProfile } from '../adapters/households-table.ts';
@@ -45,7 +46,7 @@ import {
   type PayeeRecord,
   type RosterLine,
 } from '../domain/payments.ts';
-import { isWithin } from '../domain/regions.ts';
+import { covers, jurisdictionOf } from '../domain/access.ts';
 import { maskId } from '../domain/resident-id.ts';
 import { requestRoster } from '../services/payments.ts';
 
@@ -141,7 +142,7 @@ const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}
 
 function inJurisdiction(caller: Caller, regionCode: string): void {
   if (caller.role === 'admin') return;
-  if (caller.role !== 'city' || !isWithin(caller.regionCode, regionCode)) throw forbidden('this county is outside your jurisdiction');
+  if (caller.role !== 'city' || !covers(caller, regionCode)) throw forbidden('this county is outside your jurisdiction');
 }
 
 async function rosterFor(caller: Caller, id: string): Promise<RosterHeader> {
@@ -212,8 +213,9 @@ export const create = httpHandler({ body: createRosterSchema, roles: ['city'], s
 const listQuery = z.object({ countyCode: countySchema.optional(), month: monthSchema.optional(), ...page }).strict();
 export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'], response: listOf(rosterSchema), summary: 'Payment rosters by county and month' }, async ({ query, caller }) => {
   // A city user without countyCode sees its whole jurisdiction; an admin names the county.
-  const county = query.countyCode ?? (caller.regionCode?.length === 6 ? caller.regionCode : undefined);
-  const scope = county ?? (caller.role === 'city' ? caller.regionCode : undefined);
+  const own = jurisdictionOf(caller);
+  const county = query.countyCode ?? (own?.length === 6 ? own : undefined);
+  const scope = county ?? own;
   if (!scope) throw validationFailed('invalid query string', [{ path: 'countyCode', message: 'countyCode is required' }]);
   if (county) inJurisdiction(caller, county);
   const res = await withCursor(() => listRosters(scope.slice(0, 4), county, query.month, query.limit, query.cursor));
@@ -335,9 +337,8 @@ export const returns = httpHandler({ params: rosterParams, body: returnsSchema, 
 
 const recoveriesQuery = z.object({ regionCode: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must be 4, 6, 9 or 12 digits').optional(), ...page }).strict();
 export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'], response: listOf(recoverySchema), summary: 'Recovery items (追缴): payments made for months after an entitlement ended' }, async ({ query, caller }) => {
-  const region = query.regionCode ?? caller.regionCode;
+  const region = regionScope(caller, query.regionCode);
   if (!region) throw validationFailed('invalid query string', [{ path: 'regionCode', message: 'regionCode is required' }]);
-  if (caller.role === 'city' && !isWithin(caller.regionCode, region)) throw forbidden('this region is outside your jurisdiction');
   const res = await withCursor(() => listRecoveries(region, query.limit, query.cursor));
   return { status: 200, body: { items: res.items.map(recoveryView), nextCursor: res.nextCursor } };
 });

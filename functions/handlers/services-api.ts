@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { AppError, forbidden, notFound, validationFailed, conflict } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { regionScope, seesEverywhere } from '../commons/jurisdiction.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
 import { getApplication } from '../adapters/applications-table.ts';
 import { entitlementsOf, householdProfile, membersOf, type HouseholdProfile } from '../adapters/households-table.ts';
@@ -25,6 +26,7 @@ import {
   type OrganizationRecord,
   type VisitRecord,
 } from '../adapters/services-table.ts';
+import { covers, jurisdictionOf } from '../domain/access.ts';
 import { fenToYuan } from '../domain/benefits.ts';
 import { TYPE_LABELS } from '../domain/ledger.ts';
 import { maskId } from '../domain/resident-id.ts';
@@ -66,11 +68,9 @@ function badCursor(err: unknown): never {
   throw err;
 }
 
-const inJurisdiction = (caller: Caller, region: string) => !!caller.regionCode && region.startsWith(caller.regionCode);
-
 /** Reviewers see their jurisdiction; admin and monitor everything. */
 function mayRead(caller: Caller, region: string): boolean {
-  return caller.role === 'admin' || caller.role === 'monitor' || ((WORKERS as readonly string[]).includes(caller.role) && inJurisdiction(caller, region));
+  return seesEverywhere(caller) || covers(caller, region);
 }
 
 // ---------------------------------------------------------------- response shapes (OpenAPI)
@@ -121,9 +121,9 @@ export const programmes = httpHandler({ query: z.strictObject({ department: z.st
 // ---------------------------------------------------------------- organizations
 
 export const putOrg = httpHandler({ roles: ['admin', 'city'], params: z.strictObject({ id: organizationIdSchema }), body: organizationBody, response: organizationSchema, summary: 'Create or replace an organization (social organization, service team, rapid-response team, station, charity)' }, async ({ caller, params, body }) => {
-  if (caller.role === 'city' && !inJurisdiction(caller, body.regionCode)) throw forbidden(`region ${body.regionCode} is outside your jurisdiction ${caller.regionCode ?? ''}`);
+  if (caller.role === 'city' && !covers(caller, body.regionCode)) throw forbidden(`region ${body.regionCode} is outside your jurisdiction ${jurisdictionOf(caller) ?? ''}`);
   const existing = await getOrganization(params.id);
-  if (existing && caller.role === 'city' && !inJurisdiction(caller, existing.regionCode)) throw forbidden('this organization is outside your jurisdiction');
+  if (existing && caller.role === 'city' && !covers(caller, existing.regionCode)) throw forbidden('this organization is outside your jurisdiction');
   const at = new Date(nowMs()).toISOString();
   const org: OrganizationRecord = {
     id: params.id,
@@ -150,7 +150,7 @@ export const getOrg = httpHandler({ params: z.strictObject({ id: organizationIdS
 export const listOrgs = httpHandler(
   { query: z.strictObject({ regionCode: regionPrefixSchema.optional(), kind: z.enum(ORGANIZATION_KINDS).optional(), ...pageQuery }), response: page(organizationSchema), summary: 'Organizations under a region prefix, by kind, paged' },
   async ({ caller, query }) => {
-    const prefix = query.regionCode ?? (caller.regionCode && caller.regionCode.length >= 2 ? caller.regionCode : undefined);
+    const prefix = query.regionCode ?? jurisdictionOf(caller);
     if (!prefix) throw validationFailed('regionCode is required', [{ path: 'regionCode', message: 'give a region code of 2, 4, 6, 9 or 12 digits' }]);
     const page = await listOrganizations(prefix, query.kind, query.limit, query.cursor).catch(badCursor);
     return { status: 200, body: page };
@@ -167,7 +167,7 @@ function headOf(profile: HouseholdProfile): { idNumber: string } | undefined {
 async function householdFor(caller: Caller, householdId: string, path = 'householdId'): Promise<HouseholdProfile> {
   const profile = await householdProfile(householdId);
   if (!profile) throw notFound(`household ${householdId} not found`);
-  if (!inJurisdiction(caller, profile.regionCode)) throw forbidden(`household ${householdId} is outside your jurisdiction (${path})`);
+  if (!covers(caller, profile.regionCode)) throw forbidden(`household ${householdId} is outside your jurisdiction (${path})`);
   return profile;
 }
 
@@ -222,7 +222,7 @@ const orderParams = z.strictObject({ id: z.string().regex(/^so_[A-Za-z0-9_-]{10,
 async function orderFor(caller: Caller, id: string, write: boolean) {
   const order = await getOrder(id);
   if (!order) throw notFound(`service order ${id} not found`);
-  if (write ? !inJurisdiction(caller, order.regionCode) : !mayRead(caller, order.regionCode)) throw forbidden('this service order is outside your jurisdiction');
+  if (write ? !covers(caller, order.regionCode) : !mayRead(caller, order.regionCode)) throw forbidden('this service order is outside your jurisdiction');
   return order;
 }
 
@@ -276,10 +276,7 @@ export const listOrdersRoute = httpHandler(
     summary: 'Service orders by household, organization, status or region, paged, in the jurisdiction',
   },
   async ({ caller, query }) => {
-    const admin = caller.role === 'admin' || caller.role === 'monitor';
-    if (!admin && !caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
-    if (!admin && query.regionCode && !query.regionCode.startsWith(caller.regionCode!)) throw forbidden(`region ${query.regionCode} is outside your jurisdiction ${caller.regionCode}`);
-    const prefix = query.regionCode ?? (admin ? undefined : caller.regionCode);
+    const prefix = regionScope(caller, query.regionCode);
     if (!prefix && !query.householdId && !query.organizationId) throw validationFailed('say which orders', [{ path: 'regionCode', message: 'give regionCode, householdId or organizationId' }]);
     const page = await listOrders({ householdId: query.householdId, organizationId: query.organizationId, status: query.status, prefix }, query.limit, query.cursor).catch(badCursor);
     return { status: 200, body: { items: page.items.map((o) => orderView(o)), nextCursor: page.nextCursor } };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
-import { forbidden, validationFailed } from '../commons/errors.ts';
+import { validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup } from '../commons/http.ts';
+import { regionScope } from '../commons/jurisdiction.ts';
 import { statDays } from '../adapters/stats-table.ts';
 import { overview } from '../domain/stats.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
@@ -19,12 +20,7 @@ export const overviewRoute = httpHandler({
   response: z.looseObject({ applications: z.record(z.string(), z.unknown()), recipients: z.record(z.string(), z.unknown()), temporaryAid: z.object({ grants: z.number(), amount: z.number() }), warnings: z.record(z.string(), z.number()), paid: z.array(z.object({ month: z.string(), amount: z.number() })) }),
   summary: 'Applications, recipients, temporary aid, warnings and payments for a region prefix and period (counters, never a scan)',
 }, async ({ caller, query: q }) => {
-  let prefix = q.regionCode ?? 'CN';
-  if (caller.role !== 'admin' && caller.role !== 'monitor') {
-    if (!caller.regionCode) throw forbidden('your token carries no jurisdiction (regionCode)');
-    if (q.regionCode && !q.regionCode.startsWith(caller.regionCode)) throw forbidden(`region ${q.regionCode} is outside your jurisdiction ${caller.regionCode}`);
-    prefix = q.regionCode ?? caller.regionCode;
-  }
+  const prefix = regionScope(caller, q.regionCode) ?? 'CN';
   const today = shanghaiDate(nowMs());
   const to = q.to ?? today;
   const from = q.from ?? `${to.slice(0, 4)}-01-01`;

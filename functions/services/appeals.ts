@@ -9,6 +9,7 @@ import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient, tableNameFrom } from '../adapters/dynamo.ts';
 import { decideItem, type ReviewTaskRecord } from '../adapters/review-tasks-table.ts';
 import { startWorkflow } from '../adapters/workflows.ts';
+import { jurisdictionOf } from '../domain/access.ts';
 import { canDecide } from '../domain/application.ts';
 import { decisionLetter, type Letter } from '../domain/letters.ts';
 import { appealLevel } from '../domain/procedure.ts';
@@ -27,7 +28,7 @@ export function mayDecideTask(caller: Caller, task: ReviewTaskRecord): boolean {
   if (task.kind !== 'APPEAL') return true;
   if (task.excludeSub && caller.sub === task.excludeSub) return false;
   if (task.level === 'admin') return true;
-  return (caller.regionCode?.length ?? 99) <= (task.maxJurisdictionLength ?? 6);
+  return (jurisdictionOf(caller)?.length ?? 99) <= (task.maxJurisdictionLength ?? 6);
 }
 
 export async function submitAppeal(app: ApplicationRecord, caller: Caller, reason: string): Promise<HttpResponse> {

@@ -130,4 +130,41 @@ describe('authorization matrix', () => {
     expect(violations).toEqual([]);
     expect(figures.cells).toBe(manifest.routes.length * PRINCIPALS.length);
   }, 300_000);
+
+  it('the other direction: J2’s objects against J1’s callers, judged as outsiders, no J2 id to them', async () => {
+    // J1's citizen and reviewers are J2's outsiders: each is judged as its `*-out` (citizen-other) twin.
+    const MIRROR: Partial<Record<Principal, Principal>> = { 'citizen-own': 'citizen-other', 'village-in': 'village-out', 'town-in': 'town-out', 'city-in': 'city-out', 'city4-in': 'city-out' };
+    const violations: string[] = [];
+    const secrets = secretsOf(world.j2);
+    let cells = 0;
+    for (const def of manifest.routes) {
+      const key = `${def.method} ${def.path}`;
+      const entry = MATRIX[key]!;
+      for (const [p, as] of Object.entries(MIRROR) as [Principal, Principal][]) {
+        const req = entry.request(world, world.j2);
+        const token = tokenOf(world, p, forged);
+        const res = await api.request(def.method, req.path, {
+          ...(token ? { token } : {}),
+          ...(req.body !== undefined ? { body: req.body } : {}),
+          headers: { 'idempotency-key': randomUUID(), ...req.headers },
+        });
+        cells++;
+        const ok = res.status >= 200 && res.status < 300;
+        const cell = `${key} as ${p} on J2: ${res.status} ${res.text.slice(0, 160)}`;
+        if (res.status >= 500) violations.push(`5xx — ${cell}`);
+        const allowed = entry.allow.includes(as);
+        if (allowed && [401, 403, 404].includes(res.status)) violations.push(`access due (as ${as}), refused — ${cell}`);
+        if (!allowed && ok) violations.push(`refusal due (as ${as}), ${res.status} — ${cell}`);
+        if (ok) {
+          const leaked = secrets.filter((s) => res.text.includes(s));
+          if (leaked.length) violations.push(`J2 ids ${leaked.join(', ')} shown to ${p} — ${key}`);
+          const extra = entry.verify?.(as, res.body);
+          if (extra) violations.push(`${extra} — ${cell}`);
+        }
+      }
+    }
+    process.stdout.write(`authz matrix, J2's objects × J1's callers: ${cells} cells; violations ${violations.length}\n`);
+    expect(violations).toEqual([]);
+    expect(cells).toBe(manifest.routes.length * Object.keys(MIRROR).length);
+  }, 300_000);
 });
