@@ -39,6 +39,7 @@ export const STAGE: Record<string, string> = {
   RECOMMENDATION: '规则建议',
   NOTICE: '公示',
   EXTENSION: '延长办理期限',
+  DEADLINE: '办理期限',
 };
 
 export const DECISION: Record<string, string> = {
@@ -57,6 +58,8 @@ export const DECISION: Record<string, string> = {
   ENDED: '公示期满',
   uphold: '维持',
   overturn: '撤销',
+  EXTENDED: '延长至 45 个工作日',
+  FILED: '提出复核申请',
 };
 
 export const LEVEL: Record<string, string> = { village: '村（社区）', town: '乡镇（街道）', city: '县市民政局' };

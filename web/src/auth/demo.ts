@@ -18,6 +18,7 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { sub: 'demo-village-610124121200', role: 'village', regionCode: '610124121200', name: '白杨林村委会', note: '村级经办 · 快速响应服务队' },
   { sub: 'demo-town-610124121', role: 'town', regionCode: '610124121', name: '王家河镇', note: '乡镇审核' },
   { sub: 'demo-city-6101', role: 'city', regionCode: '6101', name: '西安市民政局', note: '县市审批' },
+  { sub: 'demo-city-6101-b', role: 'city', regionCode: '6101', name: '西安市资金复核员', note: '县市民政局 · 发放名册复核（双人审核）' },
   { sub: 'demo-village-620825100200', role: 'village', regionCode: '620825100200', name: '庄浪县水洛镇东关村', note: '村级经办' },
   { sub: 'demo-town-620825100', role: 'town', regionCode: '620825100', name: '庄浪县水洛镇', note: '乡镇审核' },
   { sub: 'demo-city-6208', role: 'city', regionCode: '6208', name: '平凉市民政局', note: '县市审批（庄浪县）' },

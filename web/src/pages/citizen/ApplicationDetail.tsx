@@ -2,8 +2,8 @@ import { App, Alert, Button, Card, Descriptions, Form, Input, Modal, Space, Step
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { QueryState } from '../../components/States.tsx';
-import { DECISION, STAGE, STAGES, STATUS, categoryText, dateOnly, dateTime, yuan } from '../../labels.ts';
-import { useAppeal, useApplication, type Application } from '../../services/applications.ts';
+import { DECISION, LEVEL, STAGE, STAGES, STATUS, categoryText, dateOnly, dateTime, yuan } from '../../labels.ts';
+import { useAppeal, useApplication, useObjection, type Application } from '../../services/applications.ts';
 import { errorText } from '../../services/client.ts';
 
 /** 申请详情: the stages, the deadline, the history, the decision letter and the appeal. */
@@ -60,8 +60,9 @@ export function CaseView({ app }: { app: Application }) {
           />
         </Card>
       )}
+      {app.status === 'PUBLIC_NOTICE' && app.publicNotice && <ObjectionCard id={app.id} until={app.publicNotice.until} />}
       {letter && <LetterCard letter={letter} />}
-      {letter?.appeal && <AppealButton id={app.id} by={letter.appeal.by} />}
+      <Appeals app={app} />
       <Card size="small" title="办理过程">
         <Timeline
           items={app.history.map((h) => ({
@@ -75,7 +76,10 @@ export function CaseView({ app }: { app: Application }) {
           }))}
         />
       </Card>
-      <Link to="/citizen/ledger">查看我家的救助台账</Link>
+      <Space>
+        {app.householdId && <Link to={`/family/${app.householdId}`}>查看我的家庭档案</Link>}
+        <Link to="/citizen/ledger">查看我家的救助台账</Link>
+      </Space>
     </Space>
   );
 }
@@ -111,6 +115,71 @@ export function LetterCard({ letter }: { letter: Letter }) {
   );
 }
 
+type AppealRecord = { id: string; at: string; reason: string; outcome?: string; decidedAt?: string; level?: string };
+
+/** 复核申请: the appeals filed and their outcome; while none is pending and the letter's deadline holds, a new one. */
+function Appeals({ app }: { app: Application }) {
+  const appeals = ((app as { appeals?: AppealRecord[] }).appeals ?? []) as AppealRecord[];
+  const route = app.decision?.letter?.appeal;
+  const pending = appeals.some((a) => !a.outcome);
+  const open = route && !pending && new Date().toISOString().slice(0, 10) <= route.by;
+  if (appeals.length === 0 && !open) return null;
+  return (
+    <Card size="small" title="复核申请">
+      {appeals.length > 0 && (
+        <Table
+          size="small"
+          pagination={false}
+          rowKey="id"
+          dataSource={appeals}
+          data-testid="appeals"
+          columns={[
+            { title: '提出时间', dataIndex: 'at', render: dateTime },
+            { title: '理由', dataIndex: 'reason' },
+            { title: '结果', dataIndex: 'outcome', render: (o?: string) => (o ? DECISION[o] ?? o : <Tag color="processing">上一级审核中</Tag>) },
+          ]}
+        />
+      )}
+      {open && route && (
+        <div style={{ marginTop: appeals.length ? 12 : 0 }}>
+          <Typography.Paragraph>如对决定不服，可于 {route.by} 前提出复核申请，由作出决定的上一级审核；也可依法申请行政复议或提起行政诉讼。</Typography.Paragraph>
+          <AppealButton id={app.id} by={route.by} />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+/** 公示期异议: anyone signed in may object while the notice lasts; the case goes back to the town. */
+function ObjectionCard({ id, until }: { id: string; until: string }) {
+  const object = useObjection(id);
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  return (
+    <Card size="small" title="公示期异议">
+      <Typography.Paragraph>公示至 {dateOnly(until)}。对公示内容有异议的，可在公示期内提出；乡镇将重新核查，核查后重新公示。</Typography.Paragraph>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={({ reason }) =>
+          void object.mutateAsync(reason).then(
+            () => {
+              message.success('异议已提交，案件退回乡镇重新核查');
+              form.resetFields();
+            },
+            (e: unknown) => message.error(`提交失败：${errorText(e)}`),
+          )
+        }
+      >
+        <Form.Item name="reason" label="异议内容" rules={[{ required: true, message: '请写明异议内容' }]}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+        <Button htmlType="submit" loading={object.isPending}>提出异议</Button>
+      </Form>
+    </Card>
+  );
+}
+
 function AppealButton({ id, by }: { id: string; by: string }) {
   const [open, setOpen] = useState(false);
   const appeal = useAppeal(id);
@@ -129,8 +198,8 @@ function AppealButton({ id, by }: { id: string; by: string }) {
         onOk={() =>
           void form.validateFields().then(async ({ reason }) => {
             try {
-              await appeal.mutateAsync(reason);
-              message.success('复核申请已提交，将由上一级审核');
+              const r = await appeal.mutateAsync(reason);
+              message.success(`复核申请已提交（${r.appealId}），将由${LEVEL[r.level] ?? '上一级'}审核`);
               setOpen(false);
             } catch (e) {
               message.error(errorText(e));

@@ -1,6 +1,6 @@
 import { Card, Col, Input, Row, Select, Space, Statistic, Table, Typography } from 'antd';
 import { lazy, Suspense, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useSession } from '../../auth/session.ts';
 import { QueryState } from '../../components/States.tsx';
 import { yuan } from '../../labels.ts';
@@ -45,6 +45,7 @@ export default function Ledger() {
           options={Array.from({ length: 6 }, (_, i) => thisYear - i).map((y) => ({ value: y, label: `${y} 年` }))}
           style={{ width: 120 }}
         />
+        {householdId && <Link to={`/family/${householdId}`} aria-label={`家庭档案 ${householdId}`}>家庭档案（待遇、复核、救助链）</Link>}
       </Space>
       {!householdId ? (
         <QueryState loading={mine.isLoading} error={mine.error} empty emptyText={session?.role === 'citizen' ? '还没有家庭救助记录（先提出申请）' : '输入家庭编号查询'}>

@@ -1,6 +1,7 @@
 import { App, Alert, Button, Card, Checkbox, Col, Collapse, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ExtendDeadline } from './Extension.tsx';
 import Reasons from '../../components/Reasons.tsx';
 import { QueryState } from '../../components/States.tsx';
 import { CATEGORY, DECISION, DISABILITY, LABOR, LEVEL, RELATION, STAGE, STATUS, categoryText, dateOnly, dateTime, yuan } from '../../labels.ts';
@@ -69,8 +70,12 @@ function CaseFacts({ app }: { app: Application }) {
           <Descriptions.Item label="状态"><Tag color={STATUS[app.status]?.color} data-testid="case-status">{STATUS[app.status]?.text ?? app.status}</Tag></Descriptions.Item>
           <Descriptions.Item label="地址">{app.household.address ?? '—'}</Descriptions.Item>
           <Descriptions.Item label="区划">{app.regionCode}</Descriptions.Item>
+          <Descriptions.Item label="家庭档案">{app.householdId ? <Link to={`/family/${app.householdId}`} aria-label={`查看家庭档案 ${app.householdId}`}>{app.householdId}</Link> : '—'}</Descriptions.Item>
           <Descriptions.Item label="申请项目">{app.requested.map(categoryText).join('、')}</Descriptions.Item>
-          <Descriptions.Item label="办理时限">{app.deadline ? dateOnly(app.deadline.extendedTo ?? app.deadline.due) : '—'}</Descriptions.Item>
+          <Descriptions.Item label="办理时限">
+            <span data-testid="case-deadline">{app.deadline ? `${dateOnly(app.deadline.extendedTo ?? app.deadline.due)}${app.deadline.extendedTo ? `（已延长，原 ${dateOnly(app.deadline.due)}）` : ''}` : '—'}</span>
+            <ExtendDeadline app={app} />
+          </Descriptions.Item>
           <Descriptions.Item label="核对授权">{app.consent?.crossCheckAuthorized ? `已签署（${app.consent.signedAt}）` : '—'}</Descriptions.Item>
           {app.publicNotice && <Descriptions.Item label="公示期">{`${dateOnly(app.publicNotice.from)} 至 ${dateOnly(app.publicNotice.until)}`}</Descriptions.Item>}
         </Descriptions>

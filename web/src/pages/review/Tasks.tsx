@@ -8,6 +8,7 @@ import { useApplications } from '../../services/applications.ts';
 import { useReviewTasks, type ReviewTask } from '../../services/review.ts';
 import { api, unwrap } from '../../services/client.ts';
 import { keys } from '../../services/keys.ts';
+import { ObjectionButton } from './Objection.tsx';
 
 interface Summary {
   requested?: string[];
@@ -119,6 +120,7 @@ function NoticeBoard() {
             { title: '家庭人数', dataIndex: 'size' },
             { title: '拟救助金额（元/月）', dataIndex: 'amount', render: (v: number | undefined) => yuan(v) },
             { title: '公示截止', dataIndex: 'until', render: (v: string | undefined) => dateOnly(v) },
+            { title: '异议', render: (_: unknown, r: (typeof rows)[number]) => <ObjectionButton id={r.id} name={r.name} until={r.until} /> },
           ]}
         />
       </QueryState>
