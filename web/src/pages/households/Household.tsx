@@ -320,7 +320,8 @@ function ReferForm({ householdId }: { householdId: string }) {
           )
         }
       >
-        <Form.Item name="programmes" label="转介项目" rules={[{ required: true, message: '请选择至少一项' }]}>
+        {/* A validator, not `required`: aria-required is not allowed on a checkbox group (axe-core). */}
+        <Form.Item name="programmes" label="转介项目" rules={[{ validator: (_r, v?: string[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error('请选择至少一项'))) }]}>
           <Checkbox.Group
             options={(programmes.data?.items ?? []).map((p) => ({ value: p.code, label: `${p.name}（${p.department}，${p.dueDays} 日内答复）${PROGRAMME_GIVES[p.code] ? `：${PROGRAMME_GIVES[p.code]}` : ''}` }))}
             style={{ display: 'flex', flexDirection: 'column', gap: 4 }}

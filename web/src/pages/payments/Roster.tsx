@@ -125,16 +125,16 @@ function Lines({ roster, lines }: { roster: RosterView; lines: RosterLine[] }) {
         size="small"
         rowKey="lineId"
         dataSource={lines}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1400 }}
         pagination={{ pageSize: 50 }}
-        rowSelection={canReturn ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (l) => ({ disabled: l.status !== 'PAYABLE', 'aria-label': `选择 ${l.payee?.name ?? l.householdId} ${l.category}` }) } : undefined}
+        rowSelection={canReturn ? { hideSelectAll: true, selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (l) => ({ disabled: l.status !== 'PAYABLE', 'aria-label': `选择 ${l.payee?.name ?? l.householdId} ${l.category}` }) } : undefined}
         columns={[
           { title: '家庭', dataIndex: 'householdId', render: (h: string) => <Link to={`/family/${h}`}>{h}</Link> },
           { title: '乡镇', dataIndex: 'town' },
           { title: '项目', dataIndex: 'category', render: categoryText },
-          { title: '所属月份', dataIndex: 'forMonth' },
-          { title: '类别', dataIndex: 'kind', render: (k: string) => LINE_KIND[k] ?? k },
-          { title: '金额', dataIndex: 'amount', align: 'right', render: yuan },
+          { title: '所属月份', dataIndex: 'forMonth', className: 'nowrap' },
+          { title: '类别', dataIndex: 'kind', className: 'nowrap', render: (k: string) => LINE_KIND[k] ?? k },
+          { title: '金额', dataIndex: 'amount', align: 'right', className: 'nowrap', render: yuan },
           { title: '收款人', render: (_, l) => (l.payee ? `${l.payee.name}（${l.payee.person}）` : '—') },
           { title: '账号', render: (_, l) => (l.payee ? `${l.payee.bank} ${l.payee.account}` : '—') },
           {

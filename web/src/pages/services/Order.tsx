@@ -97,7 +97,7 @@ function VisitForm({ order, itemName }: { order: ServiceOrder; itemName: (c: str
         <Form.Item name="by" label="服务人员（输入姓名后回车）" rules={[{ validator: (_r, v: string[] = []) => (v.length > 0 ? Promise.resolve() : Promise.reject(new Error('至少 1 名服务人员'))) }]}>
           <Select mode="tags" open={false} aria-label="服务人员" tokenSeparators={[',', '，', ' ']} />
         </Form.Item>
-        <Form.Item name="items" label="本次服务项目" rules={[{ required: true, message: '请选择服务项目' }]}>
+        <Form.Item name="items" label="本次服务项目" rules={[{ validator: (_r, v?: string[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error('请选择服务项目'))) }]}>
           <Checkbox.Group options={order.items.map((c) => ({ value: c, label: itemName(c) }))} />
         </Form.Item>
         <Form.Item name="notes" label="服务情况"><Input.TextArea rows={3} maxLength={2000} /></Form.Item>

@@ -140,7 +140,7 @@ function CreateOrder({ householdId }: { householdId: string | undefined }) {
           </Col>
           <Col xs={24} md={8}>
             <Form.Item name="organizationId" label="服务机构" rules={[{ required: true, message: '请选择服务机构' }]}>
-              <Select loading={orgs.isLoading} options={(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))} onChange={() => form.setFieldValue('items', [])} />
+              <Select showSearch optionFilterProp="label" loading={orgs.isLoading} options={(orgs.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))} onChange={() => form.setFieldValue('items', [])} />
             </Form.Item>
           </Col>
           <Col xs={12} md={4}>
@@ -155,7 +155,7 @@ function CreateOrder({ householdId }: { householdId: string | undefined }) {
           </Col>
         </Row>
         <Form.Item name="items" label="服务项目（该机构提供的）" rules={[{ required: true, message: '请选择服务项目' }]}>
-          <Select mode="multiple" options={offered.map((i) => ({ value: i.code, label: `${i.category}·${i.name}` }))} />
+          <Select mode="multiple" optionFilterProp="label" options={offered.map((i) => ({ value: i.code, label: `${i.category}·${i.name}` }))} />
         </Form.Item>
         <Row gutter={16}>
           <Col xs={24} md={8}>

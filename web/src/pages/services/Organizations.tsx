@@ -97,7 +97,7 @@ function OrgModal({ org, defaultRegion, onClose }: { org: Organization | undefin
         <Form.Item name="kind" label="机构类型" rules={[{ required: true }]}><Select options={Object.entries(ORG_KIND).map(([value, label]) => ({ value, label }))} /></Form.Item>
         <Form.Item name="regionCode" label="服务区域（区划代码）" rules={[{ required: true, pattern: /^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, message: '2、4、6、9 或 12 位区划代码' }]}><Input maxLength={12} /></Form.Item>
         <Form.Item name="services" label="提供的服务项目">
-          <Select mode="multiple" options={(catalog.data?.items ?? []).map((i) => ({ value: i.code, label: `${i.category}·${i.name}` }))} />
+          <Select mode="multiple" optionFilterProp="label" options={(catalog.data?.items ?? []).map((i) => ({ value: i.code, label: `${i.category}·${i.name}` }))} />
         </Form.Item>
         <Form.Item name="members" label="人数"><InputNumber min={0} precision={0} style={{ width: '100%' }} /></Form.Item>
         <Form.Item name="contact" label="联系方式"><Input maxLength={100} /></Form.Item>
