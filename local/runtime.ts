@@ -62,6 +62,11 @@ export interface LocalContext {
 export interface LocalPlugin {
   name: string;
   start(ctx: LocalContext): Promise<void>;
+  /**
+   * Starts beside the others instead of in turn (nothing waits for it but "ready"): for a part
+   * no other part calls while starting, e.g. the policy seed.
+   */
+  concurrent?: boolean;
 }
 
 /**
@@ -177,12 +182,19 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     };
     const dynamoUp = dynamo;
     ctx.health('dynamodb', async () => dynamoUp.running() && (await pingDynamo(dynamoUp.endpoint)));
-    for (const plugin of plugins) {
+    const startPlugin = async (plugin: LocalPlugin) => {
+      const tp = Date.now();
       await plugin.start(ctx);
-      log(`${plugin.name} ready`);
-    }
+      log(`${plugin.name} ready (${Date.now() - tp} ms)`);
+    };
+    const besides = plugins.filter((p) => p.concurrent).map((p) => startPlugin(p));
+    besides.forEach((p) => p.catch(() => undefined));
+    for (const plugin of plugins.filter((p) => !p.concurrent)) await startPlugin(plugin);
+    await Promise.all(besides);
 
+    const tw = Date.now();
     await regionsLoaded;
+    if (Date.now() - tw > 50) log(`waited ${Date.now() - tw} ms for the region import`);
     const port = opts.port ?? 3000;
     const jwt = await LocalJwt.create(`http://127.0.0.1:${port}/_local`, dataDir);
     const api = new HttpApi(manifest.routes, jwt, (fn, event) => lambdas.invoke(fn, event));

@@ -8,6 +8,8 @@ import { plugins } from './runtime.ts';
  */
 plugins.push({
   name: 'policy seed',
+  // 62 conditional writes on a fresh data directory: beside the engines' start, not before it.
+  concurrent: true,
   async start(ctx) {
     const written = await seedPolicies(ctx.doc, tableName('Policies'), tableName('Audit'));
     if (written) ctx.log(`seeded ${written} policy values`);

@@ -41,6 +41,9 @@ async function streamsCall(endpoint: string, action: string, input: Record<strin
 class StreamPoller {
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  private stopped = false;
+  /** The poll in flight, which stop() waits for (DynamoDB Local stops after this). */
+  private current: Promise<void> = Promise.resolve();
   private readonly file: string | undefined;
   private state: Record<string, ShardState>;
   private readonly iterators = new Map<string, string | null>();
@@ -59,11 +62,15 @@ class StreamPoller {
   start(): void {
     // Crash tests: the stream is not read while a failpoint holds decisions back.
     if (failpointActive('streams-paused')) return;
-    this.timer = setInterval(() => void this.poll(), POLL_MS);
+    this.timer = setInterval(() => {
+      if (!this.busy && !this.stopped) this.current = this.poll();
+    }, POLL_MS);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.current;
   }
 
   private save(): void {
@@ -85,7 +92,7 @@ class StreamPoller {
       for (const shard of shards) await this.drain(arn, shard);
     } catch (err) {
       this.described = undefined;
-      this.ctx.log(`streams: ${this.table}: ${(err as Error).message}`);
+      if (!this.stopped) this.ctx.log(`streams: ${this.table}: ${(err as Error).message}`);
     } finally {
       this.busy = false;
     }
@@ -104,7 +111,7 @@ class StreamPoller {
       });
       iterator = res.ShardIterator as string;
     }
-    for (let page = 0; page < 20 && iterator; page++) {
+    for (let page = 0; page < 20 && iterator && !this.stopped; page++) {
       const res = await streamsCall(this.ctx.dynamoEndpoint, 'GetRecords', { ShardIterator: iterator, Limit: 100 });
       const records = (res.Records as { dynamodb?: { SequenceNumber?: string } }[] | undefined) ?? [];
       if (records.length) {

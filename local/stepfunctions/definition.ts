@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Checking a state machine definition when it is created or updated: first `asl-validator`
@@ -29,6 +33,43 @@ const require = createRequire(import.meta.url);
 type Validator = (def: unknown) => { isValid: boolean; errors: { 'Error code'?: string; Message?: string }[] };
 const aslModule = require('asl-validator') as Validator | { default: Validator };
 const aslValidator: Validator = typeof aslModule === 'function' ? aslModule : aslModule.default;
+const ASL_VALIDATOR_VERSION = (require('asl-validator/package.json') as { version: string }).version;
+
+/**
+ * asl-validator builds and compiles its whole JSON schema (a new Ajv) on every call: 0.5–1.8 s a
+ * definition on this machine, which made `npm start` spend seconds on the manifest's four
+ * workflows each time. Its verdict on a given text is fixed for a given version, so a
+ * definition that passed is remembered — in this process, and as an empty file named by the
+ * hash of (version, definition) under node_modules/.cache/jiuzhu/asl-valid/. Refusals are never
+ * cached (they are cheap to repeat and carry the messages).
+ */
+const passedSchema = new Set<string>();
+const SCHEMA_CACHE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', '.cache', 'jiuzhu', 'asl-valid');
+
+/** Where the verdict on a definition text is remembered once it passed asl-validator. */
+export function schemaCacheFile(text: string): string {
+  return join(SCHEMA_CACHE_DIR, createHash('sha256').update(`${ASL_VALIDATOR_VERSION}\0${JSON.stringify(forSchema(JSON.parse(text)))}`).digest('hex'));
+}
+
+function schemaCheck(relaxed: unknown): ReturnType<Validator> {
+  const key = createHash('sha256').update(`${ASL_VALIDATOR_VERSION}\0${JSON.stringify(relaxed)}`).digest('hex');
+  const file = join(SCHEMA_CACHE_DIR, key);
+  if (passedSchema.has(key) || existsSync(file)) {
+    passedSchema.add(key);
+    return { isValid: true, errors: [] };
+  }
+  const res = aslValidator(relaxed);
+  if (res.isValid) {
+    passedSchema.add(key);
+    try {
+      mkdirSync(SCHEMA_CACHE_DIR, { recursive: true });
+      writeFileSync(file, '');
+    } catch {
+      /* read-only node_modules: remembered in this process only */
+    }
+  }
+  return res;
+}
 
 const COMMON = ['Type', 'Comment', 'QueryLanguage'];
 const FLOW = ['Next', 'End'];
@@ -73,7 +114,7 @@ export function checkDefinition(text: string): Definition {
   } catch (err) {
     throw new DefinitionError(`Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: definition is not JSON (${(err as Error).message})'`);
   }
-  const res = aslValidator(forSchema(def));
+  const res = schemaCheck(forSchema(def));
   if (!res.isValid) {
     const msgs = res.errors.map((e) => `${e['Error code'] ?? 'SCHEMA_VALIDATION_FAILED'}: ${e.Message ?? ''}`).join('; ');
     // The schema's complaint can be indirect (a JSONPath-only field makes a JSONata state

@@ -63,3 +63,21 @@ describe('renderWorkflow: the manifest’s substitutions, as CDK applies them', 
     expect(out.TimeoutSeconds).toBe(99);
   });
 });
+
+describe('asl-validator verdicts are remembered (it compiles its schema on every call)', () => {
+  it('remembers a definition that passed, under the hash of the validator version and the text; never a refused one', async () => {
+    const { existsSync, rmSync } = await import('node:fs');
+    const { schemaCacheFile } = await import('../../../local/stepfunctions/definition.ts');
+    const unique = `cache-probe-${process.pid}-${Date.now()}`;
+    const ok = jsonata({ P: { Type: 'Pass', Output: { probe: unique }, End: true } });
+    const bad = jsonata({ P: { Type: 'Pass', Output: { probe: unique }, Next: 'Nowhere' } });
+    rmSync(schemaCacheFile(ok), { force: true });
+    checkDefinition(ok);
+    expect(existsSync(schemaCacheFile(ok))).toBe(true);
+    // Still the same verdict, and the engine's own checks still run on a remembered text.
+    expect(checkDefinition(ok).StartAt).toBe('P');
+    expect(() => checkDefinition(bad)).toThrow(DefinitionError);
+    expect(existsSync(schemaCacheFile(bad))).toBe(false);
+    rmSync(schemaCacheFile(ok), { force: true });
+  });
+});
