@@ -16,7 +16,7 @@
  */
 import '../local/quiet.ts';
 import { closeSync, fdatasyncSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
 
     // 1. Burst.
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const worker = async () => {
       while (next < N) {
@@ -144,6 +145,10 @@ async function main(): Promise<void> {
     let lastDelivery = 0;
     for (let i = 0; i < N; i++) lastDelivery = Math.max(lastDelivery, receivedAt[i]!);
     const burstMs = lastDelivery - t0;
+    const cpu = process.cpuUsage(cpu0);
+    // This process's CPU (the bus, its HTTP endpoint and the SDK client sending the events) per
+    // delivery: on a shared machine wall-clock rates depend on the others, this much less.
+    const cpuMsPerDelivery = (cpu.user + cpu.system) / 1000 / burstDelivered;
     const burst = latencies(0, N);
     await eventBridgeIdle(stack);
 
@@ -176,17 +181,20 @@ async function main(): Promise<void> {
       p50MsAt500Eps: round1(percentile(sustained, 50)),
       p99MsAt500Eps: round1(percentile(sustained, 99)),
       sustainedEventsPerSecondSent: Math.round((sustainedN / sendMs) * 1000),
+      burstCpuMsPer1000Deliveries: Math.round(cpuMsPerDelivery * 1000),
       burstEvents: N,
       sustainedEvents: sustainedN,
     };
-    const baselines = { rawMatcherEventsPerSecond: Math.round(matcherRate), rawOutboxFdatasyncEventsPerSecond: Math.round(rawRate) };
+    const baselines = { rawMatcherEventsPerSecond: Math.round(matcherRate), rawOutboxFdatasyncEventsPerSecond: Math.round(rawRate), loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 };
     console.log(`local EventBridge bench: ${RULES} rules, each event matches one, a Lambda target each; PutEvents batches of 10`);
     console.log(`  burst of ${N} (${CONCURRENCY} PutEvents in flight)`);
     console.log(`    PutEvents accepted (${process.env.JIUZHU_EVENTS_FSYNC === '0' ? 'no fsync' : 'fdatasync'})  ${fmt(acceptRate)} events/s   (${failed} failed entries)`);
     console.log(`    delivered to targets             ${fmt(deliverRate)} deliveries/s   (${burstDelivered}/${N} deliveries)`);
     console.log(`    PutEvents→target latency         p50 ${figures.burstP50Ms} ms   p99 ${figures.burstP99Ms} ms`);
+    console.log(`    CPU of this process              ${figures.burstCpuMsPer1000Deliveries} ms per 1,000 deliveries (bus + endpoint + sending SDK client; ≈ ${fmt(1000 / cpuMsPerDelivery)} deliveries per CPU-second)`);
     console.log(`  sustained ${RATE} events/s for ${SECONDS} s, open loop (${fmt(figures.sustainedEventsPerSecondSent)} events/s sent)`);
     console.log(`    PutEvents→target latency         p50 ${figures.p50MsAt500Eps} ms   p99 ${figures.p99MsAt500Eps} ms   (${sustained.length}/${sustainedN} delivered)`);
+    console.log(`  machine load average (1 min)      ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     console.log(`  baseline: raw matcher alone        ${fmt(matcherRate)} events/s   (20 patterns each)`);
     console.log(`  baseline: raw outbox fdatasync     ${fmt(rawRate)} events/s   (one fdatasync per 10 events, one batch at a time)`);
     console.log(`  ratio deliveries / raw matcher     ${(deliverRate / matcherRate).toFixed(3)}  (${(matcherRate / deliverRate).toFixed(1)}x slower)`);

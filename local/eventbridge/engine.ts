@@ -245,9 +245,12 @@ export class EventBridgeEngine implements ClockSubscriber {
   }
 
   /**
-   * Accept validated events: match, persist every delivery, then hand them to the delivery
-   * loop. When the promise resolves the events are durable (fdatasync'ed, shared with the
-   * PutEvents calls made meanwhile); only then are they delivered.
+   * Accept validated events: match, write every delivery to the outbox, hand them to the
+   * delivery loop, and resolve once the outbox is on disk (fdatasync'ed, one sync shared with
+   * the PutEvents calls made meanwhile): PutEvents answers only then. Delivery does not wait
+   * for the sync — the record is already in the journal (a process crash keeps it), and a
+   * delivery whose PutEvents never got its answer is at worst delivered again after a power
+   * loss or a retried call, as in AWS (at least once).
    */
   async accept(items: { bus: string; event: Record<string, unknown> }[]): Promise<void> {
     const deliveries: Delivery[] = [];
@@ -258,13 +261,15 @@ export class EventBridgeEngine implements ClockSubscriber {
       }
     }
     if (deliveries.length === 0) return;
+    const durable = this.store.acceptDurably(deliveries);
+    for (const d of deliveries) this.enqueue(d);
     this.accepting++;
     try {
-      await this.store.acceptDurably(deliveries);
+      await durable;
     } finally {
       this.accepting--;
+      this.checkIdle();
     }
-    for (const d of deliveries) this.enqueue(d);
   }
 
   private deliveriesFor(event: Record<string, unknown>, targets: TargetRecord[], sourceArn: string, ruleName: string, ingestionTime: string): Delivery[] {
