@@ -48,17 +48,23 @@ export const CATEGORY_CODES = [
   'TEMPORARY',
 ] as const;
 export type CategoryCode = (typeof CATEGORY_CODES)[number];
-const DIBAO = 0,
+const enum C {
+  DIBAO = 0,
   TEKUN = 1,
   EDGE = 2,
   RIGID = 3,
   ORPHAN = 4,
   DLS = 5,
   DCS = 6,
-  TEMPORARY = 7;
-const NCAT = CATEGORY_CODES.length;
-/** Rows about the household itself (members counted, income items), not about a category. */
-const HOUSEHOLD = NCAT;
+  TEMPORARY = 7,
+  /** Categories. */
+  N = 8,
+  /** Rows about the household itself (members counted, income items), not about a category. */
+  HOUSEHOLD = 8,
+}
+CATEGORY_CODES.forEach((code, i) => {
+  if (['DIBAO', 'TEKUN', 'DIBAO_EDGE', 'RIGID_EXPENDITURE', 'ORPHAN', 'DISABILITY_LIVING_SUBSIDY', 'DISABILITY_CARE_SUBSIDY', 'TEMPORARY'][i] !== code || CATEGORY_CODES.length !== C.N) throw new Error('update enum C');
+});
 
 /**
  * Legal bases (national). Local values carry their own reference in the policy trace. Article
@@ -178,83 +184,165 @@ export type RuleId = (typeof RULE_LIST)[number]['id'];
 export const RULES: readonly RuleMeta[] = RULE_LIST;
 const ruleIndex = (id: RuleId): number => RULE_LIST.findIndex((r) => r.id === id);
 // Rule indexes as plain module constants (a lookup in an object of dotted names is a hash probe).
-const R_INCOME_DEDUCTION = ruleIndex('income.employmentCostDeduction');
-const R_DIBAO_AMOUNT_GAP = ruleIndex('dibao.amount.gap');
-const R_DIBAO_ASSETS_DEPOSITS = ruleIndex('dibao.assets.deposits');
-const R_DIBAO_ASSETS_VEHICLE = ruleIndex('dibao.assets.vehicle');
-const R_DIBAO_ASSETS_HOMES = ruleIndex('dibao.assets.homes');
-const R_DIBAO_ASSETS_NONRES = ruleIndex('dibao.assets.nonResidential');
-const R_DIBAO_ASSETS_BUSINESS = ruleIndex('dibao.assets.business');
-const R_DIBAO_ASSETS_MACHINERY = ruleIndex('dibao.assets.farmMachinery');
-const R_DIBAO_EXCLUSION_NOTTEKUN = ruleIndex('dibao.exclusion.notTekun');
-const R_DIBAO_INCOME_BELOWSTANDARD = ruleIndex('dibao.income.belowStandard');
-const R_DIBAO_LIVING_FLAG = ruleIndex('dibao.living.housingAndWaterSafe');
-const R_DIBAO_LIVING_CONDITION = ruleIndex('dibao.living.housingAndWaterSafe.condition');
-const R_DIBAO_SUPPLEMENT_ELDERLY70 = ruleIndex('dibao.supplement.elderly70');
-const R_DIBAO_SUPPLEMENT_ELDERLY80 = ruleIndex('dibao.supplement.elderly80');
-const R_DIBAO_SUPPLEMENT_MINOR = ruleIndex('dibao.supplement.minor');
-const R_DIBAO_SUPPLEMENT_SERIOUSILLNESS = ruleIndex('dibao.supplement.seriousIllness');
-const R_DIBAO_SUPPLEMENT_SEVEREDISABILITY = ruleIndex('dibao.supplement.severeDisability');
-const R_DIBAO_INDIVIDUAL = ruleIndex('dibao.individual.member');
-const R_DIBAO_INDIVIDUAL_CANDIDATE = ruleIndex('dibao.individual.candidate');
-const R_DIBAOEDGE_ASSETS_DEPOSITS = ruleIndex('dibaoEdge.assets.deposits');
-const R_DIBAOEDGE_ASSETS_VEHICLE = ruleIndex('dibaoEdge.assets.vehicle');
-const R_DIBAOEDGE_ASSETS_MACHINERY = ruleIndex('dibaoEdge.assets.farmMachinery');
-const R_DIBAOEDGE_ASSETS_PROPERTY = ruleIndex('dibaoEdge.assets.realEstateAndBusiness');
-const R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN = ruleIndex('dibaoEdge.exclusion.notDibaoOrTekun');
-const R_DIBAOEDGE_INCOME_BELOWMULTIPLE = ruleIndex('dibaoEdge.income.belowMultiple');
-const R_DISABILITYCARE_SEVEREGRADE = ruleIndex('disabilityCare.severeGrade');
-const R_DISABILITYCARE_SEVEREMEMBERS = ruleIndex('disabilityCare.severeMembers');
-const R_DISABILITYLIVING_AMOUNT = ruleIndex('disabilityLiving.amount');
-const R_DISABILITYLIVING_DIBAOHOUSEHOLD = ruleIndex('disabilityLiving.dibaoHousehold');
-const R_DISABILITYLIVING_DISABLEDMEMBERS = ruleIndex('disabilityLiving.disabledMembers');
-const R_ORPHAN_PARENTSLOST = ruleIndex('orphan.parentsLost');
-const R_ORPHAN_UNDER18 = ruleIndex('orphan.under18');
-const R_ORPHAN_AMOUNT = ruleIndex('orphan.amount');
-const R_RIGID_ASSETS_DEPOSITS = ruleIndex('rigid.assets.deposits');
-const R_RIGID_EXCLUSION_NOTINOTHERLAYERS = ruleIndex('rigid.exclusion.notInOtherLayers');
-const R_RIGID_EXPENDITURE_ABOVESHARE = ruleIndex('rigid.expenditure.aboveShare');
-const R_RIGID_INCOME_BELOWANNUALLIMIT = ruleIndex('rigid.income.belowAnnualLimit');
-const R_TEKUN_AMOUNT_BASIC = ruleIndex('tekun.amount.basicLiving');
-const R_TEKUN_AMOUNT_CARE = ruleIndex('tekun.amount.care');
-const R_TEKUN_EXCLUSION_ORPHANSUPPORT = ruleIndex('tekun.exclusion.orphanSupport');
-const R_TEKUN_SUPPORTER = ruleIndex('tekun.supporter');
-const R_TEKUN_NOABLESUPPORTER = ruleIndex('tekun.noAbleSupporter');
-const R_TEKUN_NOLIVELIHOOD_DEPOSITS = ruleIndex('tekun.noLivelihood.deposits');
-const R_TEKUN_NOLIVELIHOOD_INCOME = ruleIndex('tekun.noLivelihood.income');
-const R_TEKUN_NOLIVELIHOOD_VEHICLE = ruleIndex('tekun.noLivelihood.vehicle');
-const R_TEKUN_NOLIVELIHOOD_PROPERTY = ruleIndex('tekun.noLivelihood.property');
-const R_TEKUN_NOWORKINGCAPACITY = ruleIndex('tekun.noWorkingCapacity');
-const R_TEMPORARY_CASEWORKERASSESSMENT = ruleIndex('temporary.caseworkerAssessment');
-const RULE_CATEGORY = Uint8Array.from(RULE_LIST.map((r) => (r.category === 'HOUSEHOLD' ? HOUSEHOLD : CATEGORY_CODES.indexOf(r.category))));
+// Rule indexes as literals (a const enum: V8 folds them into the code; module constants are
+// loads with checks). Checked against RULE_LIST when the module loads.
+const enum R {
+  INCOME_DEDUCTION = 0,
+  DIBAO_AMOUNT_GAP = 11,
+  DIBAO_ASSETS_DEPOSITS = 2,
+  DIBAO_ASSETS_VEHICLE = 3,
+  DIBAO_ASSETS_HOMES = 4,
+  DIBAO_ASSETS_NONRES = 5,
+  DIBAO_ASSETS_BUSINESS = 6,
+  DIBAO_ASSETS_MACHINERY = 7,
+  DIBAO_EXCLUSION_NOTTEKUN = 10,
+  DIBAO_INCOME_BELOWSTANDARD = 1,
+  DIBAO_LIVING_FLAG = 8,
+  DIBAO_LIVING_CONDITION = 9,
+  DIBAO_SUPPLEMENT_ELDERLY70 = 12,
+  DIBAO_SUPPLEMENT_ELDERLY80 = 13,
+  DIBAO_SUPPLEMENT_MINOR = 14,
+  DIBAO_SUPPLEMENT_SERIOUSILLNESS = 16,
+  DIBAO_SUPPLEMENT_SEVEREDISABILITY = 15,
+  DIBAO_INDIVIDUAL = 17,
+  DIBAO_INDIVIDUAL_CANDIDATE = 18,
+  DIBAOEDGE_ASSETS_DEPOSITS = 31,
+  DIBAOEDGE_ASSETS_VEHICLE = 32,
+  DIBAOEDGE_ASSETS_MACHINERY = 33,
+  DIBAOEDGE_ASSETS_PROPERTY = 34,
+  DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN = 29,
+  DIBAOEDGE_INCOME_BELOWMULTIPLE = 30,
+  DISABILITYCARE_SEVEREGRADE = 46,
+  DISABILITYCARE_SEVEREMEMBERS = 45,
+  DISABILITYLIVING_AMOUNT = 44,
+  DISABILITYLIVING_DIBAOHOUSEHOLD = 42,
+  DISABILITYLIVING_DISABLEDMEMBERS = 43,
+  ORPHAN_PARENTSLOST = 39,
+  ORPHAN_UNDER18 = 40,
+  ORPHAN_AMOUNT = 41,
+  RIGID_ASSETS_DEPOSITS = 38,
+  RIGID_EXCLUSION_NOTINOTHERLAYERS = 35,
+  RIGID_EXPENDITURE_ABOVESHARE = 37,
+  RIGID_INCOME_BELOWANNUALLIMIT = 36,
+  TEKUN_AMOUNT_BASIC = 27,
+  TEKUN_AMOUNT_CARE = 28,
+  TEKUN_EXCLUSION_ORPHANSUPPORT = 26,
+  TEKUN_SUPPORTER = 24,
+  TEKUN_NOABLESUPPORTER = 25,
+  TEKUN_NOLIVELIHOOD_DEPOSITS = 21,
+  TEKUN_NOLIVELIHOOD_INCOME = 20,
+  TEKUN_NOLIVELIHOOD_VEHICLE = 22,
+  TEKUN_NOLIVELIHOOD_PROPERTY = 23,
+  TEKUN_NOWORKINGCAPACITY = 19,
+  TEMPORARY_CASEWORKERASSESSMENT = 47,
+}
+for (const [r, id] of [
+  [R.INCOME_DEDUCTION, 'income.employmentCostDeduction'],
+  [R.DIBAO_AMOUNT_GAP, 'dibao.amount.gap'],
+  [R.DIBAO_ASSETS_DEPOSITS, 'dibao.assets.deposits'],
+  [R.DIBAO_ASSETS_VEHICLE, 'dibao.assets.vehicle'],
+  [R.DIBAO_ASSETS_HOMES, 'dibao.assets.homes'],
+  [R.DIBAO_ASSETS_NONRES, 'dibao.assets.nonResidential'],
+  [R.DIBAO_ASSETS_BUSINESS, 'dibao.assets.business'],
+  [R.DIBAO_ASSETS_MACHINERY, 'dibao.assets.farmMachinery'],
+  [R.DIBAO_EXCLUSION_NOTTEKUN, 'dibao.exclusion.notTekun'],
+  [R.DIBAO_INCOME_BELOWSTANDARD, 'dibao.income.belowStandard'],
+  [R.DIBAO_LIVING_FLAG, 'dibao.living.housingAndWaterSafe'],
+  [R.DIBAO_LIVING_CONDITION, 'dibao.living.housingAndWaterSafe.condition'],
+  [R.DIBAO_SUPPLEMENT_ELDERLY70, 'dibao.supplement.elderly70'],
+  [R.DIBAO_SUPPLEMENT_ELDERLY80, 'dibao.supplement.elderly80'],
+  [R.DIBAO_SUPPLEMENT_MINOR, 'dibao.supplement.minor'],
+  [R.DIBAO_SUPPLEMENT_SERIOUSILLNESS, 'dibao.supplement.seriousIllness'],
+  [R.DIBAO_SUPPLEMENT_SEVEREDISABILITY, 'dibao.supplement.severeDisability'],
+  [R.DIBAO_INDIVIDUAL, 'dibao.individual.member'],
+  [R.DIBAO_INDIVIDUAL_CANDIDATE, 'dibao.individual.candidate'],
+  [R.DIBAOEDGE_ASSETS_DEPOSITS, 'dibaoEdge.assets.deposits'],
+  [R.DIBAOEDGE_ASSETS_VEHICLE, 'dibaoEdge.assets.vehicle'],
+  [R.DIBAOEDGE_ASSETS_MACHINERY, 'dibaoEdge.assets.farmMachinery'],
+  [R.DIBAOEDGE_ASSETS_PROPERTY, 'dibaoEdge.assets.realEstateAndBusiness'],
+  [R.DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, 'dibaoEdge.exclusion.notDibaoOrTekun'],
+  [R.DIBAOEDGE_INCOME_BELOWMULTIPLE, 'dibaoEdge.income.belowMultiple'],
+  [R.DISABILITYCARE_SEVEREGRADE, 'disabilityCare.severeGrade'],
+  [R.DISABILITYCARE_SEVEREMEMBERS, 'disabilityCare.severeMembers'],
+  [R.DISABILITYLIVING_AMOUNT, 'disabilityLiving.amount'],
+  [R.DISABILITYLIVING_DIBAOHOUSEHOLD, 'disabilityLiving.dibaoHousehold'],
+  [R.DISABILITYLIVING_DISABLEDMEMBERS, 'disabilityLiving.disabledMembers'],
+  [R.ORPHAN_PARENTSLOST, 'orphan.parentsLost'],
+  [R.ORPHAN_UNDER18, 'orphan.under18'],
+  [R.ORPHAN_AMOUNT, 'orphan.amount'],
+  [R.RIGID_ASSETS_DEPOSITS, 'rigid.assets.deposits'],
+  [R.RIGID_EXCLUSION_NOTINOTHERLAYERS, 'rigid.exclusion.notInOtherLayers'],
+  [R.RIGID_EXPENDITURE_ABOVESHARE, 'rigid.expenditure.aboveShare'],
+  [R.RIGID_INCOME_BELOWANNUALLIMIT, 'rigid.income.belowAnnualLimit'],
+  [R.TEKUN_AMOUNT_BASIC, 'tekun.amount.basicLiving'],
+  [R.TEKUN_AMOUNT_CARE, 'tekun.amount.care'],
+  [R.TEKUN_EXCLUSION_ORPHANSUPPORT, 'tekun.exclusion.orphanSupport'],
+  [R.TEKUN_SUPPORTER, 'tekun.supporter'],
+  [R.TEKUN_NOABLESUPPORTER, 'tekun.noAbleSupporter'],
+  [R.TEKUN_NOLIVELIHOOD_DEPOSITS, 'tekun.noLivelihood.deposits'],
+  [R.TEKUN_NOLIVELIHOOD_INCOME, 'tekun.noLivelihood.income'],
+  [R.TEKUN_NOLIVELIHOOD_VEHICLE, 'tekun.noLivelihood.vehicle'],
+  [R.TEKUN_NOLIVELIHOOD_PROPERTY, 'tekun.noLivelihood.property'],
+  [R.TEKUN_NOWORKINGCAPACITY, 'tekun.noWorkingCapacity'],
+  [R.TEMPORARY_CASEWORKERASSESSMENT, 'temporary.caseworkerAssessment'],
+] as const) {
+  if (RULE_LIST[r]!.id !== id) throw new Error(`rule index ${r} is not ${id}: update enum R`);
+}
+const RULE_CATEGORY = Uint8Array.from(RULE_LIST.map((r) => (r.category === 'HOUSEHOLD' ? C.HOUSEHOLD : CATEGORY_CODES.indexOf(r.category))));
 
 /** Why a member has no working capacity (TEKUN): kept for compatibility; see BASIS_TABLES. */
 export const BASES = BASIS_TABLES.incapacity;
-const B_AGE60 = 1,
-  B_UNDER16 = 2,
-  B_MINOR = 3,
-  B_STUDENT = 4,
-  B_DISABILITY = 5,
-  B_CAPABLE = 6,
-  B_SCHOOL_OTHER = 7,
-  B_SCHOOL_UNKNOWN = 8;
-// Supporter bases: 1 + situation index, then these.
-const S_DECLARED_UNABLE = SUPPORTER_SITUATIONS.length + 1,
-  S_ABLE = S_DECLARED_UNABLE + 1,
-  S_NO_SITUATION = S_ABLE + 1,
-  S_CONTRADICTED = S_NO_SITUATION + 1,
-  S_PROPERTY = S_CONTRADICTED + 1;
-const SIT = (x: (typeof SUPPORTER_SITUATIONS)[number]) => SUPPORTER_SITUATIONS.indexOf(x);
-const SIT_TEKUN = SIT('TEKUN'),
-  SIT_DIBAO60 = SIT('DIBAO_AGED_60'),
-  SIT_AGED70 = SIT('AGED_70_LOW_INCOME'),
-  SIT_SEVERE = SIT('SEVERE_DISABILITY_LOW_INCOME'),
-  SIT_MISSING = SIT('DECLARED_MISSING'),
-  SIT_SENTENCE = SIT('SERVING_SENTENCE');
+const enum B {
+  AGE60 = 1,
+  UNDER16 = 2,
+  MINOR = 3,
+  STUDENT = 4,
+  DISABILITY = 5,
+  CAPABLE = 6,
+  SCHOOL_OTHER = 7,
+  SCHOOL_UNKNOWN = 8,
+}
+/** Situations (SUPPORTER_SITUATIONS indexes); supporter bases are 1 + a situation, then S. */
+const enum SIT {
+  TEKUN = 0,
+  DIBAO60 = 1,
+  AGED70 = 2,
+  SEVERE = 3,
+  NO_CIVIL_CAPACITY = 4,
+  MISSING = 5,
+  SENTENCE = 6,
+  COUNT = 8,
+}
+const enum S {
+  DECLARED_UNABLE = SIT.COUNT + 1,
+  ABLE = SIT.COUNT + 2,
+  NO_SITUATION = SIT.COUNT + 3,
+  CONTRADICTED = SIT.COUNT + 4,
+  PROPERTY = SIT.COUNT + 5,
+}
+for (const [i, x] of [
+  [SIT.TEKUN, 'TEKUN'],
+  [SIT.DIBAO60, 'DIBAO_AGED_60'],
+  [SIT.AGED70, 'AGED_70_LOW_INCOME'],
+  [SIT.SEVERE, 'SEVERE_DISABILITY_LOW_INCOME'],
+  [SIT.NO_CIVIL_CAPACITY, 'NO_CIVIL_CAPACITY'],
+  [SIT.MISSING, 'DECLARED_MISSING'],
+  [SIT.SENTENCE, 'SERVING_SENTENCE'],
+] as const) {
+  if (SUPPORTER_SITUATIONS[i] !== x) throw new Error(`situation ${i} is not ${x}: update enum SIT`);
+}
+if (SUPPORTER_SITUATIONS.length !== SIT.COUNT) throw new Error('update SIT.COUNT');
 /** Situations whose property clause needs the household within the dibao property rules. */
-const PROPERTY_CLAUSE = (1 << SIT_AGED70) | (1 << SIT_SEVERE) | (1 << SIT('NO_CIVIL_CAPACITY')) | (1 << SIT_MISSING) | (1 << SIT_SENTENCE);
-/** In-household supporter refs in a supporter row's limit slot start here (below: external supporter index). */
-const INSIDE_REF = 100;
+const PROPERTY_CLAUSE = (1 << SIT.AGED70) | (1 << SIT.SEVERE) | (1 << SIT.NO_CIVIL_CAPACITY) | (1 << SIT.MISSING) | (1 << SIT.SENTENCE);
+const enum K {
+  /** In-household supporter refs in a supporter row's limit slot start here (below: external supporter index). */
+  INSIDE_REF = 100,
+  NOT_ASSESSED = 4,
+  RELATIONS = 8,
+  /** Income kinds beyond INCOME_TYPES (household.ts). */
+  INCOME_LOCAL = 11,
+}
+if (RELATIONS.length !== K.RELATIONS || INCOME_KIND_LOCAL !== K.INCOME_LOCAL) throw new Error('update enum K');
 
 /**
  * Legal support duties between two members, read from their relations to the applicant
@@ -279,48 +367,88 @@ const DUTY = (() => {
   }
   return m;
 })();
-const NOT_ASSESSED = 4;
 
-// Parameter indexes, resolved once.
-const P = (n: ParameterName) => parameterIndex(n);
-const P_STD_URBAN = P('dibao.standard.urban'),
-  P_STD_RURAL = P('dibao.standard.rural'),
-  P_DIBAO_MONTHS = P('dibao.depositCapMonths'),
-  P_DIBAO_VEHICLE = P('dibao.vehicleValueCap'),
-  P_LIVING_CHECK = P('dibao.livingConditionsCheck'),
-  P_HOMES = P('dibao.homesCap'),
-  P_NONRES = P('dibao.nonResidentialCap'),
-  P_BUSINESS = P('dibao.businessRegistrationExcludes'),
-  P_DIBAO_MACHINERY = P('dibao.farmMachineryValueCap'),
-  P_DEDUCTION = P('income.employmentCostDeduction'),
-  P_INCOME_LIST = P('income.nonCountableTypes'),
-  P_EDGE_MULT = P('dibaoEdge.incomeMultiplier'),
-  P_EDGE_MONTHS = P('dibaoEdge.depositCapMonths'),
-  P_EDGE_VEHICLE = P('dibaoEdge.vehicleValueCap'),
-  P_EDGE_MACHINERY = P('dibaoEdge.farmMachineryValueCap'),
-  P_RIGID_INCOME = P('rigid.incomeLimitAnnual'),
-  P_RIGID_SHARE = P('rigid.expenditureShare'),
-  P_RIGID_MONTHS = P('rigid.depositCapMonths'),
-  P_TEKUN_STD = P('tekun.standard'),
-  P_TEKUN_URBAN = P('tekun.standard.urban'),
-  P_TEKUN_RURAL = P('tekun.standard.rural'),
-  P_TEKUN_MULT = P('tekun.basicLivingMultiplier'),
-  P_CARE_FULL = P('tekun.care.full'),
-  P_CARE_PARTIAL = P('tekun.care.partial'),
-  P_CARE_NONE = P('tekun.care.none'),
-  P_SUP70 = P('supplement.elderly70'),
-  P_SUP80 = P('supplement.elderly80'),
-  P_SUP_MINOR = P('supplement.minor'),
-  P_SUP_SEVERE = P('supplement.severeDisability'),
-  P_SUP_ILL = P('supplement.seriousIllness'),
-  P_LIVING = P('disability.livingSubsidy'),
-  P_LIVING_WIDEN = P('disability.livingSubsidy.widenToEdge'),
-  P_CARE1 = P('disability.careSubsidy.grade1'),
-  P_CARE2 = P('disability.careSubsidy.grade2'),
-  P_ORPHAN = P('orphan.basicLiving'),
-  P_ORPHAN_INSTITUTION = P('orphan.basicLiving.institution');
-const NO_PARAM = -1;
-const CARE_PARAM = [P_CARE_FULL, P_CARE_FULL, P_CARE_PARTIAL, P_CARE_NONE, P_CARE_FULL];
+// Parameter indexes as literals (checked against PARAMETERS when the module loads).
+const enum P {
+  STD_URBAN = 0,
+  STD_RURAL = 1,
+  DIBAO_MONTHS = 2,
+  DIBAO_VEHICLE = 3,
+  LIVING_CHECK = 4,
+  HOMES = 5,
+  NONRES = 6,
+  BUSINESS = 7,
+  DIBAO_MACHINERY = 8,
+  DEDUCTION = 9,
+  INCOME_LIST = 10,
+  EDGE_MULT = 11,
+  EDGE_MONTHS = 12,
+  EDGE_VEHICLE = 13,
+  EDGE_MACHINERY = 14,
+  RIGID_INCOME = 15,
+  RIGID_SHARE = 16,
+  RIGID_MONTHS = 17,
+  TEKUN_STD = 18,
+  TEKUN_URBAN = 19,
+  TEKUN_RURAL = 20,
+  TEKUN_MULT = 21,
+  CARE_FULL = 22,
+  CARE_PARTIAL = 23,
+  CARE_NONE = 24,
+  SUP70 = 25,
+  SUP80 = 26,
+  SUP_MINOR = 27,
+  SUP_SEVERE = 28,
+  SUP_ILL = 29,
+  LIVING = 30,
+  LIVING_WIDEN = 31,
+  CARE1 = 32,
+  CARE2 = 33,
+  ORPHAN = 34,
+  ORPHAN_INSTITUTION = 35,
+  NONE = -1,
+}
+for (const [i, name] of [
+  [P.STD_URBAN, 'dibao.standard.urban'],
+  [P.STD_RURAL, 'dibao.standard.rural'],
+  [P.DIBAO_MONTHS, 'dibao.depositCapMonths'],
+  [P.DIBAO_VEHICLE, 'dibao.vehicleValueCap'],
+  [P.LIVING_CHECK, 'dibao.livingConditionsCheck'],
+  [P.HOMES, 'dibao.homesCap'],
+  [P.NONRES, 'dibao.nonResidentialCap'],
+  [P.BUSINESS, 'dibao.businessRegistrationExcludes'],
+  [P.DIBAO_MACHINERY, 'dibao.farmMachineryValueCap'],
+  [P.DEDUCTION, 'income.employmentCostDeduction'],
+  [P.INCOME_LIST, 'income.nonCountableTypes'],
+  [P.EDGE_MULT, 'dibaoEdge.incomeMultiplier'],
+  [P.EDGE_MONTHS, 'dibaoEdge.depositCapMonths'],
+  [P.EDGE_VEHICLE, 'dibaoEdge.vehicleValueCap'],
+  [P.EDGE_MACHINERY, 'dibaoEdge.farmMachineryValueCap'],
+  [P.RIGID_INCOME, 'rigid.incomeLimitAnnual'],
+  [P.RIGID_SHARE, 'rigid.expenditureShare'],
+  [P.RIGID_MONTHS, 'rigid.depositCapMonths'],
+  [P.TEKUN_STD, 'tekun.standard'],
+  [P.TEKUN_URBAN, 'tekun.standard.urban'],
+  [P.TEKUN_RURAL, 'tekun.standard.rural'],
+  [P.TEKUN_MULT, 'tekun.basicLivingMultiplier'],
+  [P.CARE_FULL, 'tekun.care.full'],
+  [P.CARE_PARTIAL, 'tekun.care.partial'],
+  [P.CARE_NONE, 'tekun.care.none'],
+  [P.SUP70, 'supplement.elderly70'],
+  [P.SUP80, 'supplement.elderly80'],
+  [P.SUP_MINOR, 'supplement.minor'],
+  [P.SUP_SEVERE, 'supplement.severeDisability'],
+  [P.SUP_ILL, 'supplement.seriousIllness'],
+  [P.LIVING, 'disability.livingSubsidy'],
+  [P.LIVING_WIDEN, 'disability.livingSubsidy.widenToEdge'],
+  [P.CARE1, 'disability.careSubsidy.grade1'],
+  [P.CARE2, 'disability.careSubsidy.grade2'],
+  [P.ORPHAN, 'orphan.basicLiving'],
+  [P.ORPHAN_INSTITUTION, 'orphan.basicLiving.institution'],
+] as const) {
+  if (parameterIndex(name) !== i) throw new Error(`parameter index ${i} is not ${name}: update enum P`);
+}
+const CARE_PARAM = [P.CARE_FULL, P.CARE_FULL, P.CARE_PARTIAL, P.CARE_NONE, P.CARE_FULL];
 
 /** A row's key: rule and parameter bits (see `Trace`); OR in `mb(member)` and `basis << 1`. */
 function key(rule: number, param: number): number {
@@ -346,10 +474,10 @@ export class Trace {
   private cap: number;
   /** Row i: [4i] key, [4i+1] actual, [4i+2] limit, [4i+3] amount. */
   rows: Float64Array;
-  readonly eligible = new Uint8Array(NCAT);
-  readonly amountFen = new Float64Array(NCAT);
+  readonly eligible = new Uint8Array(C.N);
+  readonly amountFen = new Float64Array(C.N);
   /** Bit i set = member i belongs to the category's result. */
-  readonly memberMask = new Uint32Array(NCAT);
+  readonly memberMask = new Uint32Array(C.N);
   readonly ages = new Int16Array(32);
   /** Per member: TEKUN amount (fen), 0 when not TEKUN. */
   readonly tekunFen = new Float64Array(32);
@@ -381,7 +509,7 @@ export class Trace {
     const e = this.eligible,
       a = this.amountFen,
       m = this.memberMask;
-    for (let c = 0; c < NCAT; c++) {
+    for (let c = 0; c < C.N; c++) {
       e[c] = 0;
       a[c] = 0;
       m[c] = 0;
@@ -445,16 +573,16 @@ function maxRows(h: Household): number {
 }
 
 function incapacityBasis(m: Member, age: number): number {
-  if (age >= 60) return B_AGE60;
-  if (age < 16) return B_UNDER16;
-  if (m.incapableByDisability) return B_DISABILITY;
-  if (age < 18) return B_MINOR;
+  if (age >= 60) return B.AGE60;
+  if (age < 16) return B.UNDER16;
+  if (m.incapableByDisability) return B.DISABILITY;
+  if (age < 18) return B.MINOR;
   if (m.inSchool) {
     const level = m.schoolLevel;
-    if (level === 'COMPULSORY' || level === 'SENIOR_HIGH' || level === 'SECONDARY_VOCATIONAL') return B_STUDENT;
-    return level === null ? B_SCHOOL_UNKNOWN : B_SCHOOL_OTHER;
+    if (level === 'COMPULSORY' || level === 'SENIOR_HIGH' || level === 'SECONDARY_VOCATIONAL') return B.STUDENT;
+    return level === null ? B.SCHOOL_UNKNOWN : B.SCHOOL_OTHER;
   }
-  return B_CAPABLE;
+  return B.CAPABLE;
 }
 
 /** 重度残疾: grade 1–2, or grade-3 intellectual/mental (the supporters' situation list says so). */
@@ -502,9 +630,9 @@ function derive(policy: CompiledPolicy): Derived {
     return r === undefined ? -1 : r === 'CN' ? 0 : r.length;
   };
   const pick = (area: ParameterName, areaIdx: number): [number, number, number] =>
-    prefixLen('tekun.standard') > prefixLen(area) ? [policy.v[P_TEKUN_STD]!, P_TEKUN_STD, 2] : [policy.v[areaIdx]!, areaIdx, 1];
-  const urban = pick('tekun.standard.urban', P_TEKUN_URBAN);
-  const rural = pick('tekun.standard.rural', P_TEKUN_RURAL);
+    prefixLen('tekun.standard') > prefixLen(area) ? [policy.v[P.TEKUN_STD]!, P.TEKUN_STD, 2] : [policy.v[areaIdx]!, areaIdx, 1];
+  const urban = pick('tekun.standard.urban', P.TEKUN_URBAN);
+  const rural = pick('tekun.standard.rural', P.TEKUN_RURAL);
   d = { counted, byList, local, tekunStd: [rural[0], urban[0]], tekunStdParam: [rural[1], urban[1]], tekunStdBasis: [rural[2], urban[2]] };
   derivedOf.set(policy, d);
   lastPolicy = policy;
@@ -514,7 +642,7 @@ function derive(policy: CompiledPolicy): Derived {
 
 /** Whether an income item counts under the policy (the engine's and the explanation's one test). */
 function incomeCounted(d: Derived, item: Member['incomes'][number]): boolean {
-  return item.kind === INCOME_KIND_LOCAL ? !d.local.has(item.type) : d.counted[item.kind] === 1;
+  return item.kind === K.INCOME_LOCAL ? !d.local.has(item.type) : d.counted[item.kind] === 1;
 }
 
 /**
@@ -564,7 +692,7 @@ function membersAndIncome(t: Trace, f: Facts, h: Household, v: Float64Array, d: 
   const members = h.members;
   const n = members.length;
   const ages = t.ages;
-  const deduction = v[P_DEDUCTION]!;
+  const deduction = v[P.DEDUCTION]!;
   let total = 0;
   let countedMask = 0;
   let counted = 0;
@@ -589,7 +717,7 @@ function membersAndIncome(t: Trace, f: Facts, h: Household, v: Float64Array, d: 
     }
     if (deduction > 0 && employment > 0) {
       const off = employment < deduction ? employment : deduction;
-      t.push(key(R_INCOME_DEDUCTION, P_DEDUCTION) | mb(i), true, employment, deduction, off);
+      t.push(key(R.INCOME_DEDUCTION, P.DEDUCTION) | mb(i), true, employment, deduction, off);
       own -= off;
     }
     f.own[i] = own;
@@ -625,21 +753,21 @@ function assetFacts(f: Facts, h: Household, v: Float64Array): void {
   let maxMachinery = 0;
   const machines = h.farmMachineryFen;
   for (let i = 0; i < machines.length; i++) if (machines[i]! > maxMachinery) maxMachinery = machines[i]!;
-  const stdParam = h.urban ? P_STD_URBAN : P_STD_RURAL;
+  const stdParam = h.urban ? P.STD_URBAN : P.STD_RURAL;
   const std = v[stdParam]!;
   f.std = std;
   f.stdParam = stdParam;
   f.deposits = h.depositsFen;
   f.maxVehicle = maxVehicle;
   f.maxMachinery = maxMachinery;
-  f.dibaoDepositCap = std * v[P_DIBAO_MONTHS]! * f.counted;
-  f.dibaoVehicleCap = v[P_DIBAO_VEHICLE]!;
+  f.dibaoDepositCap = std * v[P.DIBAO_MONTHS]! * f.counted;
+  f.dibaoVehicleCap = v[P.DIBAO_VEHICLE]!;
   f.dibaoDepositsOk = h.depositsFen <= f.dibaoDepositCap;
   f.dibaoVehicleOk = maxVehicle <= f.dibaoVehicleCap;
-  f.homesOk = h.properties <= v[P_HOMES]!;
-  f.nonResOk = h.nonResidentialProperties <= v[P_NONRES]!;
-  f.businessOk = !(h.businessRegistered && v[P_BUSINESS] === 1);
-  f.dibaoMachineryOk = maxMachinery <= v[P_DIBAO_MACHINERY]!;
+  f.homesOk = h.properties <= v[P.HOMES]!;
+  f.nonResOk = h.nonResidentialProperties <= v[P.NONRES]!;
+  f.businessOk = !(h.businessRegistered && v[P.BUSINESS] === 1);
+  f.dibaoMachineryOk = maxMachinery <= v[P.DIBAO_MACHINERY]!;
   f.dibaoPropertyOk = f.homesOk && f.nonResOk && f.businessOk && f.dibaoMachineryOk;
 }
 
@@ -651,7 +779,7 @@ function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
     const m = members[i]!;
     if (m.counted && (m.orphaned || m.factuallyUnsupported)) orphaned++;
   }
-  t.push(key(R_ORPHAN_PARENTSLOST, NO_PARAM), orphaned >= 1, orphaned, 1, NaN);
+  t.push(key(R.ORPHAN_PARENTSLOST, P.NONE), orphaned >= 1, orphaned, 1, NaN);
   let mask = 0;
   let count = 0;
   let amount = 0;
@@ -661,60 +789,60 @@ function orphanStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
       if (!m.counted || !(m.orphaned || m.factuallyUnsupported)) continue;
       const age = ages[i]!;
       const basis = age < 18 ? 1 : m.inSchool ? 2 : 3;
-      if (!t.push(key(R_ORPHAN_UNDER18, NO_PARAM) | mb(i) | (basis << 1), basis !== 3, age, 18, NaN)) continue;
+      if (!t.push(key(R.ORPHAN_UNDER18, P.NONE) | mb(i) | (basis << 1), basis !== 3, age, 18, NaN)) continue;
       const institution = m.placement === 'INSTITUTION';
-      const param = institution ? P_ORPHAN_INSTITUTION : P_ORPHAN;
+      const param = institution ? P.ORPHAN_INSTITUTION : P.ORPHAN;
       const each = v[param]!;
-      t.push(key(R_ORPHAN_AMOUNT, param) | mb(i) | (((m.orphaned ? 1 : 3) + (institution ? 1 : 0)) << 1), true, NaN, NaN, each);
+      t.push(key(R.ORPHAN_AMOUNT, param) | mb(i) | (((m.orphaned ? 1 : 3) + (institution ? 1 : 0)) << 1), true, NaN, NaN, each);
       mask |= 1 << i;
       count++;
       amount += each;
     }
     if (count > 0) {
-      t.eligible[ORPHAN] = 1;
-      t.amountFen[ORPHAN] = amount;
-      t.memberMask[ORPHAN] = mask;
+      t.eligible[C.ORPHAN] = 1;
+      t.amountFen[C.ORPHAN] = amount;
+      t.memberMask[C.ORPHAN] = mask;
     }
   }
   f.orphanCount = count;
   f.orphanMask = mask;
 }
 
-/** Situation (1 + index) that makes an in-household legal supporter unable, or S_NO_SITUATION / S_PROPERTY. */
+/** Situation (1 + index) that makes an in-household legal supporter unable, or S.NO_SITUATION / S.PROPERTY. */
 function insideSupporter(f: Facts, h: Household, j: number, age: number, v: Float64Array): number {
   const m = h.members[j]!;
   const propertyOk = f.dibaoDepositsOk && f.dibaoVehicleOk && f.dibaoPropertyOk;
   if (!m.counted) {
     const s = m.status;
-    const sit = s === 'SERVING_SENTENCE' ? SIT_SENTENCE : s === 'MISSING' ? SIT_MISSING : -1;
-    if (sit < 0) return S_NO_SITUATION;
-    return propertyOk ? 1 + sit : S_PROPERTY;
+    const sit = s === 'SERVING_SENTENCE' ? SIT.SENTENCE : s === 'MISSING' ? SIT.MISSING : -1;
+    if (sit < 0) return S.NO_SITUATION;
+    return propertyOk ? 1 + sit : S.PROPERTY;
   }
   const own = f.own[j]!;
-  if (f.incapacity[j] !== B_CAPABLE && own < f.std) return 1 + SIT_TEKUN; // meets TEKUN's own first two conditions
-  const lowIncome = own * 12 < v[P_RIGID_INCOME]!;
-  if (age >= 70 && lowIncome) return propertyOk ? 1 + SIT_AGED70 : S_PROPERTY;
-  if (severeForSupport(m) && lowIncome) return propertyOk ? 1 + SIT_SEVERE : S_PROPERTY;
-  return S_NO_SITUATION;
+  if (f.incapacity[j] !== B.CAPABLE && own < f.std) return 1 + SIT.TEKUN; // meets TEKUN's own first two conditions
+  const lowIncome = own * 12 < v[P.RIGID_INCOME]!;
+  if (age >= 70 && lowIncome) return propertyOk ? 1 + SIT.AGED70 : S.PROPERTY;
+  if (severeForSupport(m) && lowIncome) return propertyOk ? 1 + SIT.SEVERE : S.PROPERTY;
+  return S.NO_SITUATION;
 }
 
 /** Basis for an external supporter: a situation that holds, or why none does. */
 function outsideSupporter(f: Facts, s: Household['supporters'][number], age: number): number {
   const sits = s.situations;
-  if (sits === 0) return s.able ? S_ABLE : S_DECLARED_UNABLE;
+  if (sits === 0) return s.able ? S.ABLE : S.DECLARED_UNABLE;
   const propertyOk = f.dibaoDepositsOk && f.dibaoVehicleOk && f.dibaoPropertyOk;
   let propertyFailed = false;
-  for (let k = 0; k < SUPPORTER_SITUATIONS.length; k++) {
+  for (let k = 0; k < SIT.COUNT; k++) {
     if (((sits >>> k) & 1) === 0) continue;
-    if (k === SIT_DIBAO60 && age < 60) continue; // the ID says otherwise
-    if (k === SIT_AGED70 && age < 70) continue;
+    if (k === SIT.DIBAO60 && age < 60) continue; // the ID says otherwise
+    if (k === SIT.AGED70 && age < 70) continue;
     if ((PROPERTY_CLAUSE >>> k) & 1 && !propertyOk) {
       propertyFailed = true;
       continue;
     }
     return 1 + k;
   }
-  return propertyFailed ? S_PROPERTY : S_CONTRADICTED;
+  return propertyFailed ? S.PROPERTY : S.CONTRADICTED;
 }
 
 /** One row per legal supporter of member i (outside the household, then inside); returns how many are able. */
@@ -729,15 +857,15 @@ function supporterRows(t: Trace, f: Facts, h: Household, v: Float64Array, i: num
       if (s.supports !== null && !s.supports.includes(id)) continue;
       const sAge = ageAt(s.birth, t.asOf);
       const basis = outsideSupporter(f, s, sAge);
-      if (!t.push(key(R_TEKUN_SUPPORTER, NO_PARAM) | mb(i) | (basis << 1), basis <= S_DECLARED_UNABLE, sAge, k, NaN)) able++;
+      if (!t.push(key(R.TEKUN_SUPPORTER, P.NONE) | mb(i) | (basis << 1), basis <= S.DECLARED_UNABLE, sAge, k, NaN)) able++;
     }
   }
   if (f.n > 1) {
-    const ri = f.relation[i]! * RELATIONS.length;
+    const ri = f.relation[i]! * K.RELATIONS;
     for (let j = 0; j < f.n; j++) {
       if (j === i || DUTY[ri + f.relation[j]!] !== 1) continue;
       const basis = insideSupporter(f, h, j, ages[j]!, v);
-      if (!t.push(key(R_TEKUN_SUPPORTER, NO_PARAM) | mb(i) | (basis << 1), basis <= S_DECLARED_UNABLE, ages[j]!, INSIDE_REF + j, NaN)) able++;
+      if (!t.push(key(R.TEKUN_SUPPORTER, P.NONE) | mb(i) | (basis << 1), basis <= S.DECLARED_UNABLE, ages[j]!, K.INSIDE_REF + j, NaN)) able++;
     }
   }
   return able;
@@ -749,42 +877,42 @@ function tekunStep(t: Trace, f: Facts, h: Household, v: Float64Array, d: Derived
   const std = f.std;
   const candidates = f.countedMask & ~f.orphanMask;
   const count = f.counted - f.orphanCount;
-  t.push(key(R_TEKUN_EXCLUSION_ORPHANSUPPORT, NO_PARAM), count >= 1, count, 1, NaN);
-  const depositsOk = t.push(key(R_TEKUN_NOLIVELIHOOD_DEPOSITS, P_DIBAO_MONTHS), f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN);
-  const vehicleOk = t.push(key(R_TEKUN_NOLIVELIHOOD_VEHICLE, P_DIBAO_VEHICLE), f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN);
-  const propertyOk = t.push(key(R_TEKUN_NOLIVELIHOOD_PROPERTY, NO_PARAM), f.dibaoPropertyOk, f.dibaoPropertyOk ? 1 : 0, 1, NaN);
+  t.push(key(R.TEKUN_EXCLUSION_ORPHANSUPPORT, P.NONE), count >= 1, count, 1, NaN);
+  const depositsOk = t.push(key(R.TEKUN_NOLIVELIHOOD_DEPOSITS, P.DIBAO_MONTHS), f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN);
+  const vehicleOk = t.push(key(R.TEKUN_NOLIVELIHOOD_VEHICLE, P.DIBAO_VEHICLE), f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN);
+  const propertyOk = t.push(key(R.TEKUN_NOLIVELIHOOD_PROPERTY, P.NONE), f.dibaoPropertyOk, f.dibaoPropertyOk ? 1 : 0, 1, NaN);
   const assetsOk = depositsOk && vehicleOk && propertyOk;
   const area = h.urban ? 1 : 0;
   const setStd = d.tekunStd[area],
-    floor = roundFen(v[P_TEKUN_MULT]! * std);
+    floor = roundFen(v[P.TEKUN_MULT]! * std);
   const basic = setStd >= floor ? setStd : floor;
   const basicBasis = setStd >= floor ? d.tekunStdBasis[area] : 3;
-  const basicParam = setStd >= floor ? d.tekunStdParam[area] : P_TEKUN_MULT;
+  const basicParam = setStd >= floor ? d.tekunStdParam[area] : P.TEKUN_MULT;
   let mask = 0;
   let amount = 0;
   for (let i = 0; i < f.n; i++) {
     if (((candidates >>> i) & 1) === 0) continue;
     const b = f.incapacity[i]!;
-    let ok = t.push(key(R_TEKUN_NOWORKINGCAPACITY, NO_PARAM) | mb(i) | (b << 1), b === B_AGE60 || b === B_UNDER16 || b === B_MINOR || b === B_STUDENT || b === B_DISABILITY, ages[i]!, NaN, NaN);
-    ok = t.push(key(R_TEKUN_NOLIVELIHOOD_INCOME, f.stdParam) | mb(i), f.own[i]! < std, f.own[i]!, std, NaN) && ok;
+    let ok = t.push(key(R.TEKUN_NOWORKINGCAPACITY, P.NONE) | mb(i) | (b << 1), b === B.AGE60 || b === B.UNDER16 || b === B.MINOR || b === B.STUDENT || b === B.DISABILITY, ages[i]!, NaN, NaN);
+    ok = t.push(key(R.TEKUN_NOLIVELIHOOD_INCOME, f.stdParam) | mb(i), f.own[i]! < std, f.own[i]!, std, NaN) && ok;
     if (!ok) continue;
     const able = supporterRows(t, f, h, v, i);
     const m = members[i]!;
-    ok = t.push(key(R_TEKUN_NOABLESUPPORTER, NO_PARAM) | mb(i), able === 0, able, 0, NaN);
+    ok = t.push(key(R.TEKUN_NOABLESUPPORTER, P.NONE) | mb(i), able === 0, able, 0, NaN);
     if (!ok || !assetsOk) continue;
-    t.push(key(R_TEKUN_AMOUNT_BASIC, basicParam) | mb(i) | (basicBasis << 1), true, setStd, floor, basic);
-    const grade = m.selfCareGrade === 0 ? NOT_ASSESSED : m.selfCareGrade;
+    t.push(key(R.TEKUN_AMOUNT_BASIC, basicParam) | mb(i) | (basicBasis << 1), true, setStd, floor, basic);
+    const grade = m.selfCareGrade === 0 ? K.NOT_ASSESSED : m.selfCareGrade;
     const careParam = CARE_PARAM[grade]!;
     const care = v[careParam]!;
-    t.push(key(R_TEKUN_AMOUNT_CARE, careParam) | mb(i) | (grade << 1), true, NaN, NaN, care);
+    t.push(key(R.TEKUN_AMOUNT_CARE, careParam) | mb(i) | (grade << 1), true, NaN, NaN, care);
     t.tekunFen[i] = basic + care;
     mask |= 1 << i;
     amount += basic + care;
   }
   if (mask !== 0) {
-    t.eligible[TEKUN] = 1;
-    t.amountFen[TEKUN] = amount;
-    t.memberMask[TEKUN] = mask;
+    t.eligible[C.TEKUN] = 1;
+    t.amountFen[C.TEKUN] = amount;
+    t.memberMask[C.TEKUN] = mask;
   }
   f.tekunMask = mask;
   // The household the other layers assess: counted members not supported as TEKUN.
@@ -807,28 +935,28 @@ function supplements(t: Trace, f: Facts, h: Household, v: Float64Array, i: numbe
   const age = t.ages[i]!;
   let amount = 0;
   if (age >= 80) {
-    const s = supplementFen(v[P_SUP80]!, std);
-    t.push(key(R_DIBAO_SUPPLEMENT_ELDERLY80, P_SUP80) | mb(i), true, age, 80, s);
+    const s = supplementFen(v[P.SUP80]!, std);
+    t.push(key(R.DIBAO_SUPPLEMENT_ELDERLY80, P.SUP80) | mb(i), true, age, 80, s);
     amount += s;
   } else if (age >= 70) {
-    const s = supplementFen(v[P_SUP70]!, std);
-    t.push(key(R_DIBAO_SUPPLEMENT_ELDERLY70, P_SUP70) | mb(i), true, age, 70, s);
+    const s = supplementFen(v[P.SUP70]!, std);
+    t.push(key(R.DIBAO_SUPPLEMENT_ELDERLY70, P.SUP70) | mb(i), true, age, 70, s);
     amount += s;
   }
   if (age < 18) {
-    const s = supplementFen(v[P_SUP_MINOR]!, std);
-    t.push(key(R_DIBAO_SUPPLEMENT_MINOR, P_SUP_MINOR) | mb(i), true, age, 18, s);
+    const s = supplementFen(v[P.SUP_MINOR]!, std);
+    t.push(key(R.DIBAO_SUPPLEMENT_MINOR, P.SUP_MINOR) | mb(i), true, age, 18, s);
     amount += s;
   }
   const d = m.disability;
   if (d !== null && d.grade <= 2) {
-    const s = supplementFen(v[P_SUP_SEVERE]!, std);
-    t.push(key(R_DIBAO_SUPPLEMENT_SEVEREDISABILITY, P_SUP_SEVERE) | mb(i), true, d.grade, 2, s);
+    const s = supplementFen(v[P.SUP_SEVERE]!, std);
+    t.push(key(R.DIBAO_SUPPLEMENT_SEVEREDISABILITY, P.SUP_SEVERE) | mb(i), true, d.grade, 2, s);
     amount += s;
   }
   if (m.seriousIllness) {
-    const s = supplementFen(v[P_SUP_ILL]!, std);
-    t.push(key(R_DIBAO_SUPPLEMENT_SERIOUSILLNESS, P_SUP_ILL) | mb(i), true, 1, 1, s);
+    const s = supplementFen(v[P.SUP_ILL]!, std);
+    t.push(key(R.DIBAO_SUPPLEMENT_SERIOUSILLNESS, P.SUP_ILL) | mb(i), true, 1, 1, s);
     amount += s;
   }
   return amount;
@@ -839,47 +967,47 @@ function dibaoStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const std = f.std;
   // Exact: total < standard × members, never a rounded per-capita figure.
   const shown = n > 0 ? perCapitaFen(f.remainingTotal, n) : 0;
-  let ok = t.push(key(R_DIBAO_INCOME_BELOWSTANDARD, f.stdParam), n > 0 && f.remainingTotal < std * n, shown, std, NaN);
-  ok = t.push(key(R_DIBAO_ASSETS_DEPOSITS, P_DIBAO_MONTHS), f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN) && ok;
-  ok = t.push(key(R_DIBAO_ASSETS_VEHICLE, P_DIBAO_VEHICLE), f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN) && ok;
-  ok = t.push(key(R_DIBAO_ASSETS_HOMES, P_HOMES), f.homesOk, h.properties, v[P_HOMES]!, NaN) && ok;
-  ok = t.push(key(R_DIBAO_ASSETS_NONRES, P_NONRES), f.nonResOk, h.nonResidentialProperties, v[P_NONRES]!, NaN) && ok;
-  ok = t.push(key(R_DIBAO_ASSETS_BUSINESS, P_BUSINESS), f.businessOk, h.businessRegistered ? 1 : 0, v[P_BUSINESS] === 1 ? 0 : 1, NaN) && ok;
-  ok = t.push(key(R_DIBAO_ASSETS_MACHINERY, P_DIBAO_MACHINERY), f.dibaoMachineryOk, f.maxMachinery, v[P_DIBAO_MACHINERY]!, NaN) && ok;
-  const mode = v[P_LIVING_CHECK];
+  let ok = t.push(key(R.DIBAO_INCOME_BELOWSTANDARD, f.stdParam), n > 0 && f.remainingTotal < std * n, shown, std, NaN);
+  ok = t.push(key(R.DIBAO_ASSETS_DEPOSITS, P.DIBAO_MONTHS), f.dibaoDepositsOk, f.deposits, f.dibaoDepositCap, NaN) && ok;
+  ok = t.push(key(R.DIBAO_ASSETS_VEHICLE, P.DIBAO_VEHICLE), f.dibaoVehicleOk, f.maxVehicle, f.dibaoVehicleCap, NaN) && ok;
+  ok = t.push(key(R.DIBAO_ASSETS_HOMES, P.HOMES), f.homesOk, h.properties, v[P.HOMES]!, NaN) && ok;
+  ok = t.push(key(R.DIBAO_ASSETS_NONRES, P.NONRES), f.nonResOk, h.nonResidentialProperties, v[P.NONRES]!, NaN) && ok;
+  ok = t.push(key(R.DIBAO_ASSETS_BUSINESS, P.BUSINESS), f.businessOk, h.businessRegistered ? 1 : 0, v[P.BUSINESS] === 1 ? 0 : 1, NaN) && ok;
+  ok = t.push(key(R.DIBAO_ASSETS_MACHINERY, P.DIBAO_MACHINERY), f.dibaoMachineryOk, f.maxMachinery, v[P.DIBAO_MACHINERY]!, NaN) && ok;
+  const mode = v[P.LIVING_CHECK];
   if (mode === 1 || mode === 2) {
     const safe = h.housingSafe && h.drinkingWaterSafe;
-    const decided = t.push(key(mode === 1 ? R_DIBAO_LIVING_FLAG : R_DIBAO_LIVING_CONDITION, P_LIVING_CHECK), safe, safe ? 1 : 0, 1, NaN);
+    const decided = t.push(key(mode === 1 ? R.DIBAO_LIVING_FLAG : R.DIBAO_LIVING_CONDITION, P.LIVING_CHECK), safe, safe ? 1 : 0, 1, NaN);
     if (mode === 2) ok = decided && ok;
   }
-  ok = t.push(key(R_DIBAO_EXCLUSION_NOTTEKUN, NO_PARAM), n >= 1, n, 1, NaN) && ok;
+  ok = t.push(key(R.DIBAO_EXCLUSION_NOTTEKUN, P.NONE), n >= 1, n, 1, NaN) && ok;
   f.dibaoOk = ok;
   if (!ok) return;
   const gap = householdGapFen(std, n, f.remainingTotal);
-  t.push(key(R_DIBAO_AMOUNT_GAP, f.stdParam), true, f.remainingTotal, std * n, gap);
+  t.push(key(R.DIBAO_AMOUNT_GAP, f.stdParam), true, f.remainingTotal, std * n, gap);
   let amount = gap;
   for (let i = 0; i < f.n; i++) if ((f.remainingMask >>> i) & 1) amount += supplements(t, f, h, v, i);
-  t.eligible[DIBAO] = 1;
-  t.amountFen[DIBAO] = amount;
-  t.memberMask[DIBAO] = f.remainingMask;
+  t.eligible[C.DIBAO] = 1;
+  t.amountFen[C.DIBAO] = amount;
+  t.memberMask[C.DIBAO] = f.remainingMask;
   t.dibaoHousehold = true;
 }
 
 function edgeStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const n = f.remaining;
   const excluded = f.dibaoOk || n === 0;
-  let ok = t.push(key(R_DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, NO_PARAM), !excluded, excluded ? 1 : 0, 0, NaN);
-  const mult = v[P_EDGE_MULT]!;
+  let ok = t.push(key(R.DIBAOEDGE_EXCLUSION_NOTDIBAOORTEKUN, P.NONE), !excluded, excluded ? 1 : 0, 0, NaN);
+  const mult = v[P.EDGE_MULT]!;
   const shown = n > 0 ? perCapitaFen(f.remainingTotal, n) : 0;
-  let rules = t.push(key(R_DIBAOEDGE_INCOME_BELOWMULTIPLE, P_EDGE_MULT), n > 0 && f.remainingTotal < f.std * mult * n, shown, roundFen(f.std * mult), NaN);
-  const depositCap = f.std * v[P_EDGE_MONTHS]! * f.counted;
-  let assets = t.push(key(R_DIBAOEDGE_ASSETS_DEPOSITS, P_EDGE_MONTHS), f.deposits <= depositCap, f.deposits, depositCap, NaN);
-  const vehicleCap = v[P_EDGE_VEHICLE]!;
-  assets = t.push(key(R_DIBAOEDGE_ASSETS_VEHICLE, P_EDGE_VEHICLE), f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN) && assets;
-  const machineryCap = v[P_EDGE_MACHINERY]!;
-  assets = t.push(key(R_DIBAOEDGE_ASSETS_MACHINERY, P_EDGE_MACHINERY), f.maxMachinery <= machineryCap, f.maxMachinery, machineryCap, NaN) && assets;
+  let rules = t.push(key(R.DIBAOEDGE_INCOME_BELOWMULTIPLE, P.EDGE_MULT), n > 0 && f.remainingTotal < f.std * mult * n, shown, roundFen(f.std * mult), NaN);
+  const depositCap = f.std * v[P.EDGE_MONTHS]! * f.counted;
+  let assets = t.push(key(R.DIBAOEDGE_ASSETS_DEPOSITS, P.EDGE_MONTHS), f.deposits <= depositCap, f.deposits, depositCap, NaN);
+  const vehicleCap = v[P.EDGE_VEHICLE]!;
+  assets = t.push(key(R.DIBAOEDGE_ASSETS_VEHICLE, P.EDGE_VEHICLE), f.maxVehicle <= vehicleCap, f.maxVehicle, vehicleCap, NaN) && assets;
+  const machineryCap = v[P.EDGE_MACHINERY]!;
+  assets = t.push(key(R.DIBAOEDGE_ASSETS_MACHINERY, P.EDGE_MACHINERY), f.maxMachinery <= machineryCap, f.maxMachinery, machineryCap, NaN) && assets;
   const property = f.homesOk && f.nonResOk && f.businessOk;
-  assets = t.push(key(R_DIBAOEDGE_ASSETS_PROPERTY, NO_PARAM), property, property ? 1 : 0, 1, NaN) && assets;
+  assets = t.push(key(R.DIBAOEDGE_ASSETS_PROPERTY, P.NONE), property, property ? 1 : 0, 1, NaN) && assets;
   rules = rules && assets;
   ok = ok && rules;
   f.edgeAssetsOk = assets;
@@ -907,62 +1035,62 @@ function individualStep(t: Trace, f: Facts, h: Household, v: Float64Array): void
     const gap = householdGapFen(std, 1, own);
     // 经本人申请: without the member's request the rules only say it is possible.
     if (!m.individualInclusion) {
-      t.push(key(R_DIBAO_INDIVIDUAL_CANDIDATE, f.stdParam) | mb(i) | (basis << 1), own < std, own, std, gap);
+      t.push(key(R.DIBAO_INDIVIDUAL_CANDIDATE, f.stdParam) | mb(i) | (basis << 1), own < std, own, std, gap);
       continue;
     }
-    if (!t.push(key(R_DIBAO_INDIVIDUAL, f.stdParam) | mb(i) | (basis << 1), own < std, own, std, gap)) continue;
+    if (!t.push(key(R.DIBAO_INDIVIDUAL, f.stdParam) | mb(i) | (basis << 1), own < std, own, std, gap)) continue;
     mask |= 1 << i;
     amount += gap + supplements(t, f, h, v, i);
   }
   f.individualMask = mask;
   if (mask !== 0) {
-    t.eligible[DIBAO] = 1;
-    t.amountFen[DIBAO] = amount;
-    t.memberMask[DIBAO] = mask;
+    t.eligible[C.DIBAO] = 1;
+    t.amountFen[C.DIBAO] = amount;
+    t.memberMask[C.DIBAO] = mask;
   }
   // The rest of an edge household stays DIBAO_EDGE; a member included alone leaves it.
   const edgeMembers = f.remainingMask & ~mask;
   if (f.edgeOk && edgeMembers !== 0) {
-    t.eligible[EDGE] = 1;
-    t.memberMask[EDGE] = edgeMembers;
+    t.eligible[C.EDGE] = 1;
+    t.memberMask[C.EDGE] = edgeMembers;
   } else f.edgeOk = false;
 }
 
 function rigidStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
   const n = f.remaining;
   const inLayer = f.dibaoOk || f.edgeOk || n === 0;
-  let ok = t.push(key(R_RIGID_EXCLUSION_NOTINOTHERLAYERS, NO_PARAM), !inLayer, inLayer ? 1 : 0, 0, NaN);
+  let ok = t.push(key(R.RIGID_EXCLUSION_NOTINOTHERLAYERS, P.NONE), !inLayer, inLayer ? 1 : 0, 0, NaN);
   const total = f.remainingTotal;
-  const incomeLimit = v[P_RIGID_INCOME]!;
+  const incomeLimit = v[P.RIGID_INCOME]!;
   const shown = n > 0 ? roundFen((total * 12) / n) : 0;
-  ok = t.push(key(R_RIGID_INCOME_BELOWANNUALLIMIT, P_RIGID_INCOME), n > 0 && total * 12 < incomeLimit * n, shown, incomeLimit, NaN) && ok;
+  ok = t.push(key(R.RIGID_INCOME_BELOWANNUALLIMIT, P.RIGID_INCOME), n > 0 && total * 12 < incomeLimit * n, shown, incomeLimit, NaN) && ok;
   const spending = h.medicalFen + h.educationFen + h.rehabilitationFen + h.basicLivingFen + h.accidentFen;
-  const spendingLimit = roundFen(v[P_RIGID_SHARE]! * total * 12);
-  ok = t.push(key(R_RIGID_EXPENDITURE_ABOVESHARE, P_RIGID_SHARE), spending > spendingLimit, spending, spendingLimit, NaN) && ok;
-  const depositCap = f.std * v[P_RIGID_MONTHS]! * f.counted;
-  ok = t.push(key(R_RIGID_ASSETS_DEPOSITS, P_RIGID_MONTHS), f.deposits <= depositCap, f.deposits, depositCap, NaN) && ok;
+  const spendingLimit = roundFen(v[P.RIGID_SHARE]! * total * 12);
+  ok = t.push(key(R.RIGID_EXPENDITURE_ABOVESHARE, P.RIGID_SHARE), spending > spendingLimit, spending, spendingLimit, NaN) && ok;
+  const depositCap = f.std * v[P.RIGID_MONTHS]! * f.counted;
+  ok = t.push(key(R.RIGID_ASSETS_DEPOSITS, P.RIGID_MONTHS), f.deposits <= depositCap, f.deposits, depositCap, NaN) && ok;
   if (ok) {
-    t.eligible[RIGID] = 1;
-    t.memberMask[RIGID] = f.remainingMask & ~f.individualMask;
+    t.eligible[C.RIGID] = 1;
+    t.memberMask[C.RIGID] = f.remainingMask & ~f.individualMask;
   }
 }
 
 function disabilityLivingStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
-  const widen = v[P_LIVING_WIDEN] === 1;
-  const inDibao = t.eligible[DIBAO] === 1 || (widen && f.edgeOk);
-  const scope = t.memberMask[DIBAO]! | (widen && f.edgeOk ? t.memberMask[EDGE]! : 0);
+  const widen = v[P.LIVING_WIDEN] === 1;
+  const inDibao = t.eligible[C.DIBAO] === 1 || (widen && f.edgeOk);
+  const scope = t.memberMask[C.DIBAO]! | (widen && f.edgeOk ? t.memberMask[C.EDGE]! : 0);
   const mask = scope & f.disabledMask;
   let disabled = 0;
   for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) disabled++;
-  let ok = t.push(key(R_DISABILITYLIVING_DIBAOHOUSEHOLD, widen ? P_LIVING_WIDEN : NO_PARAM), inDibao, inDibao ? 1 : 0, 1, NaN);
-  ok = t.push(key(R_DISABILITYLIVING_DISABLEDMEMBERS, NO_PARAM), disabled >= 1, disabled, 1, NaN) && ok;
+  let ok = t.push(key(R.DISABILITYLIVING_DIBAOHOUSEHOLD, widen ? P.LIVING_WIDEN : P.NONE), inDibao, inDibao ? 1 : 0, 1, NaN);
+  ok = t.push(key(R.DISABILITYLIVING_DISABLEDMEMBERS, P.NONE), disabled >= 1, disabled, 1, NaN) && ok;
   if (!ok) return;
-  const each = v[P_LIVING]!;
+  const each = v[P.LIVING]!;
   const members = h.members;
-  for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) t.push(key(R_DISABILITYLIVING_AMOUNT, P_LIVING) | mb(i), true, members[i]!.disability!.grade, NaN, each);
-  t.eligible[DLS] = 1;
-  t.amountFen[DLS] = each * disabled;
-  t.memberMask[DLS] = mask;
+  for (let i = 0; i < f.n; i++) if ((mask >>> i) & 1) t.push(key(R.DISABILITYLIVING_AMOUNT, P.LIVING) | mb(i), true, members[i]!.disability!.grade, NaN, each);
+  t.eligible[C.DLS] = 1;
+  t.amountFen[C.DLS] = each * disabled;
+  t.memberMask[C.DLS] = mask;
 }
 
 function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): void {
@@ -970,16 +1098,16 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
   let mask = 0;
   let amount = 0;
   const summary = t.n;
-  t.push(key(R_DISABILITYCARE_SEVEREMEMBERS, NO_PARAM), false, 0, 1, NaN);
+  t.push(key(R.DISABILITYCARE_SEVEREMEMBERS, P.NONE), false, 0, 1, NaN);
   if (f.disabledMask !== 0) {
     const members = h.members;
     for (let i = 0; i < f.n; i++) {
       if (((f.disabledMask >>> i) & 1) === 0) continue;
       const grade = members[i]!.disability!.grade;
-      const param = grade === 1 ? P_CARE1 : P_CARE2;
+      const param = grade === 1 ? P.CARE1 : P.CARE2;
       const severe = grade <= 2;
       const each = severe ? v[param]! : NaN;
-      t.push(key(R_DISABILITYCARE_SEVEREGRADE, param) | mb(i), severe, grade, 2, each);
+      t.push(key(R.DISABILITYCARE_SEVEREGRADE, param) | mb(i), severe, grade, 2, each);
       if (severe) {
         count++;
         mask |= 1 << i;
@@ -989,9 +1117,9 @@ function disabilityCareStep(t: Trace, f: Facts, h: Household, v: Float64Array): 
   }
   if (count > 0) {
     t.setOutcome(summary, true, count);
-    t.eligible[DCS] = 1;
-    t.amountFen[DCS] = amount;
-    t.memberMask[DCS] = mask;
+    t.eligible[C.DCS] = 1;
+    t.amountFen[C.DCS] = amount;
+    t.memberMask[C.DCS] = mask;
   }
 }
 
@@ -1020,7 +1148,7 @@ export function evaluateInto(t: Trace, h: Household, policy: CompiledPolicy, asO
   disabilityLivingStep(t, f, h, v);
   disabilityCareStep(t, f, h, v);
   // TEMPORARY: never automatic.
-  t.push(key(R_TEMPORARY_CASEWORKERASSESSMENT, NO_PARAM), false, NaN, NaN, NaN);
+  t.push(key(R.TEMPORARY_CASEWORKERASSESSMENT, P.NONE), false, NaN, NaN, NaN);
   return t;
 }
 
@@ -1119,8 +1247,8 @@ export interface EligibilityResult {
 }
 
 /** Layers in order of precedence; the subsidies stack on them. */
-const PRIMARY_ORDER = [TEKUN, DIBAO, EDGE, RIGID, ORPHAN];
-const INCOME_TESTED = [DIBAO, TEKUN, EDGE, RIGID];
+const PRIMARY_ORDER: readonly number[] = [C.TEKUN, C.DIBAO, C.EDGE, C.RIGID, C.ORPHAN];
+const INCOME_TESTED: readonly number[] = [C.DIBAO, C.TEKUN, C.EDGE, C.RIGID];
 
 function scale(unit: Unit, x: number): number | null {
   if (Number.isNaN(x)) return null;
@@ -1132,7 +1260,7 @@ function intToDate(d: number): string {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
 }
 
-const TEMPORARY_NOTE = RULE_LIST[R_TEMPORARY_CASEWORKERASSESSMENT]!.description;
+const TEMPORARY_NOTE = RULE_LIST[R.TEMPORARY_CASEWORKERASSESSMENT]!.description;
 
 const STATUS_WHY: Record<MemberStatus, string> = {
   NORMAL: '共同生活家庭成员: counted',
@@ -1198,19 +1326,19 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     masked[i] = maskId(m.idNumber);
     people[i] = { idNumber: masked[i]!, age: t.ages[i]!, sex: m.male ? 'male' : 'female' };
   }
-  const categories: CategoryResult[] = new Array(NCAT);
-  for (let c = 0; c < NCAT; c++) {
+  const categories: CategoryResult[] = new Array(C.N);
+  for (let c = 0; c < C.N; c++) {
     const mask = t.memberMask[c]!;
     const members: string[] = [];
     for (let i = 0; i < n; i++) if ((mask >>> i) & 1) members.push(masked[i]!);
     categories[c] = {
       code: CATEGORY_CODES[c]!,
       eligible: t.eligible[c] === 1,
-      evaluated: c !== TEMPORARY,
+      evaluated: c !== C.TEMPORARY,
       monthlyAmount: fenToYuan(t.amountFen[c]!),
       members,
       reasons: [],
-      note: c === TEMPORARY ? TEMPORARY_NOTE : undefined,
+      note: c === C.TEMPORARY ? TEMPORARY_NOTE : undefined,
     };
   }
   const countedMembers: CountedMember[] = new Array(n);
@@ -1236,7 +1364,7 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     const member = t.memberAt(i);
     const basis = t.basisAt(i);
     const passed = t.passedAt(i);
-    if (rule === R_INCOME_DEDUCTION) {
+    if (rule === R.INCOME_DEDUCTION) {
       deductions.push({ member: masked[member]!, employmentIncome: fenToYuan(num[i * 4 + 1]!), deducted: fenToYuan(num[i * 4 + 3]!), parameter: 'income.employmentCostDeduction' });
       continue;
     }
@@ -1246,8 +1374,8 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     const amount = num[i * 4 + 3]!;
     let limit = num[i * 4 + 2]!;
     let supporter: string | undefined;
-    if (rule === R_TEKUN_SUPPORTER) {
-      supporter = limit >= INSIDE_REF ? masked[limit - INSIDE_REF] : maskId(h.supporters[limit]!.idNumber);
+    if (rule === R.TEKUN_SUPPORTER) {
+      supporter = limit >= K.INSIDE_REF ? masked[limit - K.INSIDE_REF] : maskId(h.supporters[limit]!.idNumber);
       limit = NaN;
     }
     const reason: Reason = {
@@ -1264,21 +1392,21 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
       informational: INFORMATIONAL[rule],
     };
     categories[RULE_CATEGORY[rule]!]!.reasons.push(reason);
-    if (rule === R_TEKUN_AMOUNT_BASIC || rule === R_TEKUN_AMOUNT_CARE) {
+    if (rule === R.TEKUN_AMOUNT_BASIC || rule === R.TEKUN_AMOUNT_CARE) {
       let person = persons.get(member);
       if (!person) {
         const m = h.members[member]!;
         person = { member: masked[member]!, placement: m.placement, selfCare: m.selfCare, selfCareAssessed: m.selfCareAssessed, basicLiving: 0, care: 0, monthlyAmount: fenToYuan(t.tekunFen[member]!) };
         persons.set(member, person);
       }
-      if (rule === R_TEKUN_AMOUNT_BASIC) person.basicLiving = fenToYuan(amount);
+      if (rule === R.TEKUN_AMOUNT_BASIC) person.basicLiving = fenToYuan(amount);
       else person.care = fenToYuan(amount);
     }
   }
   // Per income-tested category: the items of the members it assesses are counted as classified;
   // the others' items are not counted for it.
   for (const c of INCOME_TESTED) {
-    const scope = c === TEKUN ? t.countedMask & ~t.memberMask[ORPHAN]! : c === DIBAO && !t.dibaoHousehold && t.eligible[DIBAO] ? t.memberMask[DIBAO]! : scopeOf(t, c);
+    const scope = c === C.TEKUN ? t.countedMask & ~t.memberMask[C.ORPHAN]! : c === C.DIBAO && !t.dibaoHousehold && t.eligible[C.DIBAO] ? t.memberMask[C.DIBAO]! : scopeOf(t, c);
     const counted: IncomeItemResult[] = [];
     const notCounted: IncomeItemResult[] = [];
     for (let k = 0; k < items.length; k++) {
@@ -1290,13 +1418,13 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
     }
     categories[c]!.income = { counted, notCounted };
   }
-  categories[TEKUN]!.persons = [...persons.values()];
-  if (t.eligible[DIBAO] === 1) categories[DIBAO]!.basis = t.dibaoHousehold ? 'HOUSEHOLD' : 'INDIVIDUAL';
+  categories[C.TEKUN]!.persons = [...persons.values()];
+  if (t.eligible[C.DIBAO] === 1) categories[C.DIBAO]!.basis = t.dibaoHousehold ? 'HOUSEHOLD' : 'INDIVIDUAL';
   let primary: CategoryCode | null = null;
   for (const c of PRIMARY_ORDER) {
     if (t.eligible[c] !== 1) continue;
-    if (c === TEKUN && t.memberMask[TEKUN] !== t.countedMask && (t.eligible[DIBAO] === 1 || t.eligible[EDGE] === 1 || t.eligible[RIGID] === 1)) continue;
-    if (c === DIBAO && !t.dibaoHousehold) continue;
+    if (c === C.TEKUN && t.memberMask[C.TEKUN] !== t.countedMask && (t.eligible[C.DIBAO] === 1 || t.eligible[C.EDGE] === 1 || t.eligible[C.RIGID] === 1)) continue;
+    if (c === C.DIBAO && !t.dibaoHousehold) continue;
     primary = CATEGORY_CODES[c]!;
     break;
   }
@@ -1319,8 +1447,8 @@ export function materialize(t: Trace, h: Household, policy: CompiledPolicy): Eli
 
 /** The members whose income a layer assesses: counted, not TEKUN, and (but DIBAO) not included alone. */
 function scopeOf(t: Trace, c: number): number {
-  const remaining = t.countedMask & ~t.memberMask[TEKUN]!;
-  return c === DIBAO ? remaining : remaining & ~(t.dibaoHousehold ? 0 : t.memberMask[DIBAO]!);
+  const remaining = t.countedMask & ~t.memberMask[C.TEKUN]!;
+  return c === C.DIBAO ? remaining : remaining & ~(t.dibaoHousehold ? 0 : t.memberMask[C.DIBAO]!);
 }
 
 /** One household, the API's answer. (Batch callers: reuse a Trace with `evaluateInto`.) */
