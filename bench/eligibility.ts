@@ -147,15 +147,30 @@ function oursJsonPass(): number {
 const names = policy.resolved.parameters;
 const num = (n: keyof typeof names) => names[n]!.value as number;
 const engine = new Engine([], { allowUndefinedFacts: false });
+// One condition per DIBAO rule of ours (dibao.income.belowStandard, .assets.deposits, .vehicle,
+// .homes, .nonResidential, .business, .farmMachinery, the housing/water condition where the
+// county makes it one, .exclusion.notTekun): the same rule set, each rule its own condition.
+// The policy's fixed values are written into the rule (a rule set built per (region, date), as
+// ours compiles one policy); what depends on the household is a fact.
+const livingCondition = num('dibao.livingConditionsCheck') === 2;
+const vehicleCapFen = Math.round(num('dibao.vehicleValueCap') * 100);
+const machineryCapFen = Math.round(num('dibao.farmMachineryValueCap') * 100);
+const homesCap = num('dibao.homesCap');
+const nonResidentialCap = num('dibao.nonResidentialCap');
+const businessAllowed = num('dibao.businessRegistrationExcludes') === 1 ? 0 : 1;
 engine.addRule({
   name: 'DIBAO',
   conditions: {
     all: [
-      { fact: 'remainingMembers', operator: 'greaterThanInclusive', value: 1 },
       { fact: 'remainingIncomeFen', operator: 'lessThan', value: { fact: 'standardTimesMembersFen' } },
       { fact: 'depositsFen', operator: 'lessThanInclusive', value: { fact: 'depositCapFen' } },
-      { fact: 'maxVehicleFen', operator: 'lessThanInclusive', value: { fact: 'vehicleCapFen' } },
-      { fact: 'propertyOk', operator: 'equal', value: true },
+      { fact: 'maxVehicleFen', operator: 'lessThanInclusive', value: vehicleCapFen },
+      { fact: 'homes', operator: 'lessThanInclusive', value: homesCap },
+      { fact: 'nonResidential', operator: 'lessThanInclusive', value: nonResidentialCap },
+      { fact: 'businessRegistered', operator: 'lessThanInclusive', value: businessAllowed },
+      { fact: 'maxMachineryFen', operator: 'lessThanInclusive', value: machineryCapFen },
+      ...(livingCondition ? [{ fact: 'livingSafe', operator: 'equal', value: true }] : []),
+      { fact: 'remainingMembers', operator: 'greaterThanInclusive', value: 1 },
     ],
   },
   event: { type: 'DIBAO' },
@@ -177,10 +192,12 @@ function jreFacts(h: Household) {
   }
   let maxVehicle = 0;
   for (const v of h.vehicles) if (!(v.forDisabilityMobility && disabled) && v.valueFen > maxVehicle) maxVehicle = v.valueFen;
+  let maxMachinery = 0;
+  for (const x of h.farmMachineryFen) if (x > maxMachinery) maxMachinery = x;
   const depositCapFen = s * num('dibao.depositCapMonths') * counted;
-  const vehicleCapFen = Math.round(num('dibao.vehicleValueCap') * 100);
-  const machineryOk = h.farmMachineryFen.every((x) => x <= Math.round(num('dibao.farmMachineryValueCap') * 100));
-  const propertyOk = h.properties <= num('dibao.homesCap') && h.nonResidentialProperties <= num('dibao.nonResidentialCap') && !(h.businessRegistered && num('dibao.businessRegistrationExcludes') === 1) && machineryOk;
+  // TEKUN's property rule (homes, non-residential, business, machinery within the dibao rules)
+  // decides the per-person TEKUN test below, as in ours.
+  const propertyOk = h.properties <= homesCap && h.nonResidentialProperties <= nonResidentialCap && (h.businessRegistered ? 1 : 0) <= businessAllowed && maxMachinery <= machineryCapFen;
   const assetsOk = h.depositsFen <= depositCapFen && maxVehicle <= vehicleCapFen && propertyOk;
   const noAbleSupporter = !h.supporters.some((x) => x.able);
   let remainingMembers = 0;
@@ -203,8 +220,11 @@ function jreFacts(h: Household) {
     depositsFen: h.depositsFen,
     depositCapFen,
     maxVehicleFen: maxVehicle,
-    vehicleCapFen,
-    propertyOk,
+    homes: h.properties,
+    nonResidential: h.nonResidentialProperties,
+    businessRegistered: h.businessRegistered ? 1 : 0,
+    maxMachineryFen: maxMachinery,
+    ...(livingCondition ? { livingSafe: h.housingSafe && h.drinkingWaterSafe } : {}),
   };
 }
 const JRE_SLICE = Math.min(N, 1000);
