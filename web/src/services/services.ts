@@ -57,3 +57,10 @@ export function useAddVisit(id: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: ['service-orders'] }),
   });
 }
+
+/** Service item codes → names, from the catalogue the API serves. */
+export function useItemNames(): (code: string) => string {
+  const catalog = useCatalog();
+  const names = new Map((catalog.data?.items ?? []).map((i) => [i.code, `${i.category}·${i.name}`]));
+  return (code) => names.get(code) ?? code;
+}

@@ -5,11 +5,11 @@ import { Link, useParams } from 'react-router';
 import { useSession, type Role } from '../../auth/session.ts';
 import { QueryState } from '../../components/States.tsx';
 import { LABOR, RELATION, categoryText, dateOnly, dateTime, yuan } from '../../labels.ts';
-import { CHANGE_KIND, CHANNEL, ENTITLEMENT_STATUS, HELP_KIND, HELP_LAYER, HOUSEHOLD_EVENT, LABEL_CODE, PROGRAMME_GIVES, REFERRAL_STATUS, REREVIEW_OUTCOME, RISK_TYPE, text } from '../../labels-ops.ts';
+import { CHANGE_KIND, CHANNEL, ENTITLEMENT_STATUS, ORDER_STATUS, HELP_KIND, HELP_LAYER, HOUSEHOLD_EVENT, LABEL_CODE, PROGRAMME_GIVES, REFERRAL_STATUS, REREVIEW_OUTCOME, RISK_TYPE, text } from '../../labels-ops.ts';
 import { useApplications } from '../../services/applications.ts';
 import { errorText } from '../../services/client.ts';
 import { useHelpChain, useHousehold, usePayee, useRefer, useReportChange, useSetPayee, type ChangeBody, type HelpChain, type HouseholdView } from '../../services/households.ts';
-import { useProgrammes, type ProgrammeCode } from '../../services/services.ts';
+import { useItemNames, useProgrammes, type ProgrammeCode } from '../../services/services.ts';
 
 /** Where a case opens for this role: the citizen's own page, or the reviewers' case page. */
 export const caseLink = (role: Role | undefined, id: string) => (role === 'citizen' ? `/citizen/applications/${id}` : `/review/cases/${id}`);
@@ -255,6 +255,7 @@ function ChainTab({ id, role }: { id: string; role: Role | undefined }) {
 
 function Chain({ chain }: { chain: HelpChain }) {
   const items = chain.items as ChainItem[];
+  const itemName = useItemNames();
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Row gutter={16}>
@@ -276,12 +277,12 @@ function Chain({ chain }: { chain: HelpChain }) {
             columns={[
               { title: '层次', dataIndex: 'layer', render: (l: string) => HELP_LAYER[l] ?? l },
               { title: '类型', dataIndex: 'kind', render: (k: string) => HELP_KIND[k] ?? k },
-              { title: '项目', render: (_, r) => r.name ?? (r.code ? categoryText(r.code) : r.items?.join('、') ?? '—') },
+              { title: '项目', render: (_, r) => r.name ?? (r.code ? categoryText(r.code) : r.items?.map(itemName).join('、') ?? '—') },
               { title: '部门 / 机构', render: (_, r) => r.department ?? r.organizationName ?? (r.kind === 'ENTITLEMENT' ? '民政部门' : '—') },
               {
                 title: '状态',
                 render: (_, r) =>
-                  r.kind === 'REFERRAL' ? <Tag color={REFERRAL_STATUS[r.status ?? '']?.color}>{REFERRAL_STATUS[r.status ?? '']?.text ?? r.status}</Tag> : r.status ? <Tag color={ENTITLEMENT_STATUS[r.status]?.color}>{ENTITLEMENT_STATUS[r.status]?.text ?? r.status}</Tag> : '—',
+                  r.kind === 'REFERRAL' ? <Tag color={REFERRAL_STATUS[r.status ?? '']?.color}>{REFERRAL_STATUS[r.status ?? '']?.text ?? r.status}</Tag> : r.kind === 'SERVICE_ORDER' && r.status ? <Tag color={ORDER_STATUS[r.status]?.color}>{ORDER_STATUS[r.status]?.text ?? r.status}</Tag> : r.status ? <Tag color={ENTITLEMENT_STATUS[r.status]?.color}>{ENTITLEMENT_STATUS[r.status]?.text ?? r.status}</Tag> : '—',
               },
               {
                 title: '金额',

@@ -6,8 +6,7 @@ import { QueryState } from '../../components/States.tsx';
 import { dateOnly, dateTime } from '../../labels.ts';
 import { ORDER_STATUS, RECURRENCE } from '../../labels-ops.ts';
 import { errorText } from '../../services/client.ts';
-import { useAddVisit, useOrder, type ServiceOrder, type VisitBody } from '../../services/services.ts';
-import { useItemNames } from './Orders.tsx';
+import { useAddVisit, useOrder, type ServiceOrder, type VisitBody, useItemNames } from '../../services/services.ts';
 
 /** 工单详情: the order, its visits (who, when, what), and a visit recorded. */
 export default function Order() {

@@ -7,14 +7,7 @@ import { QueryState } from '../../components/States.tsx';
 import { dateOnly, dateTime } from '../../labels.ts';
 import { ORDER_STATUS, RECURRENCE } from '../../labels-ops.ts';
 import { errorText } from '../../services/client.ts';
-import { useCatalog, useCreateOrder, useOrders, useOrganizations, type OrderBody, type OrderQuery, type ServiceOrder } from '../../services/services.ts';
-
-/** Item codes → names, from the catalogue the API serves. */
-export function useItemNames(): (code: string) => string {
-  const catalog = useCatalog();
-  const names = new Map((catalog.data?.items ?? []).map((i) => [i.code, `${i.category}·${i.name}`]));
-  return (code) => names.get(code) ?? code;
-}
+import { useCatalog, useCreateOrder, useItemNames, useOrders, useOrganizations, type OrderBody, type OrderQuery, type ServiceOrder } from '../../services/services.ts';
 
 /** 服务工单: service orders in the jurisdiction (a household's, an organization's), and a new one. */
 export default function Orders() {

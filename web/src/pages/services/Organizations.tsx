@@ -5,8 +5,7 @@ import { QueryState } from '../../components/States.tsx';
 import { dateTime } from '../../labels.ts';
 import { ORG_KIND } from '../../labels-ops.ts';
 import { errorText } from '../../services/client.ts';
-import { useCatalog, useOrganizations, usePutOrganization, type Organization, type OrganizationBody, type OrganizationQuery } from '../../services/services.ts';
-import { useItemNames } from './Orders.tsx';
+import { useCatalog, useOrganizations, usePutOrganization, type Organization, type OrganizationBody, type OrganizationQuery, useItemNames } from '../../services/services.ts';
 
 /** 服务机构: social organizations, service teams, rapid-response teams, stations, charities; the city and the administrator keep them. */
 export default function Organizations() {

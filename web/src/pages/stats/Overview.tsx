@@ -1,9 +1,9 @@
 import { Card, Col, DatePicker, Input, Row, Space, Statistic, Table, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useSession } from '../../auth/session.ts';
 import { QueryState } from '../../components/States.tsx';
-import { categoryText, yuan } from '../../labels.ts';
+import { categoryText } from '../../labels.ts';
 import { useOverview, type Overview as OverviewData, type StatsQuery } from '../../services/stats.ts';
 
 const EChart = lazy(() => import('../../components/EChart.tsx'));
@@ -146,7 +146,6 @@ function Dashboard({ o }: { o: OverviewData }) {
           />
         </Card>
       )}
-      <Typography.Text type="secondary">{`临时救助合计 ${yuan(o.temporaryAid.amount)}；发放合计 ${yuan(paidTotal)}（${dayjs().format('YYYY-MM-DD HH:mm')} 查询）`}</Typography.Text>
     </Space>
   );
 }
