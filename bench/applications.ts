@@ -38,7 +38,7 @@ import type { AwsJsonService } from '../local/aws-endpoint.ts';
 import { documentClient } from '../functions/adapters/dynamo.ts';
 import { ApiClient, TEST_COUNTIES } from '../tests/support/local-stack.ts';
 import { CONSENT, dibaoHousehold } from '../tests/support/people.ts';
-import { cpuMeter } from './ddb-calls.ts';
+import { cpuMeter } from './support/ddb-calls.ts';
 
 const N = Number(process.argv[2] ?? process.env.APPLICATIONS ?? 100);
 const SECONDS = Number(process.argv[3] ?? process.env.SECONDS ?? 10);

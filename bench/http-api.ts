@@ -22,7 +22,7 @@ import '../local/plugins.ts';
 import { documentClient } from '../functions/adapters/dynamo.ts';
 import { ApiClient, TEST_COUNTIES } from '../tests/support/local-stack.ts';
 import { CONSENT, dibaoHousehold } from '../tests/support/people.ts';
-import { CallCounter, cpuMeter } from './ddb-calls.ts';
+import { CallCounter, cpuMeter } from './support/ddb-calls.ts';
 
 const SECONDS = Number(process.argv[2] ?? process.env.SECONDS ?? 10);
 const ROUNDS = Number(process.argv[3] ?? process.env.ROUNDS ?? 2);
