@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { queryAll as queryAllItems } from '../commons/pagination.ts';
 import { ledgerKey, type LedgerEntry } from '../domain/ledger.ts';
 import { paymentIndexKeys, type IndexedEntry, type Window } from '../domain/payments.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
@@ -35,16 +36,7 @@ export async function putLedgerEntry(e: LedgerEntry): Promise<boolean> {
   }
 }
 
-async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    items.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const queryAll = (input: QueryCommandInput) => queryAllItems((cmd) => documentClient().send(cmd), input);
 
 /**
  * One window of the payment roster's index (GSI byCountyMonth, see functions/domain/payments.ts):

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type AuditEntry } from './audit-table.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
+import { keyAttrs, queryAll as queryAllItems, queryPage } from '../commons/pagination.ts';
 import type { Hold, PayeeRecord, PreviousRoster, Recovery, RosterLine, Stop, Totals } from '../domain/payments.ts';
 
 /**
@@ -60,39 +61,17 @@ export async function recordAudit(entry: AuditEntry): Promise<void> {
   await documentClient().send(new PutCommand(auditItem(entry).Put));
 }
 
-// ---------------------------------------------------------------- cursors
+// ---------------------------------------------------------------- paging (functions/commons/pagination.ts)
 
-/** Opaque list cursors: the DynamoDB key to continue from. */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, unknown>;
-  } catch {
-    /* fall through */
-  }
-  throw new Error('INVALID_CURSOR');
+const send = (cmd: QueryCommand) => documentClient().send(cmd);
+
+/** One page of a list: `keys` name the table's and the index's key attributes (the cursor). */
+async function page<T>(input: QueryCommandInput, limit: number, cursor: string | undefined, keys: string[]): Promise<{ items: T[]; nextCursor: string | null }> {
+  const res = await queryPage(send, input, { limit, cursor }, keyAttrs(...keys));
+  return { items: res.items.map((i) => strip<T>(i)!), nextCursor: res.nextCursor };
 }
 
-async function page<T>(input: QueryCommandInput, limit: number, cursor: string | undefined): Promise<{ items: T[]; nextCursor: string | null }> {
-  const start = decodeCursor(cursor);
-  const res = await documentClient().send(new QueryCommand({ ...input, Limit: limit, ...(start ? { ExclusiveStartKey: start } : {}) }));
-  return { items: (res.Items ?? []).map((i) => strip<T>(i)!), nextCursor: encodeCursor(res.LastEvaluatedKey) };
-}
-
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    out.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
+const queryAll = (input: QueryCommandInput) => queryAllItems(send, input);
 
 // ---------------------------------------------------------------- rosters
 
@@ -158,6 +137,7 @@ export function listRosters(city: string, county: string | undefined, month: str
     },
     limit,
     cursor,
+    ['pk', 'sk', 'rosterCity', 'rosterSort'],
   );
 }
 
@@ -251,7 +231,7 @@ export async function linesOf(rosterId: string): Promise<RosterLine[]> {
 }
 
 export function linesPage(rosterId: string, limit: number, cursor: string | undefined) {
-  return page<RosterLine>({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)', ExpressionAttributeValues: { ':p': `RO#${rosterId}`, ':l': 'L#' } }, limit, cursor);
+  return page<RosterLine>({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :l)', ExpressionAttributeValues: { ':p': `RO#${rosterId}`, ':l': 'L#' } }, limit, cursor, ['pk', 'sk']);
 }
 
 /** Every line a household has on any roster (GSI linesByHousehold), by month. */
@@ -558,5 +538,6 @@ export function listRecoveries(regionCode: string, limit: number, cursor: string
     },
     limit,
     cursor,
+    ['pk', 'sk', 'rcCity', 'rcSort'],
   );
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from './audit-table.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
+import { keyAttrs, queryAll, queryPage, type PageResult } from '../commons/pagination.ts';
 import type { DueMarks } from '../domain/monitoring.ts';
 import type { OrganizationKind, OrderStatus, ReferralStatus } from '../domain/services.ts';
 
@@ -24,38 +25,16 @@ const households = () => tableNameFrom('HOUSEHOLDS_TABLE');
 
 const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 
-// ---------------------------------------------------------------- cursors
+// ---------------------------------------------------------------- paging (functions/commons/pagination.ts)
 
-/** Opaque list cursor: the DynamoDB key to resume from, base64url JSON. */
-export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : null;
-}
-export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, unknown>;
-  } catch {
-    /* falls through */
-  }
-  throw new RangeError('cursor');
-}
+export type Page<T> = PageResult<T>;
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+const send = (cmd: QueryCommand) => documentClient().send(cmd);
 
-async function queryPage<T>(input: QueryCommandInput, limit: number, cursor: string | undefined, map: (i: Record<string, unknown>) => T): Promise<Page<T>> {
-  const items: T[] = [];
-  let start = decodeCursor(cursor);
-  // A filter may leave a page short: read on until `limit` items or the end.
-  do {
-    const res = await documentClient().send(new QueryCommand({ ...input, Limit: limit - items.length, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    for (const i of res.Items ?? []) items.push(map(i));
-    start = res.LastEvaluatedKey;
-  } while (start && items.length < limit);
-  return { items, nextCursor: encodeCursor(start) };
+/** One page of a list (a filter may leave a DynamoDB page short: it reads on); `keys` name the table's and the index's key attributes. */
+async function page<T>(input: QueryCommandInput, limit: number, cursor: string | undefined, keys: string[]): Promise<Page<T>> {
+  const res = await queryPage(send, input, { limit, cursor }, keyAttrs(...keys));
+  return { items: res.items.map((i) => strip(i) as unknown as T), nextCursor: res.nextCursor };
 }
 
 const strip = (item: Record<string, unknown>) => {
@@ -100,7 +79,7 @@ export async function getOrganization(id: string): Promise<OrganizationRecord | 
 
 /** Organizations under a region prefix (≥ 2 digits), optionally of one kind. */
 export function listOrganizations(prefix: string, kind: string | undefined, limit: number, cursor?: string): Promise<Page<OrganizationRecord>> {
-  return queryPage(
+  return page<OrganizationRecord>(
     {
       TableName: table(),
       IndexName: 'byRegion',
@@ -110,7 +89,7 @@ export function listOrganizations(prefix: string, kind: string | undefined, limi
     },
     limit,
     cursor,
-    (i) => strip(i) as unknown as OrganizationRecord,
+    ['pk', 'sk', 'regionPk', 'regionSort'],
   );
 }
 
@@ -205,16 +184,8 @@ export interface VisitRecord {
 }
 
 export async function visitsOf(orderId: string): Promise<VisitRecord[]> {
-  const out: VisitRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :v)', ExpressionAttributeValues: { ':p': `ORDER#${orderId}`, ':v': 'VISIT#' }, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    for (const i of res.Items ?? []) out.push(strip(i) as unknown as VisitRecord);
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(send, { TableName: table(), KeyConditionExpression: 'pk = :p AND begins_with(sk, :v)', ExpressionAttributeValues: { ':p': `ORDER#${orderId}`, ':v': 'VISIT#' }, ConsistentRead: true });
+  return items.map((i) => strip(i) as unknown as VisitRecord);
 }
 
 /** A visit's id is its content's: the same visit posted twice is one visit. */
@@ -325,7 +296,8 @@ export function listOrders(f: OrderFilter, limit: number, cursor?: string): Prom
     input.FilterExpression = filters.join(' AND ');
     if (f.status) input.ExpressionAttributeNames = { '#st': 'status' };
   }
-  return queryPage(input, limit, cursor, (i) => strip(i) as unknown as OrderRecord);
+  const index = f.householdId ? ['hhKey', 'hhSort'] : f.organizationId ? ['orgKey', 'orgSort'] : ['regionPk', 'regionSort'];
+  return page<OrderRecord>(input, limit, cursor, ['pk', 'sk', ...index]);
 }
 
 // ---------------------------------------------------------------- referrals
@@ -431,23 +403,14 @@ export async function grantReferral(r: ReferralRecord, grant: NonNullable<Referr
 
 /** A household's referrals (all, oldest first); optionally of one application. */
 export async function referralsOf(householdId: string, applicationId?: string): Promise<ReferralRecord[]> {
-  const out: ReferralRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'byHousehold',
-        KeyConditionExpression: 'hhKey = :k AND begins_with(hhSort, :r)',
-        ExpressionAttributeValues: { ':k': `HH#${householdId}`, ':r': 'REF#', ...(applicationId ? { ':a': applicationId } : {}) },
-        ...(applicationId ? { FilterExpression: 'applicationId = :a' } : {}),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const i of res.Items ?? []) out.push(strip(i) as unknown as ReferralRecord);
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await queryAll(send, {
+    TableName: table(),
+    IndexName: 'byHousehold',
+    KeyConditionExpression: 'hhKey = :k AND begins_with(hhSort, :r)',
+    ExpressionAttributeValues: { ':k': `HH#${householdId}`, ':r': 'REF#', ...(applicationId ? { ':a': applicationId } : {}) },
+    ...(applicationId ? { FilterExpression: 'applicationId = :a' } : {}),
+  });
+  return items.map((i) => strip(i) as unknown as ReferralRecord);
 }
 
 /** All of a household's orders (the help chain). */

@@ -7,7 +7,7 @@ import { validationFailed } from './errors.ts';
  * opaque `cursor` (API.md v2 Conventions). Spread `pageQuery` into a route's query schema:
  *   query: z.strictObject({ status: ..., ...pageQuery })
  * then answer with `pageOf(items, query, keyOf)` (a list built in memory) or
- * `await queryPage(input, query, keyOf)` (a DynamoDB Query).
+ * `await queryPage(send, input, query, keyAttrs(...))` (a DynamoDB Query, in an adapter).
  */
 export const pageQuery = {
   limit: z.coerce
@@ -31,6 +31,26 @@ export interface PageResult<T> {
 }
 
 type Key = Record<string, string | number>;
+
+/** `keyOf` for `queryPage`: the item's table key and (for an index) the index key, by attribute name. */
+export const keyAttrs =
+  (...names: string[]) =>
+  (item: Record<string, unknown>): Key =>
+    Object.fromEntries(names.map((n) => [n, item[n] as string | number]));
+
+type Send = (cmd: QueryCommand) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>;
+
+/** Every item of a DynamoDB Query, page after page (for reads that need them all, not a list route). */
+export async function queryAll(send: Send, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    out.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
 
 export function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
@@ -82,7 +102,7 @@ export function pageOf<T>(items: readonly T[], page: Page, keyOf: (item: T) => s
  * item returned even when DynamoDB read past it. A forged cursor DynamoDB refuses is a 400.
  */
 export async function queryPage<T extends Record<string, unknown>>(
-  send: (cmd: QueryCommand) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>,
+  send: Send,
   input: QueryCommandInput,
   page: Page,
   keyOf: (item: T) => Key,

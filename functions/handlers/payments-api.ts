@@ -3,6 +3,7 @@ import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { regionScope } from '../commons/jurisdiction.ts';
+import { pageQuery } from '../commons/pagination.ts';
 import { registerRoute } from '../commons/route-schemas.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { householdProfile } from '../adapters/households-table.ts';
@@ -136,7 +137,7 @@ const payeeViewSchema = z.object({
 });
 const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-const page = { limit: z.coerce.number().int().min(1).max(100).default(50), cursor: z.string().max(2000).optional() };
+const page = pageQuery;
 const rosterParams = z.object({ id: rosterIdSchema });
 const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });
 
@@ -190,17 +191,6 @@ function lineView(l: RosterLine) {
   };
 }
 
-/** List cursors are ours; a forged one is the client's mistake (400), never a 5xx. */
-async function withCursor<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if ((err as Error).message === 'INVALID_CURSOR' || (err as Error).name === 'ValidationException') {
-      throw validationFailed('invalid query string', [{ path: 'cursor', message: 'not a cursor this list gave' }]);
-    }
-    throw err;
-  }
-}
 
 export const create = httpHandler({ body: createRosterSchema, roles: ['city'], status: 201, response: z.object({ id: z.string(), status: z.string() }), summary: "Draw up a county's payment roster for a month from the ledger (a replay answers 200 with the same id)" }, async ({ body, caller }) => {
   inJurisdiction(caller, body.countyCode);
@@ -218,7 +208,7 @@ export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'], re
   const scope = county ?? own;
   if (!scope) throw validationFailed('invalid query string', [{ path: 'countyCode', message: 'countyCode is required' }]);
   if (county) inJurisdiction(caller, county);
-  const res = await withCursor(() => listRosters(scope.slice(0, 4), county, query.month, query.limit, query.cursor));
+  const res = await listRosters(scope.slice(0, 4), county, query.month, query.limit, query.cursor);
   return { status: 200, body: { items: res.items.map(rosterView), nextCursor: res.nextCursor } };
 });
 
@@ -229,7 +219,7 @@ export const get = httpHandler({ params: rosterParams, roles: ['city', 'admin'],
 const linesQuery = z.object({ ...page }).strict();
 export const lines = httpHandler({ params: rosterParams, query: linesQuery, roles: ['city', 'admin'], response: listOf(lineSchema), summary: "A roster's lines, accounts masked" }, async ({ params, query, caller }) => {
   await rosterFor(caller, params.id);
-  const res = await withCursor(() => linesPage(params.id, query.limit, query.cursor));
+  const res = await linesPage(params.id, query.limit, query.cursor);
   return { status: 200, body: { items: res.items.map(lineView), nextCursor: res.nextCursor } };
 });
 
@@ -339,7 +329,7 @@ const recoveriesQuery = z.object({ regionCode: z.string().regex(/^(\d{4}|\d{6}|\
 export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'], response: listOf(recoverySchema), summary: 'Recovery items (追缴): payments made for months after an entitlement ended' }, async ({ query, caller }) => {
   const region = regionScope(caller, query.regionCode);
   if (!region) throw validationFailed('invalid query string', [{ path: 'regionCode', message: 'regionCode is required' }]);
-  const res = await withCursor(() => listRecoveries(region, query.limit, query.cursor));
+  const res = await listRecoveries(region, query.limit, query.cursor);
   return { status: 200, body: { items: res.items.map(recoveryView), nextCursor: res.nextCursor } };
 });
 

@@ -4,6 +4,7 @@ import { nowMs } from '../commons/clock.ts';
 import { AppError, forbidden, notFound, validationFailed, conflict } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { regionScope, seesEverywhere } from '../commons/jurisdiction.ts';
+import { pageQuery } from '../commons/pagination.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
 import { getApplication } from '../adapters/applications-table.ts';
 import { entitlementsOf, householdProfile, membersOf, type HouseholdProfile } from '../adapters/households-table.ts';
@@ -57,16 +58,6 @@ import { openReferrals, referralView } from '../services/services.ts';
  */
 const WORKERS = ['village', 'town', 'city'] as const;
 const READERS = ['village', 'town', 'city', 'admin', 'monitor'] as const;
-
-const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2000).optional(),
-};
-
-function badCursor(err: unknown): never {
-  if (err instanceof RangeError && err.message === 'cursor') throw validationFailed('invalid cursor', [{ path: 'cursor', message: 'not a cursor this list gave' }]);
-  throw err;
-}
 
 /** Reviewers see their jurisdiction; admin and monitor everything. */
 function mayRead(caller: Caller, region: string): boolean {
@@ -152,7 +143,7 @@ export const listOrgs = httpHandler(
   async ({ caller, query }) => {
     const prefix = query.regionCode ?? jurisdictionOf(caller);
     if (!prefix) throw validationFailed('regionCode is required', [{ path: 'regionCode', message: 'give a region code of 2, 4, 6, 9 or 12 digits' }]);
-    const page = await listOrganizations(prefix, query.kind, query.limit, query.cursor).catch(badCursor);
+    const page = await listOrganizations(prefix, query.kind, query.limit, query.cursor);
     return { status: 200, body: page };
   },
 );
@@ -278,7 +269,7 @@ export const listOrdersRoute = httpHandler(
   async ({ caller, query }) => {
     const prefix = regionScope(caller, query.regionCode);
     if (!prefix && !query.householdId && !query.organizationId) throw validationFailed('say which orders', [{ path: 'regionCode', message: 'give regionCode, householdId or organizationId' }]);
-    const page = await listOrders({ householdId: query.householdId, organizationId: query.organizationId, status: query.status, prefix }, query.limit, query.cursor).catch(badCursor);
+    const page = await listOrders({ householdId: query.householdId, organizationId: query.organizationId, status: query.status, prefix }, query.limit, query.cursor);
     return { status: 200, body: { items: page.items.map((o) => orderView(o)), nextCursor: page.nextCursor } };
   },
 );
