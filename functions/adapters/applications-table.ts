@@ -318,6 +318,18 @@ export async function transition(id: string, t: Transition, now: string): Promis
   }
 }
 
+/** Transaction items that take a reopened case's open-application locks back (failing where another case holds one). */
+export function retakeLockItems(app: Pick<ApplicationRecord, 'id' | 'householdId' | 'requested' | 'createdAt'>) {
+  return app.requested.map((category) => ({
+    Put: {
+      TableName: table(),
+      Item: { ...lockKey(app.householdId, category), applicationId: app.id, createdAt: app.createdAt },
+      ConditionExpression: 'attribute_not_exists(pk) OR applicationId = :id',
+      ExpressionAttributeValues: { ':id': app.id },
+    },
+  }));
+}
+
 /** Transaction items that release a finished case's open-application locks (only its own). */
 export function releaseLockItems(app: Pick<ApplicationRecord, 'id' | 'householdId' | 'requested'>) {
   return app.requested.map((category) => ({

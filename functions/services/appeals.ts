@@ -4,7 +4,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { nowMs } from '../commons/clock.ts';
 import { conflict, forbidden, validationFailed } from '../commons/errors.ts';
 import type { Caller, HttpResponse } from '../commons/http.ts';
-import { getApplication, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { getApplication, retakeLockItems, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient, tableNameFrom } from '../adapters/dynamo.ts';
 import { decideItem, type ReviewTaskRecord } from '../adapters/review-tasks-table.ts';
@@ -118,6 +118,8 @@ export async function decideAppeal(task: ReviewTaskRecord, caller: Caller, body:
   const updated = [...appeals];
   updated[i] = { ...appeals[i]!, outcome: body.decision, decidedAt: at, decidedBy: caller.sub, decisionReason: body.reason ?? '', letter } as (typeof appeals)[number];
   const reopened = (app.reopened ?? 0) + (overturn ? 1 : 0);
+  // Reopened, an application holds its categories again, as when it was made (re-reviews hold none).
+  const locks = overturn && app.kind !== 'REREVIEW' ? retakeLockItems(app) : [];
   try {
     await documentClient().send(
       new TransactWriteCommand({
@@ -136,11 +138,17 @@ export async function decideAppeal(task: ReviewTaskRecord, caller: Caller, body:
             ),
           },
           auditItem({ entity: `APPLICATION#${app.id}`, action: overturn ? 'APPEAL_OVERTURNED' : 'APPEAL_UPHELD', by: caller.sub, role: caller.role, at, ...(body.reason ? { reason: body.reason } : {}), detail: { taskId: task.id } }),
+          ...locks,
         ],
       }),
     );
   } catch (err) {
-    if (err instanceof TransactionCanceledException) throw conflict('this appeal has already been decided, or the case has moved on');
+    if (err instanceof TransactionCanceledException) {
+      const failed = (k: number) => err.CancellationReasons?.[k]?.Code === 'ConditionalCheckFailed';
+      const held = locks.length && !failed(0) && !failed(1) ? app.requested.filter((_c, k) => failed(3 + k)) : [];
+      if (held.length) throw conflict(`the household has another open application for ${held.join(', ')}: the case cannot reopen beside it (uphold, or decide once that case is closed)`);
+      throw conflict('this appeal has already been decided, or the case has moved on');
+    }
     throw err;
   }
   // Reopened: a new run of the case's workflow, starting at the town (idempotent by name).

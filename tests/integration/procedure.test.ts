@@ -246,6 +246,41 @@ describe('appeals', () => {
     expect(again.summary.reopenedByAppeal).toBe(1);
   });
 
+  it('a case reopened by an overturn holds its categories again: never two open cases for one household and category', async () => {
+    /** A case of `household` refused by the county, with the applicant's appeal waiting at the city. */
+    async function refusedAndAppealed(household: unknown) {
+      const id = (await submit(household)).body.id as string;
+      await decide((await taskFor(id, 'village')).id, { decision: 'approve' }, tokens.village!);
+      await decide((await taskFor(id, 'town')).id, { decision: 'reject', reason: '存款超过标准', investigation }, tokens.town!);
+      await reach(id, 'CITY_REVIEW');
+      await decide((await taskFor(id, 'city', tokens.county)).id, { decision: 'reject', reason: '存款超过标准' }, tokens.county!);
+      await reach(id, 'REJECTED');
+      expect((await api.request('POST', `/applications/${id}/appeals`, { token: tokens.citizen, body: { reason: '存款是子女寄存的医疗费' } })).status).toBe(202);
+      return { id, task: await taskFor(id, 'city', tokens.city, '.appeal.1') };
+    }
+
+    // Overturned with no other case open: the reopened case takes the lock back, so a new application for DIBAO is refused.
+    const household = dibaoHousehold();
+    const first = await refusedAndAppealed(household);
+    expect((await decide(first.task.id, { decision: 'overturn', reason: '存款来源需重新核实' }, tokens.city!)).status).toBe(200);
+    expect((await view(first.id)).status).toBe('TOWN_REVIEW');
+    const duplicate = await submit(household);
+    expect(duplicate.status, duplicate.text).toBe(409);
+    expect(duplicate.body.error.message).toContain('DIBAO');
+
+    // A new case opened after the refusal holds DIBAO: the overturn cannot reopen the old one beside it (409), and changes nothing.
+    const other = dibaoHousehold();
+    const second = await refusedAndAppealed(other);
+    const fresh = await submit(other);
+    expect(fresh.status, fresh.text).toBe(201);
+    const refused = await decide(second.task.id, { decision: 'overturn', reason: '存款来源需重新核实' }, tokens.city!);
+    expect(refused.status, refused.text).toBe(409);
+    expect(refused.body.error.message).toContain('DIBAO');
+    expect((await view(second.id)).status).toBe('REJECTED');
+    // The appeal is still to be heard: upheld, it is decided.
+    expect((await decide(second.task.id, { decision: 'uphold', reason: '维持原决定' }, tokens.city!)).status).toBe(200);
+  });
+
   it('an approval is not a refusal: nothing to appeal (409)', async () => {
     const grandmother = person('1950-01-01', { female: true });
     const household = { ...dibaoHousehold({ headId: grandmother }), members: [{ name: '老人', idNumber: grandmother, relation: 'self', disability: null, seriousIllness: false, laborAbility: 'none', inSchool: false, monthlyIncome: 0 }], supporters: [{ name: '子', idNumber: residentId('610124', '1975-01-01', 9), able: true }] };
