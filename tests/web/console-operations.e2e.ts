@@ -441,6 +441,28 @@ describe('the console’s operations pages', () => {
   });
 
   it('the statistics dashboard shows the city’s counters as the API gives them, with its charts', async () => {
+    // A former prevention-monitoring household absorbed through the merger (village → town → city
+    // include): the counters it moves (recipients, labels) are written as the city decides.
+    const city = await cityToken();
+    const imported = await api.request('POST', '/merger/imports', {
+      token: city,
+      body: { rows: [{ householdRef: 'E2E1', name: '王某', idNumber: residentId('610124', '1950-03-03', 777), relation: 'self', regionCode: '610124121200', riskTypes: 'ILLNESS;DISABILITY', monthlyIncome: 100, deposits: 0, identifiedOn: '2023-01-01' }] },
+    });
+    expect(imported.status, imported.text).toBe(202);
+    const assess = async (role: string, region: string) => {
+      const token = await api.token(role, region, `e2e-merger-${role}`);
+      const a = await until(`${role} assessment`, async () => ((await api.request('GET', '/merger/assessments', { token })).body?.items as { id: string; name?: string; recommendation?: { layer?: string } }[] | undefined)?.find((x) => x.name === '王某'));
+      return { token, a };
+    };
+    const v = await assess('village', '610124121200');
+    expect((await api.request('POST', `/merger/assessments/${v.a.id}/decision`, { token: v.token, body: { decision: 'include', reason: '村级研判：因病因残' } })).status).toBe(200);
+    const t = await assess('town', '610124121');
+    expect((await api.request('POST', `/merger/assessments/${t.a.id}/decision`, { token: t.token, body: { decision: 'include', reason: '镇级研判' } })).status).toBe(200);
+    const c = await assess('city', '6101');
+    const included = await api.request('POST', `/merger/assessments/${c.a.id}/decision`, { token: c.token, body: { decision: 'include', category: c.a.recommendation?.layer ?? 'DIBAO', reason: '市级研判：纳入' } });
+    expect(included.status, included.text).toBe(200);
+    const householdId = included.body.entitlement.householdId as string;
+
     const page = await signedIn('西安市民政局');
     await page.getByRole('link', { name: '统计概览' }).click();
     const figures = page.getByTestId('stats-figures');
@@ -450,7 +472,17 @@ describe('the console’s operations pages', () => {
     const read = async () => (await figures.locator('.ant-statistic-content-value').allTextContents()).map((t) => Number(t.replace(/[,¥]/g, '')));
     const paid = Math.round(o.paid.reduce((s: number, p: { amount: number }) => s + p.amount, 0) * 100) / 100;
     expect(await read()).toEqual([o.applications.received, o.applications.decided, o.applications.approved, o.applications.rejected, o.temporaryAid.grants, o.temporaryAid.amount, paid, o.warnings.raised]);
+    const recipients = Object.entries(o.recipients as Record<string, { households: number; people: number }>);
+    expect(recipients.length).toBeGreaterThan(0);
+    for (const [, r] of recipients) {
+      const row = page.getByTestId('recipients').locator('tr.ant-table-row').filter({ hasText: String(r.households) });
+      expect(await row.count()).toBeGreaterThan(0);
+    }
+    expect(await page.getByTestId('recipients').locator('tr.ant-table-row').count()).toBe(recipients.length);
     await check(page, '16-statistics-city');
+    // The absorbed household carries its label on the household file.
+    await page.goto(`${stack.httpUrl}/family/${householdId}`);
+    await page.getByText('原防止返贫致贫监测对象（因病、因残）').waitFor();
     const monitor = await signedIn('监测中心');
     await monitor.getByRole('link', { name: '统计概览' }).click();
     await monitor.getByTestId('stats-figures').waitFor();
