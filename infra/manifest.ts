@@ -392,6 +392,7 @@ export const manifest = defineManifest({
     { method: 'GET', path: '/service-orders', function: 'servicesApi', auth: 'jwt' },
     { method: 'GET', path: '/service-orders/{id}', function: 'servicesApi', auth: 'jwt' },
     { method: 'POST', path: '/service-orders/{id}/visits', function: 'servicesApi', auth: 'jwt' },
+    { method: 'POST', path: '/service-orders/{id}/cancel', function: 'servicesApi', auth: 'jwt' },
     { method: 'POST', path: '/referrals', function: 'servicesApi', auth: 'jwt' },
     { method: 'GET', path: '/households/{id}/help-chain', function: 'servicesApi', auth: 'jwt' },
     { method: 'POST', path: '/merger/imports', function: 'mergerApi', auth: 'jwt' },

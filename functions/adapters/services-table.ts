@@ -135,6 +135,8 @@ export interface OrderRecord {
   /** The person the order's warnings name (the household's head), masked and hashed. */
   person: string;
   personHash: string;
+  /** Why, when and by whom an ACTIVE order was cancelled. */
+  cancelled?: { at: string; by: string; reason: string };
 }
 
 const orderIndexKeys = (o: OrderRecord) => ({
@@ -164,6 +166,46 @@ export async function createOrder(o: OrderRecord, firstCheck: DueMarks | undefin
       ],
     }),
   );
+}
+
+/**
+ * ACTIVE → CANCELLED with its reason, the household link out of the dated checks (no missed-visit
+ * warning after), and the audit record, in one transaction. False when the order is not ACTIVE.
+ */
+export async function cancelOrder(order: OrderRecord, cancelled: NonNullable<OrderRecord['cancelled']>, role: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table(),
+              Key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
+              UpdateExpression: 'SET #st = :c, cancelled = :cx, version = version + :one',
+              ConditionExpression: '#st = :active',
+              ExpressionAttributeNames: { '#st': 'status' },
+              ExpressionAttributeValues: { ':c': 'CANCELLED', ':cx': cancelled, ':one': 1, ':active': 'ACTIVE' },
+            },
+          },
+          {
+            Update: {
+              TableName: households(),
+              Key: { pk: `HH#${order.householdId}`, sk: `LINK#ORDER#${order.id}` },
+              UpdateExpression: 'SET #st = :c REMOVE dueKey, dueOn, dueKinds',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#st': 'status' },
+              ExpressionAttributeValues: { ':c': 'CANCELLED' },
+            },
+          },
+          auditItem({ entity: `SERVICE_ORDER#${order.id}`, action: 'SERVICE_ORDER_CANCELLED', by: cancelled.by, role, at: cancelled.at, reason: cancelled.reason, detail: { householdId: order.householdId, organizationId: order.organizationId, visitCount: order.visitCount } }),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'TransactionCanceledException') return false;
+    throw err;
+  }
 }
 
 export async function getOrder(id: string): Promise<(OrderRecord & { version: number }) | undefined> {

@@ -11,6 +11,7 @@ import { entitlementsOf, householdProfile, membersOf, type HouseholdProfile } fr
 import { ledgerOf } from '../adapters/ledger-table.ts';
 import { getWarning, listWarnings } from '../adapters/monitoring-table.ts';
 import {
+  cancelOrder,
   createOrder,
   getOrder,
   getOrganization,
@@ -76,7 +77,7 @@ const programmeSchema = z.object({ code: z.string(), department: z.string(), dep
 const organizationSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(ORGANIZATION_KINDS), regionCode: z.string(), services: z.array(z.string()), members: z.number().optional(), contact: z.string().optional(), createdAt: z.string(), updatedAt: z.string() }).loose();
 const visitSchema = z.object({ id: z.string(), orderId: z.string(), at: z.string(), by: z.array(z.string()), items: z.array(z.string()), notes: z.string(), recordedAt: z.string(), recordedBy: z.string() });
 const orderSchema = z
-  .object({ id: z.string(), householdId: z.string(), regionCode: z.string(), organizationId: z.string(), organizationName: z.string(), items: z.array(z.string()), recurrence: z.enum(['ONCE', 'MONTHLY']), status: z.enum(['ACTIVE', 'COMPLETED', 'CANCELLED']), fromWarningId: z.string().optional(), since: z.string().optional(), createdAt: z.string(), visitCount: z.number(), lastVisitAt: z.string().optional(), person: z.string(), visits: z.array(visitSchema.omit({ orderId: true })).optional() })
+  .object({ id: z.string(), householdId: z.string(), regionCode: z.string(), organizationId: z.string(), organizationName: z.string(), items: z.array(z.string()), recurrence: z.enum(['ONCE', 'MONTHLY']), status: z.enum(['ACTIVE', 'COMPLETED', 'CANCELLED']), cancelled: z.object({ at: z.string(), by: z.string(), reason: z.string() }).optional(), fromWarningId: z.string().optional(), since: z.string().optional(), createdAt: z.string(), visitCount: z.number(), lastVisitAt: z.string().optional(), person: z.string(), visits: z.array(visitSchema.omit({ orderId: true })).optional() })
   .loose();
 export const referralSchema = z
   .object({ id: z.string(), programme: z.string(), name: z.string().optional(), department: z.string(), status: z.enum(['OPEN', 'GRANTED', 'DECLINED']), person: z.string(), householdId: z.string(), applicationId: z.string().optional(), openedAt: z.string(), dueBy: z.string(), routedAt: z.string().optional(), grantedAt: z.string().optional(), grant: z.object({ amount: z.number(), date: z.string(), type: z.string(), department: z.string(), source: z.string() }).optional() })
@@ -164,7 +165,7 @@ async function householdFor(caller: Caller, householdId: string, path = 'househo
 
 const unprocessable = (message: string, path: string) => new AppError('UNPROCESSABLE', message, [{ path, message }]);
 
-function orderView(o: OrderRecord, visits?: VisitRecord[]) {
+function orderView(o: OrderRecord & { version?: number }, visits?: VisitRecord[]) {
   const { personHash: _h, ...rest } = o;
   return { ...rest, ...(visits ? { visits: visits.map(({ orderId: _o, ...v }) => v) } : {}) };
 }
@@ -251,6 +252,19 @@ export const addVisit = httpHandler({ roles: WORKERS, params: orderParams, body:
     return { status: res.status === 'created' ? 201 : 200, body: { ...v, orderId: order.id } };
   }
   throw conflict('the order changed while the visit was being recorded; try again');
+});
+
+const cancelBody = z.strictObject({ reason: z.string().trim().min(1, 'a cancellation needs its reason').max(2000) });
+
+export const cancelOrderRoute = httpHandler({ roles: WORKERS, params: orderParams, body: cancelBody, response: orderSchema, summary: 'Cancel an ACTIVE order with its reason (a worker whose jurisdiction covers it), audited; its monthly visit checks stop' }, async ({ caller, params, body }) => {
+  const order = await orderFor(caller, params.id, true);
+  if (order.status !== 'ACTIVE') throw conflict(`service order is ${order.status}`);
+  const cancelled = { at: new Date(nowMs()).toISOString(), by: caller.sub, reason: body.reason };
+  if (!(await cancelOrder(order, cancelled, caller.role))) {
+    const now = await getOrder(order.id);
+    throw conflict(now && now.status !== 'ACTIVE' ? `service order is ${now.status}` : 'the order changed while it was being cancelled; try again');
+  }
+  return { status: 200, body: orderView({ ...order, version: order.version + 1, status: 'CANCELLED', cancelled }) };
 });
 
 export const listOrdersRoute = httpHandler(
@@ -361,6 +375,7 @@ export const handler = withIdHashKey(
     'GET /service-orders': listOrdersRoute,
     'GET /service-orders/{id}': getOrderRoute,
     'POST /service-orders/{id}/visits': addVisit,
+    'POST /service-orders/{id}/cancel': cancelOrderRoute,
     'POST /referrals': createReferrals,
     'GET /households/{id}/help-chain': helpChain,
   }),

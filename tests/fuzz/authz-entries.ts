@@ -133,6 +133,8 @@ export const MATRIX: Record<string, Entry> = {
   'GET /service-orders': { request: (_w, j) => ({ path: `/service-orders?regionCode=${j.village}` }), allow: READ_J1 },
   'GET /service-orders/{id}': { request: (_w, j) => ({ path: `/service-orders/${j.serviceOrderId}` }), allow: READ_J1 },
   'POST /service-orders/{id}/visits': { request: (_w, j) => ({ path: `/service-orders/${j.serviceOrderId}/visits`, body: { at: new Date().toISOString(), by: ['王伟'], items: ['HOME_CLEANING'], notes: '' } }), allow: inJ1() },
+  // Cancels J1's order: refused principals run first (the order is still ACTIVE), then village-in cancels it (200); town-in and city-in find it cancelled (409).
+  'POST /service-orders/{id}/cancel': { request: (_w, j) => ({ path: `/service-orders/${j.cancellableOrderId}/cancel`, body: { reason: '服务对象已迁出' } }), allow: inJ1() },
   'POST /referrals': { request: (_w, j) => ({ path: '/referrals', body: { householdId: j.householdId, programmes: [PROGRAMMES[0]!.code] } }), allow: inJ1() },
   'GET /households/{id}/help-chain': { request: (_w, j) => ({ path: `/households/${j.householdId}/help-chain` }), allow: ['citizen-own', ...READ_J1] },
   // An import is the city's (or admin's) own: an outside city may import, but none of J1's rows.

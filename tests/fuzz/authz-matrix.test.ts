@@ -56,7 +56,7 @@ function expectationOf(entry: Entry, p: Principal): 'allow' | 'refuse' | 'either
 
 /** The ids of J1's objects that no outsider may ever receive. */
 function secretsOf(j: Jurisdiction): string[] {
-  return [j.householdId, j.applicationId, j.applicationHouseholdId, j.villageTaskId, j.warningId, j.serviceOrderId, j.rosterId, j.lineId, j.recoveryId, j.importId, j.assessmentId, j.surveyId];
+  return [j.householdId, j.applicationId, j.applicationHouseholdId, j.villageTaskId, j.warningId, j.serviceOrderId, j.cancellableOrderId, j.rosterId, j.lineId, j.recoveryId, j.importId, j.assessmentId, j.surveyId];
 }
 
 describe('authorization matrix', () => {

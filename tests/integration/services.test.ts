@@ -260,6 +260,53 @@ describe('the missed-visit warning (SERVICE_VISIT_MISSED)', () => {
   });
 });
 
+describe('cancelling a service order', () => {
+  it('POST /service-orders/{id}/cancel {reason}: a worker in jurisdiction, audited; 409 once cancelled or completed; no visit after; a cancelled MONTHLY order is never warned', async () => {
+    const month = today().slice(0, 7);
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const back = (k: number) => { const i = y * 12 + (m - 1) - k; return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`; };
+    const elder = idBorn('1946-06-06', FEICHENG);
+    const w = await writeHousehold(household([member(elder, { laborAbility: 'none', monthlyIncome: 0 })], { regionCode: SUNBO_VILLAGE, supporters: [] }), APPROVED_AT);
+    // Two care plans from month −3, neither visited: one kept, one cancelled.
+    const place = async () => {
+      const res = await api.request('POST', '/service-orders', { token: t.village, body: { householdId: w.householdId, items: ['LIFE_PATROL'], organizationId: 'taoxianzi', recurrence: 'MONTHLY', since: `${back(3)}-01` } });
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const kept = await place();
+    const id = await place();
+    const reason = '服务对象已入住敬老院';
+    const cancel = (order: string, token: string, body: unknown = { reason }) => api.request('POST', `/service-orders/${order}/cancel`, { token, body });
+
+    for (const token of [t.otherVillage, t.otherCity, t.citizen, t.admin, t.monitor]) expect((await cancel(id, token!)).status).toBe(403);
+    for (const body of [{}, { reason: '   ' }, { reason, colour: 'red' }, { reason: 'x'.repeat(2001) }]) expect((await cancel(id, t.village!, body)).status).toBe(400);
+    expect((await cancel('so_nosuchorder0000', t.village!)).status).toBe(404);
+    expect((await api.request('GET', `/service-orders/${id}`, { token: t.town })).body.status).toBe('ACTIVE');
+
+    // The town above the ordering village may cancel it too.
+    const res = await cancel(id, t.town!);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ id, status: 'CANCELLED', cancelled: { reason, by: 'town-sunbo' } });
+    expect((await cancel(id, t.village!)).status).toBe(409);
+    expect((await api.request('POST', `/service-orders/${id}/visits`, { token: t.village, body: { at: new Date(Date.now() - 60_000).toISOString(), by: ['刘护士'], items: ['LIFE_PATROL'] } })).status).toBe(409);
+    expect((await api.request('GET', `/service-orders/${id}`, { token: t.village })).body).toMatchObject({ status: 'CANCELLED', cancelled: { reason } });
+    expect((await api.request('GET', `/service-orders?householdId=${w.householdId}&status=CANCELLED`, { token: t.village })).body.items.map((o: { id: string }) => o.id)).toEqual([id]);
+    const trail = await auditTrail(`SERVICE_ORDER#${id}`);
+    expect(trail.map((a) => a.action)).toEqual(['SERVICE_ORDER_CREATED', 'SERVICE_ORDER_CANCELLED']);
+    expect(trail[1]).toMatchObject({ by: 'town-sunbo', reason });
+
+    // The run of month −2's first day checks month −3: the kept plan is warned, the cancelled one is not.
+    await run(`${back(2)}-01`);
+    const mine = (await api.request('GET', '/warnings?indicator=SERVICE_VISIT_MISSED&limit=100', { token: t.village })).body.items.filter((x: { householdId: string }) => x.householdId === w.householdId);
+    expect(mine.map((x: { details: { serviceOrderId: string } }) => x.details.serviceOrderId)).toEqual([kept]);
+
+    // A completed ONCE order is done: nothing to cancel.
+    const once = await api.request('POST', '/service-orders', { token: t.village, body: { householdId: w.householdId, items: ['LIFE_PATROL'], organizationId: 'taoxianzi', recurrence: 'ONCE' } });
+    expect((await api.request('POST', `/service-orders/${once.body.id}/visits`, { token: t.village, body: { at: new Date(Date.now() - 60_000).toISOString(), by: ['刘护士'], items: ['LIFE_PATROL'] } })).status).toBe(201);
+    expect((await cancel(once.body.id, t.village!)).status).toBe(409);
+  }, 120_000);
+});
+
 describe('referrals (一门受理) round-trip through the local bus', () => {
   const patient = idBorn('1990-02-02', '610630');
   const application = () => ({

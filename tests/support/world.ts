@@ -35,6 +35,8 @@ export interface Jurisdiction {
   warningId: string;
   organizationId: string;
   serviceOrderId: string;
+  /** A second order of the household, for the cancel route (so the first stays ACTIVE for visits). */
+  cancellableOrderId: string;
   rosterId: string;
   lineId: string;
   recoveryId: string;
@@ -127,6 +129,10 @@ export async function buildWorld(stack: LocalStack, api: ApiClient): Promise<Wor
       await api.request('POST', '/service-orders', { token: tokens.village, body: { householdId, items: ['HOME_CLEANING'], organizationId, recurrence: 'ONCE' } }),
       'service order',
     ) as { id: string };
+    const cancellable = must(
+      await api.request('POST', '/service-orders', { token: tokens.village, body: { householdId, items: ['HOME_CLEANING'], organizationId, recurrence: 'MONTHLY' } }),
+      'service order to cancel',
+    ) as { id: string };
     const warningId = `w_world${j.tag}${rid(12)}`;
     await raiseWarning(
       warningId,
@@ -145,7 +151,7 @@ export async function buildWorld(stack: LocalStack, api: ApiClient): Promise<Wor
       }),
       'merger import',
     ) as { importId: string };
-    Object.assign(partial[key], { ...j, householdId, headId, applicationId: app.id, applicationHouseholdId: app.householdId, warningId, organizationId, serviceOrderId: order.id, surveyId, importId: imp.importId, tokens });
+    Object.assign(partial[key], { ...j, householdId, headId, applicationId: app.id, applicationHouseholdId: app.householdId, warningId, organizationId, serviceOrderId: order.id, cancellableOrderId: cancellable.id, surveyId, importId: imp.importId, tokens });
   }
 
   // The month's ledger, then a roster per county (drawn by the maker, so the city user may approve).
