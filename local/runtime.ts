@@ -18,7 +18,7 @@ import { HttpApi, send } from './http-api.ts';
 import { LocalJwt } from './jwt.ts';
 import { LocalLambdas } from './lambdas.ts';
 import { LOCAL_REGION, stateMachineArn, tableName } from './names.ts';
-import { ensureTable } from './tables.ts';
+import { ensureTables } from './tables.ts';
 import { workflowEnvVar } from '../infra/constructs/names.ts';
 import { staticHandler, webDist } from './web-console.ts';
 import { isReviewerRole, roleRegionMismatch } from '../functions/domain/access.ts';
@@ -142,8 +142,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
     // In parallel: DynamoDB Local creates tables one by one slowly, but answers many at once.
     const t1 = Date.now();
-    await Promise.all((Object.entries(manifest.tables) as [string, TableDef][]).map(([logical, def]) => ensureTable(ddb, tableName(logical), def)));
-    log(`tables ready (${Date.now() - t1} ms)`);
+    const ensured = await ensureTables(ddb, (Object.entries(manifest.tables) as [string, TableDef][]).map(([logical, def]) => ({ name: tableName(logical), def })), dataDir);
+    log(`tables ${ensured ? 'ready' : 'unchanged'} (${Date.now() - t1} ms)`);
     // The region import (first start only) runs while the engines start; ready waits for both.
     const t2 = Date.now();
     const regionsLoaded = importRegions(doc, tableName('Regions'), opts.regionCounties, { items: loadItems, transactional: true }).then((imported) => {

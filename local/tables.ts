@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
+  ListTablesCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
@@ -74,4 +78,34 @@ export async function ensureTable(client: DynamoDBClient, name: string, def: Tab
       if ((err as Error).name !== 'ValidationException') throw err;
     }
   }
+}
+
+/**
+ * ensureTable for every table, unless this data directory's tables were last ensured from the
+ * same definitions (`<dataDir>/tables.json` holds their hash) and all of them exist: a later
+ * start then costs one ListTables instead of a DescribeTable and an UpdateTimeToLive (a write
+ * DynamoDB Local syncs to disk) per table. Returns whether it had to ensure them.
+ */
+export async function ensureTables(client: DynamoDBClient, tables: { name: string; def: TableDef }[], dataDir: string | undefined): Promise<boolean> {
+  const hash = createHash('sha256').update(JSON.stringify(tables)).digest('hex');
+  const marker = dataDir ? join(dataDir, 'tables.json') : undefined;
+  if (marker && existsSync(marker)) {
+    try {
+      if ((JSON.parse(readFileSync(marker, 'utf8')) as { hash?: string }).hash === hash) {
+        const have = new Set<string>();
+        let start: string | undefined;
+        do {
+          const res = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+          for (const n of res.TableNames ?? []) have.add(n);
+          start = res.LastEvaluatedTableName;
+        } while (start);
+        if (tables.every((t) => have.has(t.name))) return false;
+      }
+    } catch {
+      /* an unreadable marker: ensure them */
+    }
+  }
+  await Promise.all(tables.map((t) => ensureTable(client, t.name, t.def)));
+  if (marker) writeFileSync(marker, JSON.stringify({ hash }));
+  return true;
 }
