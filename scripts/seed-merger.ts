@@ -132,6 +132,7 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Pro
 }
 
 export async function seedMerger(s: MergerSeedInput): Promise<MergerSeedResult> {
+  const started = Date.now();
   // The seed process hashes ID numbers as the stack does (its local development key).
   for (const [name, def] of Object.entries(manifest.secrets ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
   process.env.HOUSEHOLDS_TABLE ??= tableName('Households');
@@ -258,7 +259,7 @@ export async function seedMerger(s: MergerSeedInput): Promise<MergerSeedResult> 
     }
   }
   const after = await must('coverage', http('GET', `/merger/coverage?regionCode=${FEICHENG.county}`, city));
-  s.log(`肥城 merger: decided ${decided.village}/${decided.town}/${decided.city} (village/town/city); coverage ${after.coverageAtImportPercent}% at import → ${after.coverageNowPercent}%`);
+  s.log(`肥城 merger: decided ${decided.village}/${decided.town}/${decided.city} (village/town/city); coverage ${after.coverageAtImportPercent}% at import → ${after.coverageNowPercent}% (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return {
     householdsWritten,
     importIds,

@@ -245,6 +245,104 @@ describe('the web console', () => {
     await check(page, '13-policy-timeline');
   });
 
+  // ---------------------------------------------------------------- 两项政策衔接 (merger)
+
+  it('the 肥城 village reviewer works the assessment queue: include with a category, exit with a reason; the town and the city carry the inclusion', async () => {
+    const admin = await adminToken();
+    const openAt = async (level: string) => (await api.request('GET', `/merger/assessments?level=${level}&regionCode=370983108201&limit=100`, { token: admin })).body.items as { id: string; name: string; recordId: string }[];
+    const before = await openAt('village');
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    const village = await signedIn('肥城市孙东村');
+    await village.goto(`${stack.httpUrl}/two-policies/assessments`);
+    const queue = village.getByTestId('assessment-queue');
+    await queue.getByRole('button', { name: `纳入 ${before[0]!.name}` }).waitFor();
+    await check(village, '14-merger-assessment-queue');
+    // include: the rules' layer is proposed, a reason is required
+    await queue.getByRole('button', { name: `纳入 ${before[0]!.name}` }).click();
+    await village.getByLabel('研判理由').fill('村级研判：家庭收入低于标准，建议纳入。');
+    await submitThen(village, '提交', () => village.locator('.ant-message-notice', { hasText: '意见已提交上级' }).waitFor(), 'merger-village-include');
+    await queue.getByRole('button', { name: `纳入 ${before[0]!.name}` }).waitFor({ state: 'detached' });
+    // exit
+    await queue.getByRole('button', { name: `退出 ${before[1]!.name}` }).click();
+    await village.getByLabel('退出理由').fill('村级研判：已稳定就业，风险消除。');
+    await submitThen(village, '提交', () => queue.getByRole('button', { name: `退出 ${before[1]!.name}` }).waitFor({ state: 'detached' }), 'merger-village-exit');
+    await until('both passed up to the town', async () => (await openAt('town')).filter((a) => a.id.startsWith(before[0]!.recordId) || a.id.startsWith(before[1]!.recordId)).length === 2);
+    const coverageBefore = (await api.request('GET', '/merger/coverage?regionCode=370983', { token: admin })).body;
+    // the town and the city include the first (the city's decision is final)
+    for (const [who, level] of [['肥城市孙伯镇', 'town'], ['泰安市民政局', 'city']] as const) {
+      const page = await signedIn(who);
+      await page.goto(`${stack.httpUrl}/two-policies/assessments`);
+      const q = page.getByTestId('assessment-queue');
+      await q.getByRole('button', { name: `纳入 ${before[0]!.name}` }).first().click();
+      expect(await page.getByLabel('纳入类别').count()).toBe(1);
+      await page.getByLabel('研判理由').fill(`${level === 'town' ? '镇' : '市'}级研判：同意纳入。`);
+      await submitThen(page, '提交', () => page.locator('.ant-message-notice', { hasText: level === 'city' ? '已纳入救助' : '意见已提交上级' }).waitFor(), `merger-${level}-include`);
+    }
+    const coverageAfter = (await api.request('GET', '/merger/coverage?regionCode=370983', { token: admin })).body;
+    expect(coverageAfter.included).toBe(coverageBefore.included + 1);
+  });
+
+  it('the city sees coverage per region before and after the assessment, with its charts', async () => {
+    const page = await signedIn('泰安市民政局');
+    await page.goto(`${stack.httpUrl}/two-policies/coverage`);
+    await page.getByLabel('区划代码').fill('370983');
+    await page.getByLabel('区划代码').press('Enter');
+    const c = (await api.request('GET', '/merger/coverage?regionCode=370983', { token: await adminToken() })).body;
+    const shown = (id: string) => page.getByTestId(id).locator('.ant-statistic-content-value').textContent();
+    await expect.poll(() => shown('coverage-before')).toBe(`${(Math.round(c.coverageAtImport * 10000) / 100).toFixed(2)}%`);
+    expect(await shown('coverage-after')).toBe(`${(Math.round(c.coverageNow * 10000) / 100).toFixed(2)}%`);
+    expect(c.coverageAtImport).toBeCloseTo(0.8016, 3);
+    expect(c.coverageNow).toBeGreaterThan(0.98);
+    await page.locator('[data-chart-ready="true"]').nth(1).waitFor();
+    await check(page, '15-merger-coverage');
+  });
+
+  it('the city uploads a CSV and sees the row-level error report', async () => {
+    const page = await signedIn('泰安市民政局');
+    await page.goto(`${stack.httpUrl}/two-policies/import`);
+    const good = residentId('370983', '19610203', 777);
+    const csv = ['householdRef,name,idNumber,relation,regionCode,riskTypes,monthlyIncome,deposits,identifiedOn', `WEB1,网页导入,${good},self,370983108201,ILLNESS,300,2000,2024-03-01`, `WEB2,错误行,370983196102030001,self,370983108201,ILLNESS,abc,,2024-03-01`].join('\n');
+    await page.locator('input[type=file]').setInputFiles({ name: '肥城监测对象.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const report = page.getByTestId('import-report');
+    await report.getByText('已完成').waitFor({ timeout: 60_000 });
+    const errors = page.getByTestId('import-errors');
+    await errors.waitFor();
+    const rows = await errors.locator('tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.every((r) => r.startsWith('2'))).toBe(true);
+    expect(rows.join(' ')).toMatch(/idNumber|monthlyIncome/);
+    await check(page, '16-merger-import-report');
+  });
+
+  it('the September survey: a village fills one printable A4 page and submits it', async () => {
+    const { openSurveys } = await import('../../functions/services/merger-survey.ts');
+    const opened = await openSurveys();
+    expect(opened.opened + opened.objects).toBeGreaterThan(0);
+    const page = await signedIn('肥城市孙东村');
+    await page.goto(`${stack.httpUrl}/two-policies/surveys`);
+    const link = page.getByRole('link', { name: /^填写排查表 sv_\d{4}_/ }).first();
+    await link.waitFor();
+    await check(page, '17-merger-surveys');
+    await link.click();
+    const sheet = page.getByTestId('survey-a4');
+    await sheet.waitFor();
+    const surveyors = page.getByLabel('排查人员');
+    await surveyors.fill('王伟');
+    await surveyors.press('Enter');
+    await page.getByLabel('家庭存款（元）').fill('3000');
+    await page.getByLabel('排查情况').fill('入户排查：收入稳定，无新增风险。');
+    await check(page, '18-merger-survey-a4');
+    // one A4 page when printed: the sheet fits 297 mm in print layout, and the PDF has one page
+    await page.emulateMedia({ media: 'print' });
+    const heightPx = await sheet.evaluate((el) => el.scrollHeight);
+    await page.emulateMedia({ media: 'screen' });
+    expect(heightPx).toBeLessThanOrEqual(Math.ceil((297 / 25.4) * 96));
+    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    expect(/\/Count (\d+)/.exec(pdf.toString('latin1'))?.[1]).toBe('1');
+    await submitThen(page, '提交排查表', () => page.locator('.ant-message-notice', { hasText: '排查表已提交' }).waitFor(), 'merger-survey-submit');
+    await page.getByTestId('survey-submitted').waitFor();
+  });
+
   it('has no serious accessibility violations on any page (axe-core)', () => {
     expect(Object.keys(axe).length).toBeGreaterThanOrEqual(12);
     const serious = Object.entries(axe).filter(([, v]) => v.length > 0);

@@ -40,6 +40,11 @@ export const ROUTES: RouteDef[] = [
   { path: '/statistics', name: '统计概览', group: '统计分析', roles: ['city', 'monitor', 'admin'], component: lazy(() => import('./pages/stats/Overview.tsx')) },
   { path: '/monitoring/warnings', name: '预警处置', group: '监测预警', roles: MONITORS, component: lazy(() => import('./pages/monitoring/Warnings.tsx')) },
   { path: '/monitoring/batches', name: '监测运行', group: '监测预警', roles: ['monitor', 'admin'], component: lazy(() => import('./pages/monitoring/Runs.tsx')) },
+  { path: '/two-policies/assessments', name: '三级研判', group: '两项政策衔接', roles: REVIEWERS, component: lazy(() => import('./pages/merger/MergerAssessments.tsx')) },
+  { path: '/two-policies/coverage', name: '覆盖率', group: '两项政策衔接', roles: [...REVIEWERS, 'admin', 'monitor'], component: lazy(() => import('./pages/merger/MergerCoverage.tsx')) },
+  { path: '/two-policies/import', name: '监测对象导入', group: '两项政策衔接', roles: ['city', 'admin'], component: lazy(() => import('./pages/merger/MergerImport.tsx')) },
+  { path: '/two-policies/surveys', name: '年度排查', group: '两项政策衔接', roles: [...REVIEWERS, 'admin', 'monitor'], component: lazy(() => import('./pages/merger/MergerSurveys.tsx')) },
+  { path: '/two-policies/surveys/:id', name: '排查表', roles: [...REVIEWERS, 'admin', 'monitor'], hideInMenu: true, component: lazy(() => import('./pages/merger/MergerSurveys.tsx')) },
   { path: '/admin/policies', name: '政策参数', group: '系统管理', roles: ['admin'], component: lazy(() => import('./pages/admin/Policies.tsx')) },
 ];
 

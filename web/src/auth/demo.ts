@@ -22,6 +22,9 @@ export const DEMO_PEOPLE: DemoPerson[] = [
   { sub: 'demo-village-620825100200', role: 'village', regionCode: '620825100200', name: '庄浪县水洛镇东关村', note: '村级经办' },
   { sub: 'demo-town-620825100', role: 'town', regionCode: '620825100', name: '庄浪县水洛镇', note: '乡镇审核' },
   { sub: 'demo-city-6208', role: 'city', regionCode: '6208', name: '平凉市民政局', note: '县市审批（庄浪县）' },
+  { sub: 'demo-village-370983108201', role: 'village', regionCode: '370983108201', name: '肥城市孙东村', note: '村级研判 · 年度排查（两项政策衔接）' },
+  { sub: 'demo-town-370983108', role: 'town', regionCode: '370983108', name: '肥城市孙伯镇', note: '镇级研判' },
+  { sub: 'demo-city-3709', role: 'city', regionCode: '3709', name: '泰安市民政局', note: '县市研判 · 监测对象导入（肥城）' },
   { sub: 'demo-monitor', role: 'monitor', name: '监测中心', note: '低收入人口动态监测' },
   { sub: 'demo-admin', role: 'admin', name: '系统管理员', note: '政策参数管理' },
 ];
