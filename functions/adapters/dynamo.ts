@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** One SDK client per process (module singleton), as Lambda best practice has it. */
 let client: DynamoDBDocumentClient | undefined;
@@ -31,4 +31,15 @@ export function tableNameFrom(envVar: string): string {
   const name = process.env[envVar];
   if (!name) throw new Error(`environment variable ${envVar} is not set`);
   return name;
+}
+
+/** One transaction: true once it commits, false when a condition (or a competing transaction) cancelled it. */
+export async function transactOrFalse(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<boolean> {
+  try {
+    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'TransactionCanceledException') return false;
+    throw err;
+  }
 }

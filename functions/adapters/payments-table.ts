@@ -10,7 +10,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { auditItem, type AuditEntry } from './audit-table.ts';
-import { documentClient, tableNameFrom } from './dynamo.ts';
+import { documentClient, tableNameFrom, transactOrFalse } from './dynamo.ts';
 import { keyAttrs, queryAll as queryAllItems, queryPage } from '../commons/pagination.ts';
 import type { Hold, PayeeRecord, PreviousRoster, Recovery, RosterLine, Stop, Totals } from '../domain/payments.ts';
 
@@ -163,29 +163,19 @@ export async function finishBuild(id: string, totals: Totals, itemsRead: number,
 
 /** DRAFT → APPROVED with its audit record, or false when it is not a draft (any more). */
 export async function approveRoster(id: string, by: string, at: string, audit: AuditEntry): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `RO#${id}`, sk: '#' },
-              UpdateExpression: 'SET #s = :approved, approvedBy = :by, approvedAt = :at',
-              ConditionExpression: '#s = :draft AND createdBy <> :by',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':approved': 'APPROVED', ':draft': 'DRAFT', ':by': by, ':at': at },
-            },
-          },
-          auditItem(audit),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `RO#${id}`, sk: '#' },
+        UpdateExpression: 'SET #s = :approved, approvedBy = :by, approvedAt = :at',
+        ConditionExpression: '#s = :draft AND createdBy <> :by',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':approved': 'APPROVED', ':draft': 'DRAFT', ':by': by, ':at': at },
+      },
+    },
+    auditItem(audit),
+  ]);
 }
 
 // ---------------------------------------------------------------- lines
@@ -261,84 +251,64 @@ export async function rosterStatuses(ids: readonly string[]): Promise<Map<string
  */
 export async function recordReturn(line: RosterLine, reason: string, at: string, hold: Hold, audit: AuditEntry): Promise<boolean> {
   const ret = { at, rosterId: line.rosterId, lineId: line.lineId, reason };
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `RO#${line.rosterId}`, sk: `L#${line.lineId}` },
-              UpdateExpression: 'SET #s = :returned, returnReason = :r, returnedAt = :at',
-              ConditionExpression: '#s = :payable',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':returned': 'RETURNED', ':payable': 'PAYABLE', ':r': reason, ':at': at },
-            },
-          },
-          { Put: { TableName: table(), Item: { pk: `HOLD#${hold.county}`, sk: `${hold.householdId}#${hold.lineId}`, ...hold } } },
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `PAYEE#${line.householdId}`, sk: 'PAYEE' },
-              UpdateExpression: 'SET blockedSince = if_not_exists(blockedSince, :at), #ret = list_append(if_not_exists(#ret, :none), :one)',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#ret': 'returns' },
-              ExpressionAttributeValues: { ':at': at, ':none': [], ':one': [ret] },
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `RO#${line.rosterId}`, sk: '#' },
-              UpdateExpression: 'SET returned.#n = returned.#n + :one, returned.amountFen = returned.amountFen + :fen',
-              ExpressionAttributeNames: { '#n': 'lines' },
-              ExpressionAttributeValues: { ':one': 1, ':fen': line.amountFen },
-            },
-          },
-          auditItem(audit),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `RO#${line.rosterId}`, sk: `L#${line.lineId}` },
+        UpdateExpression: 'SET #s = :returned, returnReason = :r, returnedAt = :at',
+        ConditionExpression: '#s = :payable',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':returned': 'RETURNED', ':payable': 'PAYABLE', ':r': reason, ':at': at },
+      },
+    },
+    { Put: { TableName: table(), Item: { pk: `HOLD#${hold.county}`, sk: `${hold.householdId}#${hold.lineId}`, ...hold } } },
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `PAYEE#${line.householdId}`, sk: 'PAYEE' },
+        UpdateExpression: 'SET blockedSince = if_not_exists(blockedSince, :at), #ret = list_append(if_not_exists(#ret, :none), :one)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#ret': 'returns' },
+        ExpressionAttributeValues: { ':at': at, ':none': [], ':one': [ret] },
+      },
+    },
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `RO#${line.rosterId}`, sk: '#' },
+        UpdateExpression: 'SET returned.#n = returned.#n + :one, returned.amountFen = returned.amountFen + :fen',
+        ExpressionAttributeNames: { '#n': 'lines' },
+        ExpressionAttributeValues: { ':one': 1, ':fen': line.amountFen },
+      },
+    },
+    auditItem(audit),
+  ]);
 }
 
 /** A line for a month after the entitlement ended, not yet paid: STOPPED (out of the bank file), its hold gone. */
 export async function stopLine(line: RosterLine, reason: string): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `RO#${line.rosterId}`, sk: `L#${line.lineId}` },
-              UpdateExpression: 'SET #s = :stopped, stoppedReason = :r',
-              ConditionExpression: '#s IN (:payable, :held)',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':stopped': 'STOPPED', ':payable': 'PAYABLE', ':held': 'HELD', ':r': reason },
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `RO#${line.rosterId}`, sk: '#' },
-              UpdateExpression: 'SET stopped.#n = stopped.#n + :one, stopped.amountFen = stopped.amountFen + :fen',
-              ExpressionAttributeNames: { '#n': 'lines' },
-              ExpressionAttributeValues: { ':one': 1, ':fen': line.amountFen },
-            },
-          },
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `RO#${line.rosterId}`, sk: `L#${line.lineId}` },
+        UpdateExpression: 'SET #s = :stopped, stoppedReason = :r',
+        ConditionExpression: '#s IN (:payable, :held)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':stopped': 'STOPPED', ':payable': 'PAYABLE', ':held': 'HELD', ':r': reason },
+      },
+    },
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `RO#${line.rosterId}`, sk: '#' },
+        UpdateExpression: 'SET stopped.#n = stopped.#n + :one, stopped.amountFen = stopped.amountFen + :fen',
+        ExpressionAttributeNames: { '#n': 'lines' },
+        ExpressionAttributeValues: { ':one': 1, ':fen': line.amountFen },
+      },
+    },
+  ]);
 }
 
 // ---------------------------------------------------------------- holds
@@ -358,20 +328,10 @@ export async function putHoldIfAbsent(h: Hold): Promise<void> {
 
 /** Pays a hold again: its repayment line and the hold's removal land together (once). */
 export async function repayHold(h: Hold, line: RosterLine): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: table(), Key: { pk: `HOLD#${h.county}`, sk: `${h.householdId}#${h.lineId}` }, ConditionExpression: 'attribute_exists(pk)' } },
-          { Put: { TableName: table(), Item: lineItem(line) } },
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    { Delete: { TableName: table(), Key: { pk: `HOLD#${h.county}`, sk: `${h.householdId}#${h.lineId}` }, ConditionExpression: 'attribute_exists(pk)' } },
+    { Put: { TableName: table(), Item: lineItem(line) } },
+  ]);
 }
 
 export async function holdsOfHousehold(county: string, householdId: string): Promise<Hold[]> {
@@ -439,53 +399,33 @@ export async function payeesOf(householdIds: readonly string[], parallel = 4): P
  */
 export async function putPayee(p: PayeeRecord, expectedVersion: number, audit: AuditEntry): Promise<boolean> {
   const { blockedSince: _b, ...rest } = p;
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              Item: { pk: `PAYEE#${p.householdId}`, sk: 'PAYEE', ...rest },
-              ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
-              ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
-            },
-          },
-          auditItem(audit),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Put: {
+        TableName: table(),
+        Item: { pk: `PAYEE#${p.householdId}`, sk: 'PAYEE', ...rest },
+        ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+        ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':v': expectedVersion } }),
+      },
+    },
+    auditItem(audit),
+  ]);
 }
 
 // ---------------------------------------------------------------- recoveries
 
 /** Records a recovery item once (its id follows from the line it recovers), with its id pointer. */
 export async function putRecovery(r: Recovery): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table(),
-              Item: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}`, ...r, rcCity: r.regionCode.slice(0, 4), rcSort: `${r.regionCode}#${r.forMonth}#${r.id}` },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: table(), Item: { pk: `RC#${r.id}`, sk: 'RC', householdId: r.householdId } } },
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Put: {
+        TableName: table(),
+        Item: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}`, ...r, rcCity: r.regionCode.slice(0, 4), rcSort: `${r.regionCode}#${r.forMonth}#${r.id}` },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    { Put: { TableName: table(), Item: { pk: `RC#${r.id}`, sk: 'RC', householdId: r.householdId } } },
+  ]);
 }
 
 export async function getRecovery(id: string): Promise<Recovery | undefined> {
@@ -497,29 +437,19 @@ export async function getRecovery(id: string): Promise<Recovery | undefined> {
 
 /** OPEN → RECOVERED | WAIVED with the audit record; false when it is not open (any more). */
 export async function closeRecovery(r: Recovery, status: 'RECOVERED' | 'WAIVED', note: string, by: string, at: string, audit: AuditEntry): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}` },
-              UpdateExpression: 'SET #s = :s, closedBy = :by, closedAt = :at, closeNote = :n',
-              ConditionExpression: '#s = :open',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':s': status, ':by': by, ':at': at, ':n': note, ':open': 'OPEN' },
-            },
-          },
-          auditItem(audit),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `HH#${r.householdId}`, sk: `RC#${r.id}` },
+        UpdateExpression: 'SET #s = :s, closedBy = :by, closedAt = :at, closeNote = :n',
+        ConditionExpression: '#s = :open',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':by': by, ':at': at, ':n': note, ':open': 'OPEN' },
+      },
+    },
+    auditItem(audit),
+  ]);
 }
 
 export async function recoveriesOf(householdId: string): Promise<Recovery[]> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { auditItem } from './audit-table.ts';
-import { documentClient, tableNameFrom } from './dynamo.ts';
+import { documentClient, tableNameFrom, transactOrFalse } from './dynamo.ts';
 import { keyAttrs, queryAll, queryPage, type PageResult } from '../commons/pagination.ts';
 import type { DueMarks } from '../domain/monitoring.ts';
 import type { OrganizationKind, OrderStatus, ReferralStatus } from '../domain/services.ts';
@@ -173,39 +173,29 @@ export async function createOrder(o: OrderRecord, firstCheck: DueMarks | undefin
  * warning after), and the audit record, in one transaction. False when the order is not ACTIVE.
  */
 export async function cancelOrder(order: OrderRecord, cancelled: NonNullable<OrderRecord['cancelled']>, role: string): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
-              UpdateExpression: 'SET #st = :c, cancelled = :cx, version = version + :one',
-              ConditionExpression: '#st = :active',
-              ExpressionAttributeNames: { '#st': 'status' },
-              ExpressionAttributeValues: { ':c': 'CANCELLED', ':cx': cancelled, ':one': 1, ':active': 'ACTIVE' },
-            },
-          },
-          {
-            Update: {
-              TableName: households(),
-              Key: { pk: `HH#${order.householdId}`, sk: `LINK#ORDER#${order.id}` },
-              UpdateExpression: 'SET #st = :c REMOVE dueKey, dueOn, dueKinds',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#st': 'status' },
-              ExpressionAttributeValues: { ':c': 'CANCELLED' },
-            },
-          },
-          auditItem({ entity: `SERVICE_ORDER#${order.id}`, action: 'SERVICE_ORDER_CANCELLED', by: cancelled.by, role, at: cancelled.at, reason: cancelled.reason, detail: { householdId: order.householdId, organizationId: order.organizationId, visitCount: order.visitCount } }),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `ORDER#${order.id}`, sk: 'ORDER' },
+        UpdateExpression: 'SET #st = :c, cancelled = :cx, version = version + :one',
+        ConditionExpression: '#st = :active',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ':c': 'CANCELLED', ':cx': cancelled, ':one': 1, ':active': 'ACTIVE' },
+      },
+    },
+    {
+      Update: {
+        TableName: households(),
+        Key: { pk: `HH#${order.householdId}`, sk: `LINK#ORDER#${order.id}` },
+        UpdateExpression: 'SET #st = :c REMOVE dueKey, dueOn, dueKinds',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ':c': 'CANCELLED' },
+      },
+    },
+    auditItem({ entity: `SERVICE_ORDER#${order.id}`, action: 'SERVICE_ORDER_CANCELLED', by: cancelled.by, role, at: cancelled.at, reason: cancelled.reason, detail: { householdId: order.householdId, organizationId: order.organizationId, visitCount: order.visitCount } }),
+  ]);
 }
 
 export async function getOrder(id: string): Promise<(OrderRecord & { version: number }) | undefined> {
@@ -372,26 +362,16 @@ export function referralId(parent: string, personHash: string, programme: string
 
 /** Referral + household link (with its overdue check) + audit, together; false when it exists. */
 export async function createReferral(r: ReferralRecord, due: DueMarks, by: { sub: string; role: string }): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table(), Item: { pk: `REF#${r.id}`, sk: 'REF', ...r, hhKey: `HH#${r.householdId}`, hhSort: `REF#${r.openedAt}#${r.id}` }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          {
-            Put: {
-              TableName: households(),
-              Item: { pk: `HH#${r.householdId}`, sk: `LINK#REF#${r.id}`, kind: 'REF', referralId: r.id, programme: r.programme, householdId: r.householdId, regionCode: r.regionCode, status: r.status, idHash: r.personHash, maskedId: r.person, dueBy: r.dueBy, ...dueAttrs(due) },
-            },
-          },
-          auditItem({ entity: `REFERRAL#${r.id}`, action: 'REFERRAL_OPENED', by: by.sub, role: by.role, at: r.openedAt, detail: { programme: r.programme, department: r.department, householdId: r.householdId, ...(r.applicationId ? { applicationId: r.applicationId } : {}) } }),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    { Put: { TableName: table(), Item: { pk: `REF#${r.id}`, sk: 'REF', ...r, hhKey: `HH#${r.householdId}`, hhSort: `REF#${r.openedAt}#${r.id}` }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: households(),
+        Item: { pk: `HH#${r.householdId}`, sk: `LINK#REF#${r.id}`, kind: 'REF', referralId: r.id, programme: r.programme, householdId: r.householdId, regionCode: r.regionCode, status: r.status, idHash: r.personHash, maskedId: r.person, dueBy: r.dueBy, ...dueAttrs(due) },
+      },
+    },
+    auditItem({ entity: `REFERRAL#${r.id}`, action: 'REFERRAL_OPENED', by: by.sub, role: by.role, at: r.openedAt, detail: { programme: r.programme, department: r.department, householdId: r.householdId, ...(r.applicationId ? { applicationId: r.applicationId } : {}) } }),
+  ]);
 }
 
 export async function getReferral(id: string): Promise<ReferralRecord | undefined> {
@@ -409,38 +389,28 @@ export async function markReferralField(id: string, field: 'eventSent' | 'routed
 
 /** OPEN → GRANTED with the grant, the link's overdue check removed, audited; false when not OPEN. */
 export async function grantReferral(r: ReferralRecord, grant: NonNullable<ReferralRecord['grant']>, at: string): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: { pk: `REF#${r.id}`, sk: 'REF' },
-              UpdateExpression: 'SET #s = :g, grantedAt = :at, #grant = :grant',
-              ConditionExpression: '#s = :open',
-              ExpressionAttributeNames: { '#s': 'status', '#grant': 'grant' },
-              ExpressionAttributeValues: { ':g': 'GRANTED', ':open': 'OPEN', ':at': at, ':grant': grant },
-            },
-          },
-          {
-            Update: {
-              TableName: households(),
-              Key: { pk: `HH#${r.householdId}`, sk: `LINK#REF#${r.id}` },
-              UpdateExpression: 'SET #s = :g REMOVE dueKey, dueOn, dueKinds',
-              ExpressionAttributeNames: { '#s': 'status' },
-              ExpressionAttributeValues: { ':g': 'GRANTED' },
-            },
-          },
-          auditItem({ entity: `REFERRAL#${r.id}`, action: 'REFERRAL_GRANTED', by: grant.source, role: 'department', at, detail: { amount: grant.amount, date: grant.date, type: grant.type } }),
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    {
+      Update: {
+        TableName: table(),
+        Key: { pk: `REF#${r.id}`, sk: 'REF' },
+        UpdateExpression: 'SET #s = :g, grantedAt = :at, #grant = :grant',
+        ConditionExpression: '#s = :open',
+        ExpressionAttributeNames: { '#s': 'status', '#grant': 'grant' },
+        ExpressionAttributeValues: { ':g': 'GRANTED', ':open': 'OPEN', ':at': at, ':grant': grant },
+      },
+    },
+    {
+      Update: {
+        TableName: households(),
+        Key: { pk: `HH#${r.householdId}`, sk: `LINK#REF#${r.id}` },
+        UpdateExpression: 'SET #s = :g REMOVE dueKey, dueOn, dueKinds',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':g': 'GRANTED' },
+      },
+    },
+    auditItem({ entity: `REFERRAL#${r.id}`, action: 'REFERRAL_GRANTED', by: grant.source, role: 'department', at, detail: { amount: grant.amount, date: grant.date, type: grant.type } }),
+  ]);
 }
 
 /** A household's referrals (all, oldest first); optionally of one application. */
@@ -474,18 +444,8 @@ export async function ordersOf(householdId: string): Promise<OrderRecord[]> {
  * (the same certificate reported again, on another date or by another event, grants nothing).
  */
 export async function grantCertificate(certKey: string, ledger: Record<string, unknown>, detail: Record<string, unknown>, at: string): Promise<boolean> {
-  try {
-    await documentClient().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table(), Item: { pk: `CERT#${certKey}`, sk: 'CERT', ...detail, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: tableNameFrom('LEDGER_TABLE'), Item: ledger, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as Error).name === 'TransactionCanceledException') return false;
-    throw err;
-  }
+  return transactOrFalse([
+    { Put: { TableName: table(), Item: { pk: `CERT#${certKey}`, sk: 'CERT', ...detail, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: tableNameFrom('LEDGER_TABLE'), Item: ledger, ConditionExpression: 'attribute_not_exists(pk)' } },
+  ]);
 }

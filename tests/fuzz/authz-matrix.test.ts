@@ -42,6 +42,17 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** One cell's request: the entry's request on jurisdiction `j`'s objects, as principal `p`. */
+function send(method: string, entry: Entry, j: Jurisdiction, p: Principal) {
+  const req = entry.request(world, j);
+  const token = tokenOf(world, p, forged);
+  return api.request(method, req.path, {
+    ...(token ? { token } : {}),
+    ...(req.body !== undefined ? { body: req.body } : {}),
+    headers: { 'idempotency-key': randomUUID(), ...req.headers },
+  });
+}
+
 /** allow: no 401/403/404; refuse: no 2xx; either: only the checks every cell gets (no 5xx, no J1 id to an outsider). */
 function expectationOf(entry: Entry, p: Principal): 'allow' | 'refuse' | 'either' {
   if (p === 'village-forged' || p === 'town-forged') {
@@ -88,13 +99,7 @@ describe('authorization matrix', () => {
       const order = [...PRINCIPALS.filter((p) => expectationOf(entry, p) !== 'allow'), ...PRINCIPALS.filter((p) => expectationOf(entry, p) === 'allow')];
       let reached2xx = false;
       for (const p of order) {
-        const req = entry.request(world, world.j1);
-        const token = tokenOf(world, p, forged);
-        const res = await api.request(def.method, req.path, {
-          ...(token ? { token } : {}),
-          ...(req.body !== undefined ? { body: req.body } : {}),
-          headers: { 'idempotency-key': randomUUID(), ...req.headers },
-        });
+        const res = await send(def.method, entry, world.j1, p);
         const expected = expectationOf(entry, p);
         const allowed = expected === 'allow';
         figures.cells++;
@@ -141,13 +146,7 @@ describe('authorization matrix', () => {
       const key = `${def.method} ${def.path}`;
       const entry = MATRIX[key]!;
       for (const [p, as] of Object.entries(MIRROR) as [Principal, Principal][]) {
-        const req = entry.request(world, world.j2);
-        const token = tokenOf(world, p, forged);
-        const res = await api.request(def.method, req.path, {
-          ...(token ? { token } : {}),
-          ...(req.body !== undefined ? { body: req.body } : {}),
-          headers: { 'idempotency-key': randomUUID(), ...req.headers },
-        });
+        const res = await send(def.method, entry, world.j2, p);
         cells++;
         const ok = res.status >= 200 && res.status < 300;
         const cell = `${key} as ${p} on J2: ${res.status} ${res.text.slice(0, 160)}`;

@@ -31,6 +31,12 @@ const t: Record<string, string> = {};
 const referralEvents: Record<string, unknown>[] = [];
 
 const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The month `k` months before this one (YYYY-MM, Asia/Shanghai). */
+function back(k: number): string {
+  const [y, m] = today().slice(0, 7).split('-').map(Number) as [number, number];
+  const i = y * 12 + (m - 1) - k;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
 
 async function run(asOf: string) {
   const res = await api.request('POST', '/monitoring/runs', { token: t.monitor, body: { asOf } });
@@ -226,9 +232,6 @@ describe('the missed-visit warning (SERVICE_VISIT_MISSED)', () => {
   }, 120_000);
 
   it('an existing care plan (since) with visits entered late: the month left out is still warned, visited months are not', async () => {
-    const month = today().slice(0, 7);
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    const back = (k: number) => { const i = y * 12 + (m - 1) - k; return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`; };
     const elder = idBorn('1948-08-08', FEICHENG);
     const w = await writeHousehold(household([member(elder, { laborAbility: 'none', monthlyIncome: 0 })], { regionCode: SUNBO_VILLAGE, supporters: [] }), APPROVED_AT);
     const order = await api.request('POST', '/service-orders', { token: t.village, body: { householdId: w.householdId, items: ['LIFE_PATROL'], organizationId: 'taoxianzi', recurrence: 'MONTHLY', since: `${back(3)}-01` } });
@@ -262,9 +265,6 @@ describe('the missed-visit warning (SERVICE_VISIT_MISSED)', () => {
 
 describe('cancelling a service order', () => {
   it('POST /service-orders/{id}/cancel {reason}: a worker in jurisdiction, audited; 409 once cancelled or completed; no visit after; a cancelled MONTHLY order is never warned', async () => {
-    const month = today().slice(0, 7);
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    const back = (k: number) => { const i = y * 12 + (m - 1) - k; return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`; };
     const elder = idBorn('1946-06-06', FEICHENG);
     const w = await writeHousehold(household([member(elder, { laborAbility: 'none', monthlyIncome: 0 })], { regionCode: SUNBO_VILLAGE, supporters: [] }), APPROVED_AT);
     // Two care plans from month −3, neither visited: one kept, one cancelled.
