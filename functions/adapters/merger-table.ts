@@ -1,5 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableNameFrom } from './dynamo.ts';
+import { keyAttrs, queryPage, type PageResult } from '../commons/pagination.ts';
 import type { AssessmentLevel, CoverageCounts, HouseholdLabel, Layer, MergerReason, RiskType } from '../domain/merger.ts';
 import type { RowError } from '../domain/merger-import.ts';
 
@@ -353,47 +354,18 @@ export async function coverageDays(prefix: string, to: string): Promise<({ date:
 
 // ---------------------------------------------------------------- lists (byLevel GSI)
 
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type Page<T> = PageResult<T>;
 
-const encode = (k: Record<string, unknown>) => Buffer.from(JSON.stringify(k), 'utf8').toString('base64url');
-
-export class BadCursorError extends Error {}
-
-function decode(cursor: string | undefined): Record<string, unknown> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const k = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (!k || typeof k !== 'object' || Array.isArray(k)) throw new Error();
-    const entries = Object.entries(k as Record<string, unknown>);
-    if (entries.length > 4 || entries.some(([n, v]) => !/^[A-Za-z]{1,20}$/.test(n) || typeof v !== 'string' || v.length > 300)) throw new Error();
-    return k as Record<string, unknown>;
-  } catch {
-    throw new BadCursorError('not a cursor this list handed out');
-  }
-}
-
-/** One page of the byLevel GSI under `levelKey` and a region prefix. */
+/** One page of the byLevel GSI under `levelKey` and a region prefix (paging: functions/commons/pagination.ts; a forged cursor is its 400). */
 export async function listByLevel<T>(levelKey: string, prefix: string, limit: number, cursor?: string): Promise<Page<T>> {
   const input: QueryCommandInput = {
     TableName: table(),
     IndexName: 'byLevel',
     KeyConditionExpression: prefix ? 'levelKey = :k AND begins_with(levelSort, :p)' : 'levelKey = :k',
     ExpressionAttributeValues: { ':k': levelKey, ...(prefix ? { ':p': prefix } : {}) },
-    Limit: limit,
   };
-  const start = decode(cursor);
-  let res;
-  try {
-    res = await db().send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-  } catch (err) {
-    if ((err as Error).name === 'ValidationException' && start) throw new BadCursorError('not a cursor this list handed out');
-    throw err;
-  }
-  const items = (res.Items ?? []).map((i) => strip<T>(i)!);
-  return { items, nextCursor: res.LastEvaluatedKey ? encode(res.LastEvaluatedKey) : null };
+  const page = await queryPage((cmd) => db().send(cmd), input, { limit, cursor }, keyAttrs('pk', 'sk', 'levelKey', 'levelSort'));
+  return { items: page.items.map((i) => strip<T>(i)!), nextCursor: page.nextCursor };
 }
 
 export interface DecisionItem {

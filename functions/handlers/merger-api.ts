@@ -6,7 +6,7 @@ import { conflict, forbidden, notFound, validationFailed } from '../commons/erro
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { regionScope, seesEverywhere } from '../commons/jurisdiction.ts';
 import { withIdHashKey } from '../commons/id-hash.ts';
-import { BadCursorError, CLASSIFIED_KEYS, coverageDays, coverageTotal, getImport, getRecord, listByLevel, putChunks, putImport, type DecisionItem, type ImportRecord, type MergerRecord } from '../adapters/merger-table.ts';
+import { CLASSIFIED_KEYS, coverageDays, coverageTotal, getImport, getRecord, listByLevel, putChunks, putImport, type DecisionItem, type ImportRecord, type MergerRecord } from '../adapters/merger-table.ts';
 import { cachedCounty } from '../adapters/regions-table.ts';
 import { decide, DecisionConflict } from '../services/merger.ts';
 import { submit, SurveyFormError } from '../services/merger-survey.ts';
@@ -202,20 +202,15 @@ export function assessmentView(r: MergerRecord, level: AssessmentLevel) {
 
 export const listAssessments = httpHandler({ roles: READERS, query: listQuery, response: pageSchema, summary: 'Assessments (市镇村三级研判) of a level, open or decided, inside the jurisdiction' }, async ({ caller, query }) => {
   const { level, prefix } = listScope(caller, query.level, query.regionCode);
-  try {
-    if (query.status === 'OPEN') {
-      const page = await listByLevel<MergerRecord>(`ASSESS#${level}#OPEN`, prefix, query.limit, query.cursor);
-      return { status: 200, body: { items: page.items.map((r) => assessmentView(r, level)), nextCursor: page.nextCursor } };
-    }
-    const page = await listByLevel<DecisionItem>(`ASSESS#${level}#DECIDED`, prefix, query.limit, query.cursor);
-    return {
-      status: 200,
-      body: { items: page.items.map((d) => ({ id: d.assessmentId, recordId: d.recordId, level: d.level, status: 'DECIDED', regionCode: d.regionCode, decision: d.decision })), nextCursor: page.nextCursor },
-    };
-  } catch (err) {
-    if (err instanceof BadCursorError) throw validationFailed('invalid cursor', [{ path: 'cursor', message: err.message }]);
-    throw err;
+  if (query.status === 'OPEN') {
+    const page = await listByLevel<MergerRecord>(`ASSESS#${level}#OPEN`, prefix, query.limit, query.cursor);
+    return { status: 200, body: { items: page.items.map((r) => assessmentView(r, level)), nextCursor: page.nextCursor } };
   }
+  const page = await listByLevel<DecisionItem>(`ASSESS#${level}#DECIDED`, prefix, query.limit, query.cursor);
+  return {
+    status: 200,
+    body: { items: page.items.map((d) => ({ id: d.assessmentId, recordId: d.recordId, level: d.level, status: 'DECIDED', regionCode: d.regionCode, decision: d.decision })), nextCursor: page.nextCursor },
+  };
 });
 
 const decisionParams = z.object({ id: z.string().min(1).max(200) });
@@ -312,13 +307,8 @@ const surveyView = (s: SurveyRecord) => {
 export const listSurveys = httpHandler({ roles: READERS, query: surveyQuery, response: pageSchema, summary: 'Yearly surveys (排查) of a year inside the jurisdiction' }, async ({ caller, query }) => {
   const prefix = surveyScope(caller, query.regionCode);
   const year = query.year ?? shanghaiDate(nowMs()).slice(0, 4);
-  try {
-    const page = await listByLevel<SurveyRecord>(`SURVEY#${year}#${query.status}`, prefix, query.limit, query.cursor);
-    return { status: 200, body: { items: page.items.map(surveyView), nextCursor: page.nextCursor } };
-  } catch (err) {
-    if (err instanceof BadCursorError) throw validationFailed('invalid cursor', [{ path: 'cursor', message: err.message }]);
-    throw err;
-  }
+  const page = await listByLevel<SurveyRecord>(`SURVEY#${year}#${query.status}`, prefix, query.limit, query.cursor);
+  return { status: 200, body: { items: page.items.map(surveyView), nextCursor: page.nextCursor } };
 });
 
 const surveyParams = z.object({ id: z.string().regex(/^sv_\d{4}_[A-Za-z0-9_-]{8,60}$/, 'not a survey id') });
