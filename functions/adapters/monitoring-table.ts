@@ -4,6 +4,7 @@ import { statsItems } from './stats-table.ts';
 import { householdLabels } from './households-table.ts';
 import type { HouseholdLabel } from '../domain/merger.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
+import { queryAllRead } from '../commons/pagination.ts';
 import { indicator as indicatorOf } from '../domain/indicators.ts';
 import { verifyDueBy, type DueMarks, type Finding } from '../domain/monitoring.ts';
 
@@ -16,6 +17,7 @@ import { verifyDueBy, type DueMarks, type Finding } from '../domain/monitoring.t
  */
 const table = () => tableNameFrom('MONITORING_TABLE');
 const households = () => tableNameFrom('HOUSEHOLDS_TABLE');
+const send = (cmd: QueryCommand) => documentClient().send(cmd);
 
 export type WarningStatus = 'OPEN' | 'VERIFIED' | 'CLOSED';
 export type Outcome = 'BENEFIT_ADJUSTED' | 'ASSISTANCE_GRANTED' | 'REFERRED' | 'NO_ACTION';
@@ -251,18 +253,8 @@ export function closeWarning(id: string, regionCode: string, by: Actor, outcome:
 
 /** OPEN warnings whose verification was due on `dueBy` and that have not escalated yet. */
 export async function openDueOn(dueBy: string): Promise<{ items: WarningRecord[]; read: number }> {
-  const items: WarningRecord[] = [];
-  let read = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({ TableName: table(), IndexName: 'openByDue', KeyConditionExpression: 'openDueBy = :d', ExpressionAttributeValues: { ':d': dueBy }, ...(start ? { ExclusiveStartKey: start } : {}) }),
-    );
-    read += res.ScannedCount ?? 0;
-    for (const i of res.Items ?? []) items.push(strip(i));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return { items, read };
+  const { items, read } = await queryAllRead(send, { TableName: table(), IndexName: 'openByDue', KeyConditionExpression: 'openDueBy = :d', ExpressionAttributeValues: { ':d': dueBy } });
+  return { items: items.map((i) => strip(i)), read };
 }
 
 export async function markEscalated(id: string, at: string): Promise<boolean> {
@@ -336,16 +328,8 @@ export async function registerCounty(county: string, at: string): Promise<void> 
 }
 
 export async function listCounties(): Promise<{ counties: string[]; read: number }> {
-  const counties: string[] = [];
-  let read = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'COUNTIES' }, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    read += res.ScannedCount ?? 0;
-    for (const i of res.Items ?? []) counties.push(String(i.sk));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return { counties, read };
+  const { items, read } = await queryAllRead(send, { TableName: table(), KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'COUNTIES' } });
+  return { counties: items.map((i) => String(i.sk)), read };
 }
 
 /** Adds one settlement (once per event id) and returns the year's total in fen. */
@@ -382,24 +366,8 @@ export interface DueItem {
 
 /** Items of one dueByCounty partition due on or before `until`. */
 export async function queryDue(dueKey: string, until: string): Promise<{ items: DueItem[]; read: number }> {
-  const items: DueItem[] = [];
-  let read = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await documentClient().send(
-      new QueryCommand({
-        TableName: households(),
-        IndexName: 'dueByCounty',
-        KeyConditionExpression: 'dueKey = :k AND dueOn <= :u',
-        ExpressionAttributeValues: { ':k': dueKey, ':u': until },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    read += res.ScannedCount ?? 0;
-    items.push(...((res.Items ?? []) as DueItem[]));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return { items, read };
+  const { items, read } = await queryAllRead(send, { TableName: households(), IndexName: 'dueByCounty', KeyConditionExpression: 'dueKey = :k AND dueOn <= :u', ExpressionAttributeValues: { ':k': dueKey, ':u': until } });
+  return { items: items as DueItem[], read };
 }
 
 /** Moves an item to its next dated check (or out of the index), if it is still where we read it. */

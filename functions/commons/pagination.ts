@@ -38,18 +38,25 @@ export const keyAttrs =
   (item: Record<string, unknown>): Key =>
     Object.fromEntries(names.map((n) => [n, item[n] as string | number]));
 
-type Send = (cmd: QueryCommand) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown> }>;
+type Send = (cmd: QueryCommand) => Promise<{ Items?: Record<string, unknown>[]; LastEvaluatedKey?: Record<string, unknown>; ScannedCount?: number }>;
 
-/** Every item of a DynamoDB Query, page after page (for reads that need them all, not a list route). */
-export async function queryAll(send: Send, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
+/** Every item of a DynamoDB Query, page after page, and how many items DynamoDB read for them (a run's figures). */
+export async function queryAllRead(send: Send, input: QueryCommandInput): Promise<{ items: Record<string, unknown>[]; read: number }> {
+  const items: Record<string, unknown>[] = [];
+  let read = 0;
   let start: Record<string, unknown> | undefined;
   do {
     const res = await send(new QueryCommand({ ...input, ...(start ? { ExclusiveStartKey: start } : {}) }));
-    out.push(...(res.Items ?? []));
+    read += res.ScannedCount ?? 0;
+    items.push(...(res.Items ?? []));
     start = res.LastEvaluatedKey;
   } while (start);
-  return out;
+  return { items, read };
+}
+
+/** Every item of a DynamoDB Query, page after page (for reads that need them all, not a list route). */
+export async function queryAll(send: Send, input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  return (await queryAllRead(send, input)).items;
 }
 
 export function encodeCursor(key: Key): string {
