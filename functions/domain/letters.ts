@@ -1,4 +1,5 @@
 import { appealBy } from './procedure.ts';
+import { categoryName } from './wording.ts';
 
 /**
  * Decision letters (决定书): every approval, refusal, reduction and termination is written down
@@ -56,6 +57,8 @@ export interface Letter {
   decidedBy: { level: string; sub: string; regionCode?: string };
   /** What is decided, per category: the amount and the months it applies to. */
   categories: { code: string; monthlyAmount?: number; previousMonthlyAmount?: number; from?: string; until?: string; amount?: number }[];
+  /** 决定事项: what is decided, per category, in words (the same facts as `categories`). */
+  decisionItems: string[];
   reasons: string[];
   rulesApplied: LetterRule[];
   parametersUsed: Record<string, { value: number; effectiveFrom: string; regionCode: string; reference?: string }>;
@@ -99,6 +102,7 @@ export function decisionLetter(i: LetterInput): Letter {
     issuedOn,
     decidedBy: i.decidedBy,
     categories: i.categories,
+    decisionItems: i.categories.map((c) => decisionItem(i.kind, c)),
     reasons: i.reasons,
     rulesApplied: i.rules ?? [],
     parametersUsed: i.parameters ?? {},
@@ -106,11 +110,39 @@ export function decisionLetter(i: LetterInput): Letter {
     appeal: APPEALABLE.has(i.kind)
       ? {
           by,
-          how: `如对本决定不服，可在 ${by} 前（收到本决定之日起六十日内）通过本平台提出复核申请（POST /applications/${i.caseId}/appeals），由上一级审核；也可依法申请行政复议或者在六个月内向人民法院提起行政诉讼。`,
+          how: `如对本决定不服，可在 ${by} 前（收到本决定之日起六十日内）通过本平台就本案（案件编号 ${i.caseId}）提出复核申请，由上一级机关复核；也可以自知道本决定之日起六十日内依法申请行政复议，或者自知道本决定之日起六个月内依法向人民法院提起行政诉讼。`,
           basis: APPEAL_BASIS,
         }
       : null,
   };
+}
+
+const yuan = (n: number) => `${n} 元`;
+const month = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
+
+/** One category's 决定事项 in the words of the letter's kind. */
+export function decisionItem(kind: LetterKind, c: Letter['categories'][number]): string {
+  const name = categoryName(c.code);
+  const from = c.from ? `，自${month(c.from)}起执行` : '';
+  switch (kind) {
+    case 'APPROVAL':
+      if (c.amount !== undefined) return `给予${name}${yuan(c.amount)}（一次性发放）`;
+      return c.monthlyAmount ? `给予${name}，每月${yuan(c.monthlyAmount)}${from}` : `认定为${name}${from}`;
+    case 'REFUSAL':
+      return `不予给予${name}`;
+    case 'REDUCTION':
+      return `${name}由每月${yuan(c.previousMonthlyAmount ?? 0)}减发为每月${yuan(c.monthlyAmount ?? 0)}${from}`;
+    case 'INCREASE':
+      return `${name}由每月${yuan(c.previousMonthlyAmount ?? 0)}增发为每月${yuan(c.monthlyAmount ?? 0)}${from}`;
+    case 'TERMINATION':
+      return `终止${name}${c.until ? `，${month(c.until)}后停发` : ''}`;
+    case 'GRADUAL_EXIT':
+      return `${name}实行渐退${c.monthlyAmount !== undefined ? `，渐退期内每月${yuan(c.monthlyAmount)}` : ''}${c.until ? `，${month(c.until)}后停发` : ''}`;
+    case 'APPEAL_UPHELD':
+      return `维持原决定（${name}）`;
+    case 'APPEAL_OVERTURNED':
+      return `撤销原决定（${name}），重新审核`;
+  }
 }
 
 /** The parameter values a letter cites: those the cited rules name, from the evaluation's policy trace. */

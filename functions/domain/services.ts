@@ -173,18 +173,18 @@ export function exactPartitions(county: string, asOf: string, lookbackDays: numb
  * source its department answers from and the ledger type of its grant.
  */
 export const PROGRAMMES = [
-  { code: 'MEDICAL_AID', department: '医疗保障局', source: 'gov.medical-insurance', name: '医疗救助', gives: 'payment of part of the out-of-pocket medical cost after insurance', ledgerType: 'MEDICAL_AID', dueDays: 30, sourced: true },
-  { code: 'CRITICAL_ILLNESS_INSURANCE', department: '医疗保障局', source: 'gov.medical-insurance', name: '大病保险倾斜支付', gives: 'lower deductible and higher reimbursement under critical-illness insurance', ledgerType: 'MEDICAL_AID', dueDays: 30, sourced: false },
-  { code: 'EMERGENCY_FUND', department: '民政局（县融救助中心）', source: 'gov.civil-affairs', name: '“急难重特”资金池救助', gives: 'a one-off grant from the county pool for urgent, serious or special hardship', ledgerType: 'TEMPORARY', dueDays: 15, sourced: true },
-  { code: 'LITTLE_ANGEL_FUND', department: '红十字会', source: 'gov.red-cross', name: '小天使基金', gives: 'a one-off grant for children and young people with leukaemia', ledgerType: 'CHARITY', dueDays: 45, sourced: true },
-  { code: 'CHARITY_AID', department: '慈善总会', source: 'gov.charity-federation', name: '慈善救助', gives: 'a charity grant or goods', ledgerType: 'CHARITY', dueDays: 30, sourced: false },
-  { code: 'EDUCATION_AID', department: '教育局', source: 'gov.education', name: '教育救助（助学金、学费减免）', gives: 'grants and fee waivers for pupils and students', ledgerType: 'EDUCATION_AID', dueDays: 30, sourced: false },
-  { code: 'HOUSING_RENOVATION', department: '住房和城乡建设局', source: 'gov.housing', name: '农村危房改造', gives: 'a renovation grant for unsafe housing', ledgerType: 'HOUSING_AID', dueDays: 60, sourced: false },
-  { code: 'EMPLOYMENT', department: '人力资源和社会保障局', source: 'gov.human-resources', name: '就业援助（岗位推荐、技能培训）', gives: 'job placement, public-interest posts, skills training', ledgerType: 'EMPLOYMENT_AID', dueDays: 30, sourced: false },
-  { code: 'DISABILITY_REHABILITATION', department: '残疾人联合会', source: 'gov.disabled-persons-federation', name: '残疾人康复救助', gives: 'rehabilitation services and assistive devices', ledgerType: 'DISABILITY_REHABILITATION', dueDays: 30, sourced: true },
-  { code: 'WOMEN_ASSISTANCE', department: '妇女联合会', source: 'gov.womens-federation', name: '困难妇女“两癌”救助', gives: 'a grant for women with cervical or breast cancer in hardship', ledgerType: 'CHARITY', dueDays: 30, sourced: true },
-  { code: 'ELECTRICITY_SUBSIDY', department: '发展和改革局', source: 'gov.energy', name: '电费补贴', gives: 'a monthly electricity subsidy for recipients', ledgerType: 'ELECTRICITY_SUBSIDY', dueDays: 30, sourced: false },
-  { code: 'LEGAL_AID', department: '司法局', source: 'gov.justice', name: '法律援助', gives: 'free legal advice and representation (e.g. maintenance claims)', ledgerType: 'LEGAL_AID', dueDays: 30, sourced: false },
+  { code: 'MEDICAL_AID', department: '医疗保障局', source: 'gov.medical-insurance', name: '医疗救助', gives: '医保报销后个人自付医疗费用的部分救助', ledgerType: 'MEDICAL_AID', dueDays: 30, sourced: true },
+  { code: 'CRITICAL_ILLNESS_INSURANCE', department: '医疗保障局', source: 'gov.medical-insurance', name: '大病保险倾斜支付', gives: '大病保险降低起付线、提高报销比例', ledgerType: 'MEDICAL_AID', dueDays: 30, sourced: false },
+  { code: 'EMERGENCY_FUND', department: '民政局（县融救助中心）', source: 'gov.civil-affairs', name: '“急难重特”资金池救助', gives: '县级资金池对急难、重大或特殊困难的一次性救助', ledgerType: 'TEMPORARY', dueDays: 15, sourced: true },
+  { code: 'LITTLE_ANGEL_FUND', department: '红十字会', source: 'gov.red-cross', name: '小天使基金', gives: '对患白血病的儿童和青少年的一次性资助', ledgerType: 'CHARITY', dueDays: 45, sourced: true },
+  { code: 'CHARITY_AID', department: '慈善总会', source: 'gov.charity-federation', name: '慈善救助', gives: '慈善资金或物资救助', ledgerType: 'CHARITY', dueDays: 30, sourced: false },
+  { code: 'EDUCATION_AID', department: '教育局', source: 'gov.education', name: '教育救助（助学金、学费减免）', gives: '为在校学生发放助学金、减免学费', ledgerType: 'EDUCATION_AID', dueDays: 30, sourced: false },
+  { code: 'HOUSING_RENOVATION', department: '住房和城乡建设局', source: 'gov.housing', name: '农村危房改造', gives: '对危险住房给予改造补助', ledgerType: 'HOUSING_AID', dueDays: 60, sourced: false },
+  { code: 'EMPLOYMENT', department: '人力资源和社会保障局', source: 'gov.human-resources', name: '就业援助（岗位推荐、技能培训）', gives: '岗位推荐、公益性岗位安置、技能培训', ledgerType: 'EMPLOYMENT_AID', dueDays: 30, sourced: false },
+  { code: 'DISABILITY_REHABILITATION', department: '残疾人联合会', source: 'gov.disabled-persons-federation', name: '残疾人康复救助', gives: '康复服务和辅助器具', ledgerType: 'DISABILITY_REHABILITATION', dueDays: 30, sourced: true },
+  { code: 'WOMEN_ASSISTANCE', department: '妇女联合会', source: 'gov.womens-federation', name: '困难妇女“两癌”救助', gives: '对患宫颈癌、乳腺癌的困难妇女给予救助', ledgerType: 'CHARITY', dueDays: 30, sourced: true },
+  { code: 'ELECTRICITY_SUBSIDY', department: '发展和改革局', source: 'gov.energy', name: '电费补贴', gives: '对救助对象按月发放电费补贴', ledgerType: 'ELECTRICITY_SUBSIDY', dueDays: 30, sourced: false },
+  { code: 'LEGAL_AID', department: '司法局', source: 'gov.justice', name: '法律援助', gives: '免费法律咨询和代理（如追索赡养费、抚养费）', ledgerType: 'LEGAL_AID', dueDays: 30, sourced: false },
 ] as const;
 
 export type ProgrammeCode = (typeof PROGRAMMES)[number]['code'];

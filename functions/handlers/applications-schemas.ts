@@ -21,6 +21,7 @@ export const letterSchema = z
     issuedOn: z.string(),
     decidedBy: z.object({ level: z.string(), sub: z.string(), regionCode: z.string().optional() }).loose(),
     categories: z.array(z.object({ code: z.string(), monthlyAmount: z.number().optional(), previousMonthlyAmount: z.number().optional(), from: z.string().optional(), until: z.string().optional(), amount: z.number().optional() }).loose()),
+    decisionItems: z.array(z.string()).optional(),
     reasons: z.array(z.string()),
     rulesApplied: z.array(z.object({ rule: z.string(), passed: z.boolean(), actual: z.number().nullable(), limit: z.number().nullable(), parameter: z.string().nullable(), reference: z.string() }).loose()),
     legalBasis: z.array(z.string()),

@@ -223,7 +223,7 @@ async function adjustBenefit(w: WarningRecord, by: Caller, at: string): Promise<
   const t = evaluateInto(new Trace(), parsed.data, await policyFor(profile.regionCode, effective), effective);
   const fen = Math.round(t.amountFen[categoryIndex('DIBAO')]!);
   const from = effective.slice(0, 7);
-  const ent = await adjustEntitlementAmount(w.householdId, 'DIBAO', { from, monthlyAmountFen: fen, reason: `warning ${w.id} (${w.indicator})`, at, by: by.sub });
+  const ent = await adjustEntitlementAmount(w.householdId, 'DIBAO', { from, monthlyAmountFen: fen, reason: `监测预警 ${w.id}（${w.indicator}）调整`, at, by: by.sub });
   return ent ? { adjustment: { category: 'DIBAO', from, monthlyAmount: fen / 100 } } : {};
 }
 

@@ -19,6 +19,7 @@ import { evaluateApplication } from '../services/eligibility.ts';
 import { failedReasons, procedurePolicy, recommendationOf, rulesFor } from '../services/procedure.ts';
 import { rereviewSteps } from '../services/rereview.ts';
 import { decisionLetter, parametersOf } from '../domain/letters.ts';
+import { AMOUNT_GRANTED, MEETS_CONDITIONS, STEP_STALLED, grantedAgainstRecommendation, grantedWithoutApplication, opinionOf } from '../domain/wording.ts';
 import { ENTITLEMENT_DEPARTMENT, ENTITLEMENT_SOURCE } from '../domain/ledger.ts';
 import { escalationReason, nextEscalationAt, spotCheckDrawn, TEKUN_SPOT_CHECK_SHARE } from '../domain/procedure.ts';
 import {
@@ -289,7 +290,7 @@ const steps = {
       householdId: app.householdId,
       category: a.code,
       monthlyAmountFen: Math.round(a.monthlyAmount * 100),
-      amounts: [{ from: startMonth, monthlyAmountFen: Math.round(a.monthlyAmount * 100), reason: 'granted', at, by: d?.by ?? SYSTEM }],
+      amounts: [{ from: startMonth, monthlyAmountFen: Math.round(a.monthlyAmount * 100), reason: AMOUNT_GRANTED, at, by: d?.by ?? SYSTEM }],
       startMonth,
       applicationId,
       regionCode: app.regionCode,
@@ -300,10 +301,10 @@ const steps = {
     const rules = rulesFor(outcome.result, chosen, 'all');
     const decidedBy = { level: d?.level ?? 'city', sub: d?.by ?? SYSTEM, ...(d?.regionCode ? { regionCode: d.regionCode } : {}) };
     const reasons = [
-      ...(d?.reason ? [`${decidedBy.level}: ${d.reason}`] : []),
-      ...(app.proposal?.reason && app.proposal.decision === 'approve' ? [`town: ${app.proposal.reason}`] : []),
-      ...chosen.filter((c) => !(app.recommendation?.eligible ?? []).includes(c) && c !== 'TEMPORARY').map((c) => `${c}: granted after the household investigation, against the rules' recommendation`),
-      ...chosen.filter((c) => !app.requested.includes(c)).map((c) => `${c}: granted without a new application (一次认定), the household qualifies`),
+      ...(d?.reason ? [opinionOf(decidedBy.level, d.reason)] : []),
+      ...(app.proposal?.reason && app.proposal.decision === 'approve' ? [opinionOf('town', app.proposal.reason)] : []),
+      ...chosen.filter((c) => !(app.recommendation?.eligible ?? []).includes(c) && c !== 'TEMPORARY').map(grantedAgainstRecommendation),
+      ...chosen.filter((c) => !app.requested.includes(c)).map(grantedWithoutApplication),
     ];
     const letter = decisionLetter({
       kind: 'APPROVAL',
@@ -313,7 +314,7 @@ const steps = {
       issuedAt: at,
       decidedBy,
       categories: [...approved.map((a) => ({ code: a.code, monthlyAmount: a.monthlyAmount, from: a.startMonth })), ...grants.map((g) => ({ code: g.code, amount: g.amount }))],
-      reasons: reasons.length ? reasons : ['the household meets the conditions after the investigation and the review'],
+      reasons: reasons.length ? reasons : [MEETS_CONDITIONS],
       rules,
       parameters: parametersOf(rules, outcome.result.policy.parameters),
     });
@@ -413,8 +414,8 @@ const steps = {
     const d = task?.decision;
     const level = d?.level ?? 'city';
     const texts = [
-      ...(d?.reason ? [`${level}: ${d.reason}`] : []),
-      ...(level === 'city' && app.proposal?.decision === 'reject' && app.proposal.reason ? [`town proposal: ${app.proposal.reason}`] : []),
+      ...(d?.reason ? [opinionOf(level, d.reason)] : []),
+      ...(level === 'city' && app.proposal?.decision === 'reject' && app.proposal.reason ? [opinionOf('town', app.proposal.reason)] : []),
       ...failedReasons(app.eligibility as never, app.requested),
     ];
     const rules = rulesFor(app.eligibility as never, app.requested, 'failed');
@@ -444,7 +445,7 @@ const steps = {
                   from: OPEN_STATUSES,
                   to: 'REJECTED',
                   set: { writtenNotice, decision: { approved: [], reasons: texts, letter, decidedBy } },
-                  history: { stage: writtenNotice.stage, decision: 'REJECTED', by: decidedBy.sub, at, reason: texts.join('; ').slice(0, 2000) },
+                  history: { stage: writtenNotice.stage, decision: 'REJECTED', by: decidedBy.sub, at, reason: texts.join('；').slice(0, 2000) },
                   remove: ['objectionToken'],
                 },
                 at,
@@ -452,7 +453,7 @@ const steps = {
             },
             ...releaseLockItems(app),
             ...statsItems(app.regionCode, shanghaiDate(now), { 'applications.decided': 1, 'applications.rejected': 1 }),
-            auditItem({ entity: `APPLICATION#${applicationId}`, action: 'REJECTED', by: decidedBy.sub, role: level, at, reason: texts.join('; ').slice(0, 2000), detail: { stage: writtenNotice.stage } }),
+            auditItem({ entity: `APPLICATION#${applicationId}`, action: 'REJECTED', by: decidedBy.sub, role: level, at, reason: texts.join('；').slice(0, 2000), detail: { stage: writtenNotice.stage } }),
           ],
         }),
       );
@@ -469,7 +470,7 @@ const steps = {
   async stall({ applicationId, error }: Extract<StepInput, { action: 'stall' }>) {
     const at = iso(nowMs());
     logger.error('application workflow stalled', { applicationId, error: JSON.stringify(error ?? null).slice(0, 2000) });
-    await transition(applicationId, { from: OPEN_STATUSES, history: { stage: 'SYSTEM', decision: 'STALLED', by: SYSTEM, at, reason: 'a step failed after its retries; an operator will redrive it' } }, at);
+    await transition(applicationId, { from: OPEN_STATUSES, history: { stage: 'SYSTEM', decision: 'STALLED', by: SYSTEM, at, reason: STEP_STALLED } }, at);
     await putEvent('jiuzhu.applications', 'ApplicationStalled', { applicationId, at });
     return { applicationId };
   },

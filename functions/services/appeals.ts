@@ -12,6 +12,7 @@ import { startWorkflow } from '../adapters/workflows.ts';
 import { jurisdictionOf } from '../domain/access.ts';
 import { canDecide } from '../domain/application.ts';
 import { decisionLetter, type Letter } from '../domain/letters.ts';
+import { appealReason } from '../domain/wording.ts';
 import { appealLevel } from '../domain/procedure.ts';
 import { shanghaiDate, workingDayDeadline } from '../domain/working-days.ts';
 
@@ -112,7 +113,7 @@ export async function decideAppeal(task: ReviewTaskRecord, caller: Caller, body:
     issuedAt: at,
     decidedBy: { level: task.level, sub: caller.sub, ...(caller.regionCode ? { regionCode: caller.regionCode } : {}) },
     categories: app.requested.map((code) => ({ code })),
-    reasons: [body.reason ?? ''],
+    reasons: [appealReason(task.level, overturn, body.reason)],
     basisCategories: app.requested,
   });
   const updated = [...appeals];

@@ -2,6 +2,7 @@ import { tablesFromEnv, valuesFor } from '../adapters/policies-table.ts';
 import type { ApplicationRecord } from '../adapters/applications-table.ts';
 import { evaluateEligibility, type CategoryCode, type EligibilityResult } from '../domain/eligibility.ts';
 import { householdSchema, type Household } from '../domain/household.ts';
+import { failedRuleLine } from '../domain/wording.ts';
 import { compilePolicy, resolvePolicy, type CompiledPolicy } from '../domain/policy.ts';
 import type { DeclaredAssets } from '../domain/cross-check.ts';
 
@@ -49,7 +50,7 @@ export async function evaluateApplication(app: ApplicationRecord & { verifiedAss
       continue;
     }
     for (const r of category.reasons.filter((x) => !x.passed && !x.informational)) {
-      reasons.push(`${code}: ${r.rule}${r.actual !== null ? ` (actual ${r.actual}${r.limit !== null ? `, limit ${r.limit}` : ''})` : ''}${r.parameter ? ` [${r.parameter}]` : ''} — ${r.reference}`);
+      reasons.push(failedRuleLine(code, r));
     }
   }
   return { result, eligibleRequested, reasons, approvals };

@@ -322,7 +322,7 @@ async function entitlementWrites(record: MergerRecord, category: string, startMo
       householdId,
       category,
       monthlyAmountFen: fen,
-      amounts: [{ from: startMonth, monthlyAmountFen: fen, reason: 'merger: city assessment include', at, by: 'system:merger' }],
+      amounts: [{ from: startMonth, monthlyAmountFen: fen, reason: '两项政策衔接：县市评估纳入', at, by: 'system:merger' }],
       startMonth,
       applicationId,
       regionCode: record.regionCode,

@@ -1,6 +1,7 @@
 import type { ApplicationRecord } from '../adapters/applications-table.ts';
 import type { CategoryResult, EligibilityResult, Reason } from '../domain/eligibility.ts';
 import type { LetterRule } from '../domain/letters.ts';
+import { failedRuleLine, qualifiesUnrequested } from '../domain/wording.ts';
 import type { ApplicationEvaluation } from './eligibility.ts';
 import { policyFor } from './eligibility.ts';
 
@@ -14,8 +15,7 @@ export async function procedurePolicy(regionCode: string, date: string): Promise
   };
 }
 
-const failedLine = (code: string, r: Reason) =>
-  `${code}: ${r.rule}${r.actual !== null ? ` (actual ${r.actual}${r.limit !== null ? `, limit ${r.limit}` : ''})` : ''}${r.parameter ? ` [${r.parameter}]` : ''} — ${r.reference}`;
+const failedLine = (code: string, r: Reason) => failedRuleLine(code, r);
 
 /**
  * The rules' recommendation: the categories the household qualifies for (requested or not: 一次认定
@@ -26,7 +26,7 @@ export function recommendationOf(app: Pick<ApplicationRecord, 'requested'>, outc
   const eligible = outcome.result.categories.filter((c) => c.evaluated && c.eligible).map((c) => c.code as string);
   const requestedEligible = outcome.eligibleRequested.filter((c) => c !== 'TEMPORARY' || app.requested.includes('TEMPORARY')) as string[];
   const reasons = [...outcome.reasons];
-  for (const c of eligible) if (!app.requested.includes(c)) reasons.push(`${c}: the household qualifies though it was not requested (一次认定: the decider may grant it)`);
+  for (const c of eligible) if (!app.requested.includes(c)) reasons.push(qualifiesUnrequested(c));
   // What an approval grants unless the decider names categories: what was asked and qualifies, else what was asked.
   const proposed = requestedEligible.length ? requestedEligible : [...app.requested];
   const amountOf = (code: string) => outcome.result.categories.find((c) => c.code === code)?.monthlyAmount ?? 0;

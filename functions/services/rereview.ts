@@ -14,6 +14,7 @@ import { evaluateEligibility } from '../domain/eligibility.ts';
 import { householdSchema } from '../domain/household.ts';
 import { addMonths, ENTITLEMENT_DEPARTMENT, ENTITLEMENT_SOURCE, shanghaiMonth } from '../domain/ledger.ts';
 import { decisionLetter, parametersOf, type LetterKind } from '../domain/letters.ts';
+import { alsoQualifiesLine, amountChanged, changeLine, opinionOf } from '../domain/wording.ts';
 import { caseDeadline } from '../domain/procedure.ts';
 import { changeAction, employmentIncomeFen, type ChangeItem } from '../domain/rereview.ts';
 import { birthDateOf, maskId } from '../domain/resident-id.ts';
@@ -173,12 +174,12 @@ export const rereviewSteps = {
         const step = (from: string, fen: number, reason: string) => [...(e.amounts ?? []).filter((a) => a.from < from), { from, monthlyAmountFen: fen, reason, at, by: decidedBy.sub }];
         if (item.action === 'INCREASE') {
           const from = effectiveMonth > e.startMonth ? effectiveMonth : e.startMonth;
-          puts.push({ ...e, amounts: step(from, item.newFen, `re-review ${caseId}: increase`), monthlyAmountFen: item.newFen });
+          puts.push({ ...e, amounts: step(from, item.newFen, amountChanged(caseId, 'INCREASE')), monthlyAmountFen: item.newFen });
           // Months already paid at the old amount since the change are made up now.
           for (const entry of await paidMonths(app.householdId, e.category, from, month)) if (item.newFen > entry.fen) backPay.push({ code: e.category, month: entry.month, fen: item.newFen - entry.fen });
           letterCategories.push({ code: e.category, monthlyAmount: item.newFen / 100, previousMonthlyAmount: item.currentFen / 100, from });
         } else if (item.action === 'REDUCTION') {
-          puts.push({ ...e, amounts: step(next, item.newFen, `re-review ${caseId}: reduction after written notice`), monthlyAmountFen: item.newFen });
+          puts.push({ ...e, amounts: step(next, item.newFen, amountChanged(caseId, 'REDUCTION')), monthlyAmountFen: item.newFen });
           letterCategories.push({ code: e.category, monthlyAmount: item.newFen / 100, previousMonthlyAmount: item.currentFen / 100, from: next });
         } else if (item.action === 'TERMINATION') {
           const { entShard: _s, entSort: _o, ...rest } = e as EntitlementRecord & { entShard?: string; entSort?: string };
@@ -198,9 +199,9 @@ export const rereviewSteps = {
     }
     const rules = rulesFor(app.eligibility as never, proposal.items.map((i) => i.code), 'all');
     const reasons = [
-      ...(d?.reason ? [`${decidedBy.level}: ${d.reason}`] : []),
-      ...proposal.items.filter((i) => i.action !== 'UNCHANGED').map((i) => `${i.code}: ${i.action.toLowerCase().replace('_', ' ')} (${i.currentFen / 100} → ${i.newFen / 100} yuan a month) after the ${String(app.change?.kind ?? '').toLowerCase()} re-review`),
-      ...(proposal.alsoQualifies?.length ? [`the household also qualifies for ${proposal.alsoQualifies.join(', ')}: it may apply (一次认定 at the next decision)`] : []),
+      ...(d?.reason ? [opinionOf(decidedBy.level, d.reason)] : []),
+      ...proposal.items.filter((i) => i.action !== 'UNCHANGED').map((i) => changeLine(i.code, i.action, i.currentFen, i.newFen, String(app.change?.kind ?? ''))),
+      ...(proposal.alsoQualifies?.length ? [alsoQualifiesLine(proposal.alsoQualifies)] : []),
     ];
     const letter =
       adopt && kind

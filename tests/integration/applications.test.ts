@@ -140,10 +140,15 @@ describe('the rules recommend, people decide', () => {
     const final = await decide(cityTask.id, 'city', { decision: 'reject', reason: '家庭收入超过标准' });
     expect(final.body.status).toBe('REJECTED');
     const rejected = await reachStatus(id, 'REJECTED');
-    expect(rejected.writtenNotice.reasons).toEqual(expect.arrayContaining(['city: 家庭收入超过标准', 'town proposal: 入户调查发现有经营收入']));
+    expect(rejected.writtenNotice.reasons).toEqual(expect.arrayContaining(['县市民政局审批意见：家庭收入超过标准', '乡镇（街道）审核意见：入户调查发现有经营收入']));
     const letter = rejected.decision.letter;
     expect(letter.kind).toBe('REFUSAL');
-    expect(letter.reasons).toContain('city: 家庭收入超过标准');
+    expect(letter.reasons).toContain('县市民政局审批意见：家庭收入超过标准');
+    // Every text a citizen reads is Chinese: no English words in the reasons, the decided items or the appeal's wording.
+    expect(letter.decisionItems).toEqual(['不予给予最低生活保障']);
+    expect([...letter.reasons, ...letter.decisionItems, letter.appeal.how].join('')).not.toMatch(/\b(city|town|proposal|actual|limit|yuan|POST)\b/);
+    expect(letter.appeal.how).toContain('行政复议');
+    expect(letter.appeal.how).toContain('六个月内');
     expect(letter.legalBasis.join()).toContain('《社会救助暂行办法》第九条');
     expect(letter.legalBasis.join()).not.toMatch(/第十章|第八条/);
     expect(letter.appeal.by).toBe(new Date(Date.parse(`${letter.issuedOn}T00:00:00Z`) + 60 * 86_400_000).toISOString().slice(0, 10));
@@ -156,7 +161,7 @@ describe('the rules recommend, people decide', () => {
     const id = (await submit(dibaoHousehold({ income: 50_000 }))).body.id as string;
     const atVillage = await reachStatus(id, 'VILLAGE_REVIEW');
     expect(atVillage.recommendation.eligible).not.toContain('DIBAO');
-    expect(atVillage.recommendation.reasons.join()).toMatch(/DIBAO: dibao.income.belowStandard/);
+    expect(atVillage.recommendation.reasons.join()).toMatch(/最低生活保障：不符合“家庭月人均收入低于当地低保标准”（实际 [\d.]+，标准 [\d.]+）〔参数 [\w.]+〕。依据：社会救助暂行办法 第九条/);
     await taskFor(id, 'village');
   });
 
@@ -175,7 +180,9 @@ describe('the rules recommend, people decide', () => {
     const approved = await reachStatus(id, 'APPROVED');
     expect(approved.decision.approved).toEqual([expect.objectContaining({ code: 'DIBAO', monthlyAmount: 320 })]);
     expect(approved.decision.letter.kind).toBe('APPROVAL');
-    expect(approved.decision.letter.reasons.join()).toContain("against the rules' recommendation");
+    expect(approved.decision.letter.reasons.join()).toContain('最低生活保障：经家庭经济状况调查核实和审核，认定符合条件（与规则测算建议不同）');
+    expect(approved.decision.letter.reasons).toContain('县市民政局审批意见：收入为一次性补偿，入户核实月收入低于标准');
+    expect(approved.decision.letter.decisionItems[0]).toMatch(/^给予最低生活保障，每月320 元，自\d{4}年\d{1,2}月起执行$/);
   });
 });
 

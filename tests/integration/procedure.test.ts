@@ -138,7 +138,7 @@ describe('notice and decision', () => {
     const id = (await submit(tekunHousehold(), ['DIBAO'])).body.id as string;
     const atVillage = await reach(id, 'VILLAGE_REVIEW');
     expect(atVillage.recommendation.eligible).toContain('TEKUN');
-    expect(atVillage.recommendation.reasons.join()).toMatch(/TEKUN: the household qualifies though it was not requested/);
+    expect(atVillage.recommendation.reasons.join()).toContain('特困人员救助供养：家庭符合条件但未申请（一次认定：审批机关可一并认定）');
     // The first TEKUN case of the county is drawn (≥ 30% of cases are, by home visit).
     expect(atVillage.spotCheck).toEqual(expect.objectContaining({ drawn: true, sequence: 1, county: '610124' }));
     await decide((await taskFor(id, 'village')).id, { decision: 'approve' }, tokens.village!);
@@ -161,7 +161,7 @@ describe('notice and decision', () => {
     expect(approved.decision.approved.map((a: { code: string }) => a.code)).toEqual(['TEKUN']);
     expect(approved.decision.approved[0].monthlyAmount).toBeGreaterThan(0);
     expect(approved.spotCheck.record.investigators).toHaveLength(2);
-    expect(approved.decision.letter.reasons.join()).toContain('一次认定');
+    expect(approved.decision.letter.reasons).toContain('特困人员救助供养：家庭符合条件，不需另行申请，一并认定（一次认定）');
     expect(approved.decision.letter.legalBasis.join()).toContain('《特困人员认定办法》（民发〔2021〕43号）第四条');
   });
 

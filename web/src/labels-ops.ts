@@ -70,22 +70,6 @@ export const REFERRAL_STATUS: Record<string, { text: string; color: string }> = 
   DECLINED: { text: '未给予', color: 'default' },
 };
 
-/** What each programme gives, in words (the catalogue's `gives` is English). */
-export const PROGRAMME_GIVES: Record<string, string> = {
-  MEDICAL_AID: '医保报销后自付医疗费用的部分救助',
-  CRITICAL_ILLNESS_INSURANCE: '大病保险降低起付线、提高报销比例',
-  EMERGENCY_FUND: '县级“急难重特”资金池一次性救助',
-  LITTLE_ANGEL_FUND: '红十字会小天使基金（患白血病等重病儿童）',
-  CHARITY_AID: '慈善组织救助',
-  EDUCATION_AID: '教育资助（学费、生活费）',
-  HOUSING_RENOVATION: '农村危房改造',
-  EMPLOYMENT: '就业帮扶（岗位、培训）',
-  DISABILITY_REHABILITATION: '残疾人康复救助',
-  WOMEN_ASSISTANCE: '妇联困难妇女帮扶',
-  ELECTRICITY_SUBSIDY: '电费补贴',
-  LEGAL_AID: '法律援助',
-};
-
 export const ROSTER_STATUS: Record<string, { text: string; color: string }> = {
   BUILDING: { text: '生成中', color: 'processing' },
   DRAFT: { text: '待审核', color: 'warning' },

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useSession, type Role } from '../../auth/session.ts';
 import { QueryState } from '../../components/States.tsx';
 import { LABOR, RELATION, categoryText, dateOnly, dateTime, yuan } from '../../labels.ts';
-import { CHANGE_KIND, CHANNEL, ENTITLEMENT_STATUS, ORDER_STATUS, HELP_KIND, HELP_LAYER, HOUSEHOLD_EVENT, LABEL_CODE, PROGRAMME_GIVES, REFERRAL_STATUS, REREVIEW_OUTCOME, RISK_TYPE, text } from '../../labels-ops.ts';
+import { CHANGE_KIND, CHANNEL, ENTITLEMENT_STATUS, ORDER_STATUS, HELP_KIND, HELP_LAYER, HOUSEHOLD_EVENT, LABEL_CODE, REFERRAL_STATUS, REREVIEW_OUTCOME, RISK_TYPE, text } from '../../labels-ops.ts';
 import { useApplications } from '../../services/applications.ts';
 import { errorText } from '../../services/client.ts';
 import { useHelpChain, useHousehold, usePayee, useRefer, useReportChange, useSetPayee, type ChangeBody, type HelpChain, type HouseholdView } from '../../services/households.ts';
@@ -324,7 +324,7 @@ function ReferForm({ householdId }: { householdId: string }) {
         {/* A validator, not `required`: aria-required is not allowed on a checkbox group (axe-core). */}
         <Form.Item name="programmes" label="转介项目" rules={[{ validator: (_r, v?: string[]) => (v?.length ? Promise.resolve() : Promise.reject(new Error('请选择至少一项'))) }]}>
           <Checkbox.Group
-            options={(programmes.data?.items ?? []).map((p) => ({ value: p.code, label: `${p.name}（${p.department}，${p.dueDays} 日内答复）${PROGRAMME_GIVES[p.code] ? `：${PROGRAMME_GIVES[p.code]}` : ''}` }))}
+            options={(programmes.data?.items ?? []).map((p) => ({ value: p.code, label: `${p.name}（${p.department}，${p.dueDays} 日内答复）${p.gives ? `：${p.gives}` : ''}` }))}
             style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
           />
         </Form.Item>

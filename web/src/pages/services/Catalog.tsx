@@ -1,6 +1,5 @@
 import { Card, Col, Row, Table, Tag, Typography } from 'antd';
 import { QueryState } from '../../components/States.tsx';
-import { PROGRAMME_GIVES } from '../../labels-ops.ts';
 import { useCatalog, useProgrammes, type Programme } from '../../services/services.ts';
 
 /** 服务目录与部门救助项目: the service items by category, and the other departments' programmes (一门受理). */
@@ -43,7 +42,7 @@ export default function Catalog() {
                 columns={[
                   { title: '项目', dataIndex: 'name' },
                   { title: '部门', dataIndex: 'department' },
-                  { title: '内容', dataIndex: 'code', render: (c: string, p) => PROGRAMME_GIVES[c] ?? p.gives },
+                  { title: '内容', dataIndex: 'gives' },
                   { title: '答复期限', dataIndex: 'dueDays', render: (d: number) => `${d} 日` },
                 ]}
               />
