@@ -598,6 +598,8 @@ interface Derived {
   /** By income kind: 1 = not counted because the county lists it. */
   byList: Uint8Array;
   local: ReadonlySet<string>;
+  /** The county lists no non-countable type: each member's nationally counted sums hold. */
+  nationalOnly: boolean;
   tekunStd: [number, number];
   tekunStdParam: [number, number];
   tekunStdBasis: [number, number];
@@ -633,7 +635,7 @@ function derive(policy: CompiledPolicy): Derived {
     prefixLen('tekun.standard') > prefixLen(area) ? [policy.v[P.TEKUN_STD]!, P.TEKUN_STD, 2] : [policy.v[areaIdx]!, areaIdx, 1];
   const urban = pick('tekun.standard.urban', P.TEKUN_URBAN);
   const rural = pick('tekun.standard.rural', P.TEKUN_RURAL);
-  d = { counted, byList, local, tekunStd: [rural[0], urban[0]], tekunStdParam: [rural[1], urban[1]], tekunStdBasis: [rural[2], urban[2]] };
+  d = { counted, byList, local, nationalOnly: list.length === 0, tekunStd: [rural[0], urban[0]], tekunStdParam: [rural[1], urban[1]], tekunStdBasis: [rural[2], urban[2]] };
   derivedOf.set(policy, d);
   lastPolicy = policy;
   lastDerived = d;
@@ -707,12 +709,18 @@ function membersAndIncome(t: Trace, f: Facts, h: Household, v: Float64Array, d: 
     // them from the household and `incomeCounted` (one classification for both).
     let own = 0;
     let employment = 0;
-    const items = m.incomes;
-    for (let j = 0; j < items.length; j++) {
-      const it = items[j]!;
-      if (incomeCounted(d, it)) {
-        own += it.fen;
-        if (it.kind <= 1) employment += it.fen; // WAGES, BUSINESS
+    if (d.nationalOnly) {
+      // No county list: the sums made once when the household was parsed are the classification.
+      own = m.monthlyIncomeFen;
+      employment = m.employmentIncomeFen;
+    } else {
+      const items = m.incomes;
+      for (let j = 0; j < items.length; j++) {
+        const it = items[j]!;
+        if (incomeCounted(d, it)) {
+          own += it.fen;
+          if (it.kind <= 1) employment += it.fen; // WAGES, BUSINESS
+        }
       }
     }
     if (deduction > 0 && employment > 0) {

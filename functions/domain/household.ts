@@ -147,7 +147,11 @@ export const memberSchema = z
     const incomes: IncomeItem[] = m.incomes ?? [{ kind: 0, fen: m.monthlyIncome ?? 0, type: 'WAGES' }];
     if (m.nonCountableIncome > 0) incomes.push({ kind: INCOME_KIND_V1_NON_COUNTABLE, fen: m.nonCountableIncome, type: 'NON_COUNTABLE' });
     let nationallyCounted = 0;
-    for (const i of incomes) if (i.kind < COUNTED_INCOME_TYPES || i.kind === INCOME_KIND_LOCAL) nationallyCounted += i.fen;
+    let employment = 0;
+    for (const i of incomes) {
+      if (i.kind < COUNTED_INCOME_TYPES || i.kind === INCOME_KIND_LOCAL) nationallyCounted += i.fen;
+      if (i.kind <= 1) employment += i.fen; // WAGES, BUSINESS
+    }
     const selfCare = m.selfCareItems ? selfCareGrade(m.selfCareItems) : m.selfCare;
     const d = m.disability;
     return {
@@ -161,6 +165,13 @@ export const memberSchema = z
       /** 0 not assessed, 1 FULL, 2 PARTIAL, 3 NONE. */
       selfCareGrade: selfCare === undefined ? 0 : SELF_CARE_GRADES.indexOf(selfCare) + 1,
       incomes,
+      /**
+       * The items counted nationally (what the engine counts where the county lists no
+       * non-countable types; with a list it classifies each item).
+       */
+      monthlyIncomeFen: nationallyCounted,
+      /** WAGES + BUSINESS (就业成本扣减 applies to these). */
+      employmentIncomeFen: employment,
       disability: m.disability,
       orphaned: m.orphaned,
       factuallyUnsupported: m.factuallyUnsupported,
@@ -173,8 +184,6 @@ export const memberSchema = z
       selfCareAssessed: m.selfCareItems !== undefined,
       placement: m.placement,
       individualInclusion: m.individualInclusion,
-      /** Informational: the items counted nationally (the engine applies the county's list). */
-      monthlyIncomeFen: nationallyCounted,
       nonCountableIncomeFen: m.nonCountableIncome,
       name: m.name,
       idNumber: m.idNumber,
