@@ -20,6 +20,9 @@ export const pageQuery = {
   cursor: z.string().min(1).max(2048).optional(),
 };
 
+/** A list's answer schema (OpenAPI): `{items: [item], nextCursor: string | null}`. */
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
 export interface Page {
   limit: number;
   cursor?: string | undefined;

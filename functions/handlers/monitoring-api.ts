@@ -14,7 +14,7 @@ import { indicator as indicatorOf, INDICATOR_CODES } from '../domain/indicators.
 import { canHandleWarning } from '../domain/monitoring.ts';
 import { covers } from '../domain/access.ts';
 import { regionScope } from '../commons/jurisdiction.ts';
-import { pageOf, pageQuery } from '../commons/pagination.ts';
+import { pageOf, pageQuery, pageSchema } from '../commons/pagination.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
 import { getOrder, getReferral, rapidResponseTeams, type OrganizationRecord } from '../adapters/services-table.ts';
@@ -134,7 +134,7 @@ const listQuery = z.object({
   ...pageQuery,
 });
 
-export const list = httpHandler({ roles: READERS, query: listQuery, response: z.object({ items: z.array(warningSchema), nextCursor: z.string().nullable().optional() }), summary: 'Warnings by status, indicator, region and household label' }, async ({ caller, query }) => {
+export const list = httpHandler({ roles: READERS, query: listQuery, response: pageSchema(warningSchema), summary: 'Warnings by status, indicator, region and household label' }, async ({ caller, query }) => {
   const all = await listWarnings({ prefix: regionScope(caller, query.regionCode), status: query.status, indicator: query.indicator });
   const items = query.label ? all.filter((w) => w.labels?.some((l) => l.code === query.label)) : all;
   items.sort((a, b) => a.raisedAt.localeCompare(b.raisedAt) || a.id.localeCompare(b.id));

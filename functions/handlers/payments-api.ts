@@ -3,7 +3,7 @@ import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { regionScope } from '../commons/jurisdiction.ts';
-import { pageQuery } from '../commons/pagination.ts';
+import { pageQuery, pageSchema } from '../commons/pagination.ts';
 import { registerRoute } from '../commons/route-schemas.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
 import { householdProfile } from '../adapters/households-table.ts';
@@ -135,9 +135,7 @@ const payeeViewSchema = z.object({
   blocked: z.boolean(),
   returns: z.array(z.object({ at: z.string(), rosterId: z.string(), lineId: z.string(), reason: z.string() })),
 });
-const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
-const page = pageQuery;
 const rosterParams = z.object({ id: rosterIdSchema });
 const householdParams = z.object({ id: z.string().regex(/^hh_[A-Za-z0-9_-]{8,64}$/, 'not a household id') });
 
@@ -200,8 +198,8 @@ export const create = httpHandler({ body: createRosterSchema, roles: ['city'], s
   return { status: r.outcome === 'CREATED' ? 201 : 200, body: { id: r.roster.id, status: r.roster.status } };
 });
 
-const listQuery = z.object({ countyCode: countySchema.optional(), month: monthSchema.optional(), ...page }).strict();
-export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'], response: listOf(rosterSchema), summary: 'Payment rosters by county and month' }, async ({ query, caller }) => {
+const listQuery = z.object({ countyCode: countySchema.optional(), month: monthSchema.optional(), ...pageQuery }).strict();
+export const list = httpHandler({ query: listQuery, roles: ['city', 'admin'], response: pageSchema(rosterSchema), summary: 'Payment rosters by county and month' }, async ({ query, caller }) => {
   // A city user without countyCode sees its whole jurisdiction; an admin names the county.
   const own = jurisdictionOf(caller);
   const county = query.countyCode ?? (own?.length === 6 ? own : undefined);
@@ -216,8 +214,8 @@ export const get = httpHandler({ params: rosterParams, roles: ['city', 'admin'],
   return { status: 200, body: rosterView(await rosterFor(caller, params.id)) };
 });
 
-const linesQuery = z.object({ ...page }).strict();
-export const lines = httpHandler({ params: rosterParams, query: linesQuery, roles: ['city', 'admin'], response: listOf(lineSchema), summary: "A roster's lines, accounts masked" }, async ({ params, query, caller }) => {
+const linesQuery = z.object({ ...pageQuery }).strict();
+export const lines = httpHandler({ params: rosterParams, query: linesQuery, roles: ['city', 'admin'], response: pageSchema(lineSchema), summary: "A roster's lines, accounts masked" }, async ({ params, query, caller }) => {
   await rosterFor(caller, params.id);
   const res = await linesPage(params.id, query.limit, query.cursor);
   return { status: 200, body: { items: res.items.map(lineView), nextCursor: res.nextCursor } };
@@ -325,8 +323,8 @@ export const returns = httpHandler({ params: rosterParams, body: returnsSchema, 
   return { status: 200, body: { rosterId: roster.id, recorded, alreadyReturned: already, warningsRaised: warnings } };
 });
 
-const recoveriesQuery = z.object({ regionCode: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must be 4, 6, 9 or 12 digits').optional(), ...page }).strict();
-export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'], response: listOf(recoverySchema), summary: 'Recovery items (追缴): payments made for months after an entitlement ended' }, async ({ query, caller }) => {
+const recoveriesQuery = z.object({ regionCode: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, 'regionCode must be 4, 6, 9 or 12 digits').optional(), ...pageQuery }).strict();
+export const recoveries = httpHandler({ query: recoveriesQuery, roles: ['city', 'admin'], response: pageSchema(recoverySchema), summary: 'Recovery items (追缴): payments made for months after an entitlement ended' }, async ({ query, caller }) => {
   const region = regionScope(caller, query.regionCode);
   if (!region) throw validationFailed('invalid query string', [{ path: 'regionCode', message: 'regionCode is required' }]);
   const res = await listRecoveries(region, query.limit, query.cursor);

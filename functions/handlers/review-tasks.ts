@@ -7,6 +7,7 @@ import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { logger } from '../commons/logger.ts';
 import { failpoint } from '../commons/failpoints.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
+import { pageSchema } from '../commons/pagination.ts';
 import { getApplication, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
@@ -47,7 +48,7 @@ export const reviewTaskSchema = z
     summary: z.unknown(),
   })
   .loose();
-const taskListSchema = z.object({ items: z.array(reviewTaskSchema), nextCursor: z.string().nullable() });
+const taskListSchema = pageSchema(reviewTaskSchema);
 const taskWithCaseSchema = reviewTaskSchema.extend({ case: z.object({ id: z.string(), kind: z.string(), status: z.string() }).loose().nullable() });
 const decisionResultSchema = z.object({ applicationId: z.string(), decision: z.string(), status: z.string() }).loose();
 

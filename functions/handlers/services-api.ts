@@ -4,7 +4,7 @@ import { nowMs } from '../commons/clock.ts';
 import { AppError, forbidden, notFound, validationFailed, conflict } from '../commons/errors.ts';
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { regionScope, seesEverywhere } from '../commons/jurisdiction.ts';
-import { pageQuery } from '../commons/pagination.ts';
+import { pageQuery, pageSchema } from '../commons/pagination.ts';
 import { idHash, withIdHashKey } from '../commons/id-hash.ts';
 import { getApplication } from '../adapters/applications-table.ts';
 import { entitlementsOf, householdProfile, membersOf, type HouseholdProfile } from '../adapters/households-table.ts';
@@ -67,7 +67,6 @@ function mayRead(caller: Caller, region: string): boolean {
 
 // ---------------------------------------------------------------- response shapes (OpenAPI)
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 const catalogSchema = z.object({
   categories: z.array(z.object({ code: z.string(), name: z.string(), source: z.enum(['article', 'assumed']) })),
   items: z.array(z.object({ code: z.string(), category: z.string(), categoryCode: z.string(), name: z.string() })),
@@ -97,7 +96,7 @@ const helpChainSchema = z.object({
 
 export const catalog = httpHandler({ query: z.strictObject({}), response: catalogSchema, summary: 'The service catalogue: 8 categories, 16 items (服务类救助)' }, async () => ({ status: 200, body: serviceCatalog() }));
 
-export const programmes = httpHandler({ query: z.strictObject({ department: z.string().trim().max(100).optional() }), response: page(programmeSchema), summary: 'The one-window catalogue of other departments’ programmes (一门受理)' }, async ({ query }) => {
+export const programmes = httpHandler({ query: z.strictObject({ department: z.string().trim().max(100).optional() }), response: pageSchema(programmeSchema), summary: 'The one-window catalogue of other departments’ programmes (一门受理)' }, async ({ query }) => {
   const items = PROGRAMMES.filter((p) => !query.department || p.department.includes(query.department)).map((p) => ({
     code: p.code,
     department: p.department,
@@ -140,7 +139,7 @@ export const getOrg = httpHandler({ params: z.strictObject({ id: organizationIdS
 });
 
 export const listOrgs = httpHandler(
-  { query: z.strictObject({ regionCode: regionPrefixSchema.optional(), kind: z.enum(ORGANIZATION_KINDS).optional(), ...pageQuery }), response: page(organizationSchema), summary: 'Organizations under a region prefix, by kind, paged' },
+  { query: z.strictObject({ regionCode: regionPrefixSchema.optional(), kind: z.enum(ORGANIZATION_KINDS).optional(), ...pageQuery }), response: pageSchema(organizationSchema), summary: 'Organizations under a region prefix, by kind, paged' },
   async ({ caller, query }) => {
     const prefix = query.regionCode ?? jurisdictionOf(caller);
     if (!prefix) throw validationFailed('regionCode is required', [{ path: 'regionCode', message: 'give a region code of 2, 4, 6, 9 or 12 digits' }]);
@@ -277,7 +276,7 @@ export const listOrdersRoute = httpHandler(
       regionCode: regionPrefixSchema.optional(),
       ...pageQuery,
     }),
-    response: page(orderSchema),
+    response: pageSchema(orderSchema),
     summary: 'Service orders by household, organization, status or region, paged, in the jurisdiction',
   },
   async ({ caller, query }) => {
@@ -295,7 +294,7 @@ const referralBody = z.strictObject({
   programmes: programmesField.min(1, 'refer to at least one programme'),
 });
 
-export const createReferrals = httpHandler({ roles: WORKERS, body: referralBody, status: 201, response: page(referralSchema), summary: 'Refer a household in the jurisdiction to programmes (ReferralCreated on the bus)' }, async ({ caller, body }) => {
+export const createReferrals = httpHandler({ roles: WORKERS, body: referralBody, status: 201, response: pageSchema(referralSchema), summary: 'Refer a household in the jurisdiction to programmes (ReferralCreated on the bus)' }, async ({ caller, body }) => {
   const profile = await householdFor(caller, body.householdId);
   const head = headOf(profile);
   if (!head) throw unprocessable('the household has no members on record', 'householdId');
