@@ -111,7 +111,7 @@ export class EventBridgeEngine implements ClockSubscriber {
   readonly buses = new Set<string>(['default']);
   readonly store: EventStore;
   private readonly rules = new Map<string, RuleRecord>();
-  private readonly compiled = new Map<string, { rule: RuleRecord; pattern: CompiledPattern }[]>();
+  private readonly compiled = new Map<string, { rule: RuleRecord; pattern: CompiledPattern; sources: Set<string> | undefined }[]>();
   private readonly schedules = new Map<string, ActiveSchedule>();
   private scheduleStates: Record<string, ScheduleState>;
   private readonly scheduler = new Map<string, SchedulerSchedule>();
@@ -216,7 +216,7 @@ export class EventBridgeEngine implements ClockSubscriber {
       if (rule.State !== 'ENABLED' || rule.EventPattern === undefined) continue;
       let list = this.compiled.get(rule.EventBusName);
       if (!list) this.compiled.set(rule.EventBusName, (list = []));
-      list.push({ rule, pattern: compilePattern(rule.EventPattern) });
+      list.push({ rule, pattern: compilePattern(rule.EventPattern), sources: exactSources(rule.EventPattern) });
     }
   }
 
@@ -240,7 +240,12 @@ export class EventBridgeEngine implements ClockSubscriber {
   /** Rules of the bus that match the event, in name order. */
   matchingRules(bus: string, event: Record<string, unknown>): RuleRecord[] {
     const out: RuleRecord[] = [];
-    for (const { rule, pattern } of this.compiled.get(bus) ?? []) if (matchesPattern(pattern, event)) out.push(rule);
+    const source = event.source;
+    for (const { rule, pattern, sources } of this.compiled.get(bus) ?? []) {
+      // A rule that names its sources exactly cannot match another source: skip the matcher.
+      if (sources && !(typeof source === 'string' && sources.has(source))) continue;
+      if (matchesPattern(pattern, event)) out.push(rule);
+    }
     return out;
   }
 
@@ -585,6 +590,25 @@ export class EventBridgeEngine implements ClockSubscriber {
     for (const w of this.idleWaiters) w();
     this.idleWaiters = [];
   }
+}
+
+/**
+ * The sources a pattern requires exactly, when it says so plainly: a top-level `source` list of
+ * strings only (no operators) and no top-level `$or`. Then an event whose source is not in the
+ * set cannot match (an exact string matches only an equal string); otherwise undefined (the
+ * matcher decides).
+ */
+export function exactSources(patternText: string): Set<string> | undefined {
+  let p: unknown;
+  try {
+    p = JSON.parse(patternText);
+  } catch {
+    return undefined;
+  }
+  if (!p || typeof p !== 'object' || Array.isArray(p) || '$or' in p) return undefined;
+  const src = (p as Record<string, unknown>).source;
+  if (!Array.isArray(src) || src.length === 0 || !src.every((v) => typeof v === 'string')) return undefined;
+  return new Set(src as string[]);
 }
 
 function key(bus: string, name: string): string {
