@@ -117,7 +117,7 @@ export function decisionLetter(i: LetterInput): Letter {
   };
 }
 
-const yuan = (n: number) => `${n} 元`;
+const yuan = (n: number) => `${n}元`;
 const month = (m: string) => `${m.slice(0, 4)}年${Number(m.slice(5, 7))}月`;
 
 /** One category's 决定事项 in the words of the letter's kind. */

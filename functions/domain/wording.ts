@@ -101,13 +101,13 @@ export const amountChanged = (caseId: string, action: 'INCREASE' | 'REDUCTION'):
 
 const ACTION_TEXT: Record<string, string> = { INCREASE: '增发', REDUCTION: '减发', TERMINATION: '停发', GRADUAL_EXIT: '渐退' };
 const CHANGE_TEXT: Record<string, string> = { INCOME: '收入变化', MEMBERS: '家庭人口变化', ASSETS: '财产变化', ADDRESS: '住址变化', PERIODIC: '定期' };
-const yuanText = (fen: number) => `${fen / 100} 元`;
+const yuanText = (fen: number) => `${fen / 100}元`;
 
 /** A re-review's change of one entitlement, as the letter's reason: what changes, from how much to how much, after which re-review. */
 export function changeLine(code: string, action: string, currentFen: number, newFen: number, changeKind: string): string {
   const change = CHANGE_TEXT[changeKind] ?? changeKind;
   const review = changeKind === 'PERIODIC' ? '定期复核' : `${change}复核`;
-  const amounts = action === 'TERMINATION' ? `（原每月 ${yuanText(currentFen)}，停止发放）` : action === 'GRADUAL_EXIT' ? `（渐退期内每月 ${yuanText(currentFen)}，期满停止）` : `（每月 ${yuanText(currentFen)} → ${yuanText(newFen)}）`;
+  const amounts = action === 'TERMINATION' ? `（原每月${yuanText(currentFen)}，停止发放）` : action === 'GRADUAL_EXIT' ? `（渐退期内每月${yuanText(currentFen)}，期满停止）` : `（每月${yuanText(currentFen)}→${yuanText(newFen)}）`;
   return `${categoryName(code)}：经${review}，${ACTION_TEXT[action] ?? action}${amounts}`;
 }
 

@@ -142,7 +142,7 @@ const steps = {
       {
         from: ['VERIFYING'],
         set: { eligibility: outcome.result, recommendation, ...(spotCheck ? { spotCheck } : {}) },
-        ...(app.recommendation ? {} : { history: { stage: 'RECOMMENDATION', decision: recommendation.eligible.length ? 'ELIGIBLE' : 'DOUBTFUL', by: SYSTEM, at, reason: recommendation.reasons.join('; ').slice(0, 2000) } }),
+        ...(app.recommendation ? {} : { history: { stage: 'RECOMMENDATION', decision: recommendation.eligible.length ? 'ELIGIBLE' : 'DOUBTFUL', by: SYSTEM, at, reason: recommendation.reasons.join('；').slice(0, 2000) } }),
       },
       at,
     );

@@ -182,7 +182,7 @@ describe('the rules recommend, people decide', () => {
     expect(approved.decision.letter.kind).toBe('APPROVAL');
     expect(approved.decision.letter.reasons.join()).toContain('最低生活保障：经家庭经济状况调查核实和审核，认定符合条件（与规则测算建议不同）');
     expect(approved.decision.letter.reasons).toContain('县市民政局审批意见：收入为一次性补偿，入户核实月收入低于标准');
-    expect(approved.decision.letter.decisionItems[0]).toMatch(/^给予最低生活保障，每月320 元，自\d{4}年\d{1,2}月起执行$/);
+    expect(approved.decision.letter.decisionItems[0]).toMatch(/^给予最低生活保障，每月320元，自\d{4}年\d{1,2}月起执行$/);
   });
 });
 

@@ -120,9 +120,13 @@ describe('change reports', () => {
     expect(decided.decision.letter).toEqual(expect.objectContaining({ kind: 'REDUCTION' }));
     expect(decided.decision.letter.categories).toEqual([expect.objectContaining({ code: 'DIBAO', monthlyAmount: 420, previousMonthlyAmount: 620, from: '2026-05' })]);
     expect(decided.decision.letter.appeal.by).toBeDefined();
+    expect(decided.decision.letter.decisionItems).toEqual(['最低生活保障由每月620元减发为每月420元，自2026年5月起执行']);
+    expect(decided.decision.letter.reasons).toContain('最低生活保障：经收入变化复核，减发（每月620元→420元）');
+    expect(decided.decision.letter.reasons.join('')).not.toMatch(/[A-Za-z]{3,}/);
     const dibao = (await household(hA)).entitlements.find((e: { code: string }) => e.code === 'DIBAO');
     expect(dibao.monthlyAmount).toBe(620); // April: still the old amount
     expect(dibao.amounts.map((a: { from: string; monthlyAmount: number }) => `${a.from}:${a.monthlyAmount}`)).toEqual(['2026-04:620', '2026-05:420']);
+    expect(dibao.amounts.map((a: { reason: string }) => a.reason)).toEqual(['审核确认批准', `复核 ${reviewA}：书面告知后减发`]);
     // The same report after the decision: the same ids, no second re-review, nothing changed.
     const again = await report(hA, bodyA);
     expect(again.body).toEqual(first.body);
@@ -167,6 +171,8 @@ describe('change reports', () => {
     const decided = await reReview(res.body.reviewId);
     expect(decided.decision.letter.kind).toBe('TERMINATION');
     expect(decided.decision.letter.categories).toEqual([expect.objectContaining({ code: 'TEKUN', until: '2026-04' })]);
+    expect(decided.decision.letter.decisionItems).toEqual(['终止特困人员救助供养，2026年4月后停发']);
+    expect(decided.decision.letter.reasons[0]).toMatch(/^特困人员救助供养：经家庭人口变化复核，停发（原每月[\d.]+元，停止发放）$/);
   });
 
   it('the ledger follows: across May and June the reduction, the end of the gradual exit and the termination show', async () => {

@@ -242,6 +242,7 @@ describe('appeals', () => {
     const reopened = await view(id);
     expect(reopened.status).toBe('TOWN_REVIEW');
     expect(reopened.appeals[0]).toEqual(expect.objectContaining({ outcome: 'overturn', decisionReason: '存款来源需重新核实' }));
+    expect(reopened.appeals[0].letter).toEqual(expect.objectContaining({ kind: 'APPEAL_OVERTURNED', reasons: ['县市民政局复核意见：存款来源需重新核实'], decisionItems: ['撤销原决定（最低生活保障），重新审核'] }));
     const again = await taskFor(id, 'town', tokens.town, '.r1');
     expect(again.summary.reopenedByAppeal).toBe(1);
   });

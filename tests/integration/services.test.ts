@@ -101,7 +101,9 @@ describe('catalogues', () => {
     expect((await api.request('GET', '/services/catalog')).status).toBe(401);
     const p = await api.request('GET', '/programmes', { token: t.village });
     expect(p.status).toBe(200);
-    expect(p.body.items.find((x: { code: string }) => x.code === 'LITTLE_ANGEL_FUND')).toMatchObject({ department: '红十字会', name: '小天使基金', gives: expect.any(String) });
+    expect(p.body.items.find((x: { code: string }) => x.code === 'LITTLE_ANGEL_FUND')).toMatchObject({ department: '红十字会', name: '小天使基金', gives: '对患白血病的儿童和青少年的一次性资助' });
+    // The catalogue's texts are Chinese throughout (the console shows them as sent).
+    for (const x of p.body.items as { gives: string }[]) expect(x.gives).not.toMatch(/[A-Za-z]/);
     expect(new Set(p.body.items.map((x: { department: string }) => x.department)).size).toBeGreaterThanOrEqual(8);
   });
 });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decisionLetter } from '../../../functions/domain/letters.ts';
+import { appealReason, changeLine, failedRuleLine, opinionOf, RULE_TEXT } from '../../../functions/domain/wording.ts';
+import { RULES } from '../../../functions/domain/eligibility.ts';
 import { manifest } from '../../../infra/manifest.ts';
 import { checkDefinition } from '../../../local/stepfunctions/definition.ts';
 import { appealBy, appealLevel, caseDeadline, nextEscalationAt, noticeRequired, routeAfter, spotCheckDrawn } from '../../../functions/domain/procedure.ts';
@@ -67,6 +69,35 @@ describe('decision letters', () => {
     }
     expect(decisionLetter({ ...base, kind: 'REFUSAL', categories: [{ code: 'TEMPORARY' }] }).legalBasis.join()).toContain('第九章');
     expect(decisionLetter({ ...base, kind: 'REFUSAL', categories: [{ code: 'DIBAO_EDGE' }] }).legalBasis.join()).toContain('国办函〔2023〕39号');
+  });
+
+  it('says what is decided in Chinese, per kind (决定事项), and how to seek redress (复核、行政复议六十日、行政诉讼六个月) without English or API paths', () => {
+    const item = (kind: Parameters<typeof decisionLetter>[0]['kind'], c: { code: string; monthlyAmount?: number; previousMonthlyAmount?: number; from?: string; until?: string; amount?: number }) => decisionLetter({ ...base, kind, categories: [c] }).decisionItems[0];
+    expect(item('APPROVAL', { code: 'DIBAO', monthlyAmount: 620, from: '2026-11' })).toBe('给予最低生活保障，每月620元，自2026年11月起执行');
+    expect(item('APPROVAL', { code: 'DIBAO_EDGE', monthlyAmount: 0, from: '2026-11' })).toBe('认定为低保边缘家庭，自2026年11月起执行');
+    expect(item('APPROVAL', { code: 'TEMPORARY', amount: 1500 })).toBe('给予临时救助1500元（一次性发放）');
+    expect(item('REFUSAL', { code: 'TEKUN' })).toBe('不予给予特困人员救助供养');
+    expect(item('REDUCTION', { code: 'DIBAO', monthlyAmount: 600, previousMonthlyAmount: 1000, from: '2026-11' })).toBe('最低生活保障由每月1000元减发为每月600元，自2026年11月起执行');
+    expect(item('INCREASE', { code: 'DIBAO', monthlyAmount: 720, previousMonthlyAmount: 620, from: '2026-03' })).toBe('最低生活保障由每月620元增发为每月720元，自2026年3月起执行');
+    expect(item('TERMINATION', { code: 'ORPHAN', previousMonthlyAmount: 1200, until: '2026-10' })).toBe('终止孤儿基本生活保障，2026年10月后停发');
+    expect(item('GRADUAL_EXIT', { code: 'DIBAO', monthlyAmount: 620, until: '2027-04' })).toBe('最低生活保障实行渐退，渐退期内每月620元，2027年4月后停发');
+    const how = decisionLetter({ ...base, kind: 'REDUCTION', categories: [{ code: 'DIBAO' }] }).appeal!.how;
+    expect(how).toMatch(/2026-12-08 前.*复核申请.*六十日内依法申请行政复议.*六个月内依法向人民法院提起行政诉讼/);
+    expect(how).not.toMatch(/POST|\/applications/);
+    expect(decisionLetter({ ...base, kind: 'INCREASE', categories: [{ code: 'DIBAO' }] }).appeal).toBeNull();
+  });
+
+  it('composes the reasons in Chinese: the reviewer’s words by level, a failed rule with its figures and basis, a re-review’s change, an appeal', () => {
+    expect(opinionOf('city', '家庭收入超过标准')).toBe('县市民政局审批意见：家庭收入超过标准');
+    expect(opinionOf('town', '入户调查发现有经营收入')).toBe('乡镇（街道）审核意见：入户调查发现有经营收入');
+    expect(failedRuleLine('DIBAO', { rule: 'dibao.income.belowStandard', actual: 900, limit: 780, parameter: 'dibao.standard', reference: '社会救助暂行办法 第九条' })).toBe('最低生活保障：不符合“家庭月人均收入低于当地低保标准”（实际 900，标准 780）〔参数 dibao.standard〕。依据：社会救助暂行办法 第九条');
+    expect(failedRuleLine('ORPHAN', { rule: 'orphan.parentsLost', actual: null, limit: null, parameter: null, reference: 'x' })).toBe('孤儿基本生活保障：不符合“父母双亡或下落不明”。依据：x');
+    expect(changeLine('DIBAO', 'REDUCTION', 100_000, 60_000, 'INCOME')).toBe('最低生活保障：经收入变化复核，减发（每月1000元→600元）');
+    expect(changeLine('DIBAO', 'INCREASE', 62_000, 72_000, 'PERIODIC')).toBe('最低生活保障：经定期复核，增发（每月620元→720元）');
+    expect(appealReason('city', true, '存款来源需重新核实')).toBe('县市民政局复核意见：存款来源需重新核实');
+    expect(appealReason('city', false, ' ')).toBe('经复核，原决定认定事实清楚、依据正确，予以维持');
+    // Every rule the engine has is named in words.
+    for (const r of RULES) expect(RULE_TEXT[r.id], r.id).toMatch(/\p{Script=Han}/u);
   });
 });
 
