@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Investigation, ReviewLevel } from '../domain/application.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
+import { keyAttrs, queryPage, type Page, type PageResult } from '../commons/pagination.ts';
 
 /**
  * The ReviewTasks table: pk = id. Open tasks also carry openLevel = <level> and
@@ -82,22 +83,20 @@ export async function getTask(id: string): Promise<ReviewTaskRecord | undefined>
   return res.Item as ReviewTaskRecord | undefined;
 }
 
-export async function listOpenTasks(
-  level: string,
-  jurisdiction: string,
-  opts: { limit?: number; start?: Record<string, unknown> | undefined } = {},
-): Promise<{ items: ReviewTaskRecord[]; next?: Record<string, unknown> | undefined }> {
-  const res = await documentClient().send(
-    new QueryCommand({
+/** One page of the open tasks of a level under a jurisdiction prefix (paging: functions/commons/pagination.ts). */
+export async function listOpenTasks(level: string, jurisdiction: string, page: Page): Promise<PageResult<ReviewTaskRecord>> {
+  const res = await queryPage(
+    (cmd) => documentClient().send(cmd),
+    {
       TableName: table(),
       IndexName: 'openByLevel',
       KeyConditionExpression: jurisdiction ? 'openLevel = :l AND begins_with(openSort, :j)' : 'openLevel = :l',
       ExpressionAttributeValues: { ':l': level, ...(jurisdiction ? { ':j': jurisdiction } : {}) },
-      Limit: opts.limit ?? 100,
-      ...(opts.start ? { ExclusiveStartKey: opts.start } : {}),
-    }),
+    },
+    page,
+    keyAttrs('id', 'openLevel', 'openSort'),
   );
-  return { items: (res.Items ?? []) as ReviewTaskRecord[], next: res.LastEvaluatedKey };
+  return { items: res.items as unknown as ReviewTaskRecord[], nextCursor: res.nextCursor };
 }
 
 /** Stores the current callback token (a new one after each escalation). */

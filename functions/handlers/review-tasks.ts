@@ -6,8 +6,7 @@ import { conflict, forbidden, notFound, validationFailed, type ErrorDetail } fro
 import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
 import { logger } from '../commons/logger.ts';
 import { failpoint } from '../commons/failpoints.ts';
-import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
-import { pageSchema } from '../commons/pagination.ts';
+import { pageQuery, pageSchema } from '../commons/pagination.ts';
 import { getApplication, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
@@ -77,11 +76,11 @@ const listQuery = z.object(pageQuery).strict();
 export const list = httpHandler({ roles: REVIEWERS, query: listQuery, response: taskListSchema, summary: 'Open review tasks of my level inside my jurisdiction ({items, nextCursor}): overdue, escalations' }, async ({ caller, query }) => {
   const jurisdiction = jurisdictionOf(caller);
   if (caller.role !== 'admin' && !jurisdiction) throw forbidden('your token carries no jurisdiction (regionCode) fitting its role');
-  const page = await listOpenTasks(caller.role, caller.role === 'admin' ? '' : jurisdiction!, { limit: query.limit ?? 50, start: decodeCursor(query.cursor) });
+  const page = await listOpenTasks(caller.role, caller.role === 'admin' ? '' : jurisdiction!, query);
   const now = nowMs();
   return {
     status: 200,
-    body: { items: page.items.filter((t) => mayDecideTask(caller, t)).map((t) => taskView(t, now)), nextCursor: encodeCursor(page.next) },
+    body: { items: page.items.filter((t) => mayDecideTask(caller, t)).map((t) => taskView(t, now)), nextCursor: page.nextCursor },
   };
 });
 
