@@ -110,7 +110,7 @@ export function householdWrite(
       householdId,
       category: c,
       monthlyAmountFen: fen,
-      amounts: [{ from: startMonth, monthlyAmountFen: fen, reason: 'granted', at: approvedAt, by: 'seed' }],
+      amounts: [{ from: startMonth, monthlyAmountFen: fen, reason: '批准', at: approvedAt, by: 'seed' }],
       startMonth,
       applicationId,
       regionCode: parsed.regionCode,

@@ -96,8 +96,9 @@ export const MEETS_CONDITIONS = '经家庭经济状况调查核实和审核，�
 export const STEP_STALLED = '办理步骤多次重试后仍未完成，待运维人员重新处理';
 
 /** The amount history's reasons (an entitlement's amounts[].reason). */
-export const AMOUNT_GRANTED = '审核确认批准';
-export const amountChanged = (caseId: string, action: 'INCREASE' | 'REDUCTION'): string => (action === 'INCREASE' ? `复核 ${caseId}：增发` : `复核 ${caseId}：书面告知后减发`);
+export const AMOUNT_GRANTED = '批准';
+export const amountChanged = (caseId: string, action: 'INCREASE' | 'REDUCTION'): string =>
+  action === 'INCREASE' ? `复核后增发（自变化当月起，复核编号 ${caseId}）` : `复核后减发（书面告知后，自决定次月起，复核编号 ${caseId}）`;
 
 const ACTION_TEXT: Record<string, string> = { INCREASE: '增发', REDUCTION: '减发', TERMINATION: '停发', GRADUAL_EXIT: '渐退' };
 const CHANGE_TEXT: Record<string, string> = { INCOME: '收入变化', MEMBERS: '家庭人口变化', ASSETS: '财产变化', ADDRESS: '住址变化', PERIODIC: '定期' };

@@ -126,7 +126,7 @@ describe('change reports', () => {
     const dibao = (await household(hA)).entitlements.find((e: { code: string }) => e.code === 'DIBAO');
     expect(dibao.monthlyAmount).toBe(620); // April: still the old amount
     expect(dibao.amounts.map((a: { from: string; monthlyAmount: number }) => `${a.from}:${a.monthlyAmount}`)).toEqual(['2026-04:620', '2026-05:420']);
-    expect(dibao.amounts.map((a: { reason: string }) => a.reason)).toEqual(['审核确认批准', `复核 ${reviewA}：书面告知后减发`]);
+    expect(dibao.amounts.map((a: { reason: string }) => a.reason)).toEqual(['批准', `复核后减发（书面告知后，自决定次月起，复核编号 ${reviewA}）`]);
     // The same report after the decision: the same ids, no second re-review, nothing changed.
     const again = await report(hA, bodyA);
     expect(again.body).toEqual(first.body);

@@ -149,9 +149,9 @@ function Profile({ h, role }: { h: HouseholdView; role: Role | undefined }) {
               {
                 title: '金额变化',
                 render: (_, e) =>
-                  (e.amounts ?? []).length <= 1 && (e.amounts?.[0]?.reason ?? 'granted') === 'granted'
+                  (e.amounts ?? []).length <= 1 && (e.amounts?.[0]?.reason ?? '批准') === '批准'
                     ? '—'
-                    : (e.amounts ?? []).map((a, i) => <div key={i}>{`${a.from} 起 ${yuan(a.monthlyAmount)}：${amountReason(a.reason)}`}</div>),
+                    : (e.amounts ?? []).map((a, i) => <div key={i}>{`${a.from} 起 ${yuan(a.monthlyAmount)}：${a.reason}`}</div>),
               },
               { title: '决定', render: (_, e) => (e.applicationId ? <Link to={caseLink(role, e.applicationId)}>查看案件</Link> : '—') },
             ]}
@@ -174,13 +174,6 @@ function Profile({ h, role }: { h: HouseholdView; role: Role | undefined }) {
       </Card>
     </>
   );
-}
-
-function amountReason(r: string): string {
-  if (r === 'granted') return '批准';
-  if (/reduction/i.test(r)) return '复核后减发（书面告知后，自决定次月起）';
-  if (/increase/i.test(r)) return '复核后增发（自变化当月起）';
-  return r;
 }
 
 type HistoryEntry = HouseholdView['history'][number] & { detail?: Record<string, unknown> };
