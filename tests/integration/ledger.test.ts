@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/runtime.ts';
-import { documentClient } from '../../functions/adapters/dynamo.ts';
-import { adjustEntitlementAmount, entitlementItems, entitlementsOf, householdItems, type EntitlementRecord } from '../../functions/adapters/households-table.ts';
-import { householdIdOf, idHash } from '../../functions/commons/id-hash.ts';
+import { adjustEntitlementAmount, entitlementsOf } from '../../functions/adapters/households-table.ts';
+import { idHash } from '../../functions/commons/id-hash.ts';
 import { evaluateEligibility } from '../../functions/domain/eligibility.ts';
 import { householdSchema } from '../../functions/domain/household.ts';
 import { addMonths, shanghaiMonth } from '../../functions/domain/ledger.ts';
-import { birthDateOf, maskId } from '../../functions/domain/resident-id.ts';
+import { maskId } from '../../functions/domain/resident-id.ts';
 import { policyFor } from '../../functions/services/eligibility.ts';
 import { eventsClient, localAction } from './eventbridge/support.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
+import { writeApprovedHousehold } from '../support/approved.ts';
 import { CONSENT, dibaoHousehold, person } from '../support/people.ts';
 
 /**
@@ -26,46 +25,7 @@ let stack: LocalStack;
 let api: ApiClient;
 const tokens: Record<string, string> = {};
 
-type Household = ReturnType<typeof dibaoHousehold>;
-
-/** An approved household as the workflow's grant step writes it (profile, members, memberships, entitlements). */
-async function approvedHousehold(household: Household, entitlements: { category: string; fen: number; startMonth: string; validUntilMonth?: string }[]) {
-  const head = household.members.find((m) => m.relation === 'self')!;
-  const householdId = householdIdOf(head.idNumber);
-  const applicationId = `app_test${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const at = new Date().toISOString();
-  const records: EntitlementRecord[] = entitlements.map((e) => ({
-    householdId,
-    category: e.category,
-    monthlyAmountFen: e.fen,
-    amounts: [{ from: e.startMonth, monthlyAmountFen: e.fen, reason: 'granted', at, by: 'system' }],
-    startMonth: e.startMonth,
-    applicationId,
-    regionCode: household.regionCode,
-    grantedAt: at,
-    status: 'ACTIVE',
-    ...(e.validUntilMonth ? { validUntilMonth: e.validUntilMonth } : {}),
-  }));
-  await documentClient().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...entitlementItems(records),
-        ...householdItems(
-          { householdId, regionCode: household.regionCode, applicationId, household, updatedAt: at },
-          household.members.map((m) => ({
-            householdId,
-            idHash: idHash(m.idNumber),
-            maskedId: maskId(m.idNumber),
-            birthDate: birthDateOf(m.idNumber),
-            relation: m.relation,
-            regionCode: household.regionCode,
-          })),
-        ),
-      ],
-    }),
-  );
-  return householdId;
-}
+const approvedHousehold = writeApprovedHousehold;
 
 async function runMonth(month: string) {
   const res = await api.request('POST', '/ledger/runs', { token: tokens.admin!, body: { month } });

@@ -1,17 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/runtime.ts';
 import { auditTrail } from '../../functions/adapters/audit-table.ts';
 import { documentClient } from '../../functions/adapters/dynamo.ts';
-import { entitlementItems, householdItems, type EntitlementRecord } from '../../functions/adapters/households-table.ts';
 import { registerCounty } from '../../functions/adapters/monitoring-table.ts';
-import { householdIdOf, idHash } from '../../functions/commons/id-hash.ts';
-import { birthDateOf, maskId } from '../../functions/domain/resident-id.ts';
+import { maskId } from '../../functions/domain/resident-id.ts';
 import { eventsClient, localAction } from './eventbridge/support.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
 import { dibaoHousehold, person } from '../support/people.ts';
+import { writeApprovedHousehold, type GrantedEntitlement } from '../support/approved.ts';
 import { until } from '../support/wait.ts';
 
 /**
@@ -24,34 +22,8 @@ let stack: LocalStack;
 let api: ApiClient;
 const t: Record<string, string> = {};
 
-async function approvedHousehold(village: string, entitlements: { category: string; fen: number; startMonth: string }[], headId = person('1950-05-05', { area: village.slice(0, 6) })) {
-  const household = dibaoHousehold({ regionCode: village, headId });
-  const householdId = householdIdOf(headId);
-  const applicationId = `app_test${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  const at = new Date().toISOString();
-  const records: EntitlementRecord[] = entitlements.map((e) => ({
-    householdId,
-    category: e.category,
-    monthlyAmountFen: e.fen,
-    amounts: [{ from: e.startMonth, monthlyAmountFen: e.fen, reason: 'granted', at, by: 'system' }],
-    startMonth: e.startMonth,
-    applicationId,
-    regionCode: village,
-    grantedAt: at,
-    status: 'ACTIVE',
-  }));
-  await documentClient().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...entitlementItems(records),
-        ...householdItems(
-          { householdId, regionCode: village, applicationId, household, updatedAt: at },
-          household.members.map((m) => ({ householdId, idHash: idHash(m.idNumber), maskedId: maskId(m.idNumber), birthDate: birthDateOf(m.idNumber), relation: m.relation, regionCode: village })),
-        ),
-      ],
-    }),
-  );
-  return { householdId, headId };
+async function approvedHousehold(village: string, entitlements: GrantedEntitlement[], headId = person('1950-05-05', { area: village.slice(0, 6) })) {
+  return { householdId: await writeApprovedHousehold(dibaoHousehold({ regionCode: village, headId }), entitlements), headId };
 }
 
 async function runMonth(month: string) {

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../functions/adapters/dynamo.ts';
-import { entitlementItems, householdItems, type EntitlementRecord } from '../../functions/adapters/households-table.ts';
 import { putSurveysIfAbsent } from '../../functions/adapters/merger-table.ts';
 import { raiseWarning, registerCounty } from '../../functions/adapters/monitoring-table.ts';
 import { putRecovery } from '../../functions/adapters/payments-table.ts';
-import { ensureIdHashKey, householdIdOf, idHash } from '../../functions/commons/id-hash.ts';
+import { ensureIdHashKey, idHash } from '../../functions/commons/id-hash.ts';
 import { recoveryIdOf } from '../../functions/domain/payments.ts';
-import { birthDateOf, maskId } from '../../functions/domain/resident-id.ts';
+import { maskId } from '../../functions/domain/resident-id.ts';
 import type { LocalStack } from '../../local/runtime.ts';
 import type { ApiClient } from './local-stack.ts';
 import { CONSENT, dibaoHousehold, residentId } from './people.ts';
+import { writeApprovedHousehold } from './approved.ts';
 import { until } from './wait.ts';
 
 /**
@@ -65,25 +63,8 @@ const rid = (n = 22) => randomUUID().replace(/-/g, '').slice(0, n).padEnd(n, '0'
 
 /** An approved household written as an approval writes it (profile, members, one DIBAO entitlement from `startMonth`). */
 export async function approvedHousehold(village: string, headId: string, startMonth: string) {
-  const household = dibaoHousehold({ regionCode: village, headId });
-  const householdId = householdIdOf(headId);
-  const applicationId = `app_world${rid(16)}`;
-  const at = new Date().toISOString();
-  const records: EntitlementRecord[] = [
-    { householdId, category: 'DIBAO', monthlyAmountFen: 60000, amounts: [{ from: startMonth, monthlyAmountFen: 60000, reason: 'granted', at, by: 'system' }], startMonth, applicationId, regionCode: village, grantedAt: at, status: 'ACTIVE' },
-  ];
-  await documentClient().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        ...entitlementItems(records),
-        ...householdItems(
-          { householdId, regionCode: village, applicationId, household, updatedAt: at },
-          household.members.map((m) => ({ householdId, idHash: idHash(m.idNumber), maskedId: maskId(m.idNumber), birthDate: birthDateOf(m.idNumber), relation: m.relation, regionCode: village })),
-        ),
-      ],
-    }),
-  );
-  await registerCounty(village.slice(0, 6), at);
+  const householdId = await writeApprovedHousehold(dibaoHousehold({ regionCode: village, headId }), [{ category: 'DIBAO', fen: 60000, startMonth }]);
+  await registerCounty(village.slice(0, 6), new Date().toISOString());
   return householdId;
 }
 
