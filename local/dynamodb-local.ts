@@ -13,6 +13,9 @@ import { dirname, join } from 'node:path';
  */
 export class JavaMissingError extends Error {}
 
+/** DynamoDB Local's file in a data directory (absent until its first start there). */
+export const dynamoDataFile = (dataDir: string) => join(dataDir, 'dynamodb', 'shared-local-instance.db');
+
 export function checkJava(): void {
   const res = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (res.error || res.status !== 0) {

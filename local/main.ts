@@ -1,10 +1,9 @@
 import './quiet.ts';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DataDirLockedError } from './data-lock.ts';
-import { JavaMissingError } from './dynamodb-local.ts';
-import { REPO_ROOT, startLocalStack } from './runtime.ts';
-import { startWebBuild, type WebBuild } from './web-console.ts';
-import './plugins.ts';
+import { DataDirLockedError, lockDataDir } from './data-lock.ts';
+import { dynamoDataFile, JavaMissingError, startDynamoDbLocal } from './dynamodb-local.ts';
+import type { WebBuild } from './web-console.ts';
 
 /** `npm start`: the whole platform on this machine. */
 const port = Number(process.env.PORT ?? 3000);
@@ -16,6 +15,15 @@ const started = performance.timeOrigin;
 const regionCounties = process.env.JIUZHU_REGION_COUNTIES?.split(',').filter(Boolean);
 
 try {
+  // First the lock (a second runtime on this directory touches nothing), then DynamoDB Local's
+  // JVM, and only then the runtime's modules, so that the JVM starts while they load.
+  mkdirSync(dataDir, { recursive: true });
+  const lock = await lockDataDir(dataDir);
+  const early = { lock, freshData: !existsSync(dynamoDataFile(dataDir)), startedAt: Date.now(), dynamo: startDynamoDbLocal({ dataDir }) };
+  early.dynamo.catch(() => lock.release()); // handled where the stack awaits it
+  const { REPO_ROOT, startLocalStack } = await import('./runtime.ts');
+  await import('./plugins.ts');
+  const { startWebBuild } = await import('./web-console.ts');
   // The console is built only when web/ (or the API it is typed against) changed, beside the
   // runtime's start and at a lower priority; child runtimes of the test suites skip it (the web
   // suite builds it once itself).
@@ -23,7 +31,7 @@ try {
   log(`modules loaded (${(Date.now() - started).toFixed(0)} ms)`);
   const web: WebBuild | undefined = process.env.JIUZHU_WEB !== 'off' && !process.env.VITEST ? startWebBuild(REPO_ROOT, log, { typecheck: false, nice: 10 }) : undefined;
   web?.done.catch(() => undefined);
-  const stack = await startLocalStack({ port, awsPort, dataDir, ...(regionCounties ? { regionCounties } : {}), log, webBuilding: () => web?.state === 'building' });
+  const stack = await startLocalStack({ port, awsPort, dataDir, early, ...(regionCounties ? { regionCounties } : {}), log, webBuilding: () => web?.state === 'building' });
   const secs = () => ((Date.now() - started) / 1000).toFixed(1);
   console.log(`[jiuzhu] ready in ${secs()} s${web?.state === 'building' ? ' (the API; the web console follows when its build ends)' : ''}`);
   console.log(`[jiuzhu]   HTTP API      ${stack.httpUrl}   (GET /health, POST /_local/token, /_local/clock)`);

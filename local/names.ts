@@ -20,3 +20,13 @@ export function logicalFunctionOf(nameOrArn: string): string | undefined {
   const logical = name.slice(prefix.length);
   return logical in manifest.functions ? logical : undefined;
 }
+
+/**
+ * Locally a secret (Secrets Manager in AWS) or an encryption key (KMS in AWS) is a fixed
+ * development value in the environment, never a real key. The runtime and every script that
+ * writes what the runtime reads (ID hashes) set them the same way.
+ */
+export function setLocalSecretValues(): void {
+  for (const [name, def] of Object.entries(manifest.secrets ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
+  for (const [name, def] of Object.entries(manifest.keys ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
+}

@@ -13,11 +13,11 @@ import { AwsEndpoint } from './aws-endpoint.ts';
 import { Agent as HttpAgent } from 'node:http';
 import { lockDataDir, type DataDirLock } from './data-lock.ts';
 import { LocalClock } from './clock.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { dynamoDataFile, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { HttpApi, send } from './http-api.ts';
 import { LocalJwt } from './jwt.ts';
 import { LocalLambdas } from './lambdas.ts';
-import { LOCAL_REGION, stateMachineArn, tableName } from './names.ts';
+import { LOCAL_REGION, setLocalSecretValues, stateMachineArn, tableName } from './names.ts';
 import { ensureTables } from './tables.ts';
 import { workflowEnvVar } from '../infra/constructs/names.ts';
 import { staticHandler, webDist } from './web-console.ts';
@@ -38,6 +38,19 @@ export interface LocalStackOptions {
   regionCounties?: readonly string[];
   /** True while npm start rebuilds the web console: GET / then answers "being built". */
   webBuilding?: () => boolean;
+  /**
+   * npm start takes the lock and starts DynamoDB Local's JVM before it loads the runtime's
+   * modules (the JVM's start then overlaps the module loading); the stack takes both over.
+   */
+  early?: EarlyStart;
+}
+
+export interface EarlyStart {
+  lock?: DataDirLock;
+  dynamo: Promise<DynamoDbLocal>;
+  /** The data directory held no DynamoDB data before the JVM started. */
+  freshData: boolean;
+  startedAt: number;
 }
 
 /** What the runtime's parts (Step Functions engine, event bus, ...) get to plug in with. */
@@ -111,17 +124,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // The lock comes first: a second runtime on this directory must touch nothing.
-  const lock: DataDirLock | undefined = dataDir ? await lockDataDir(dataDir) : undefined;
+  const lock: DataDirLock | undefined = opts.early ? opts.early.lock : dataDir ? await lockDataDir(dataDir) : undefined;
   if (lock) stops.push(() => lock.release());
   const checks = new Map<string, () => boolean | Promise<boolean>>();
   let dynamo: DynamoDbLocal | undefined;
   try {
-    const t0 = Date.now();
+    const t0 = opts.early?.startedAt ?? Date.now();
     // A fresh data directory needs the region items: read (or build) them while the JVM starts.
     let items: Promise<RegionItem[]> | undefined;
     const loadItems = () => (items ??= regionItems(opts.regionCounties));
-    if (!dataDir || !existsSync(join(dataDir, 'dynamodb', 'shared-local-instance.db'))) loadItems().catch(() => undefined);
-    dynamo = await startDynamoDbLocal({ dataDir, inMemory: !dataDir });
+    if (opts.early ? opts.early.freshData : !dataDir || !existsSync(dynamoDataFile(dataDir))) loadItems().catch(() => undefined);
+    dynamo = await (opts.early?.dynamo ?? startDynamoDbLocal({ dataDir, inMemory: !dataDir }));
     stops.push(() => dynamo!.stop());
     log(`DynamoDB Local on ${dynamo.endpoint} (${Date.now() - t0} ms)`);
 
@@ -133,10 +146,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const [logical, def] of Object.entries(manifest.tables) as [string, TableDef][]) process.env[def.envVar] = tableName(logical);
     process.env.EVENT_BUS_NAME = manifest.busName;
     for (const [logical, def] of Object.entries(manifest.workflows) as [string, WorkflowDef][]) process.env[workflowEnvVar(logical, def)] = stateMachineArn(logical);
-    // Locally a secret is a fixed development value in the environment (never a real key).
-    for (const [name, def] of Object.entries(manifest.secrets ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
-    // Likewise an encryption key (KMS in AWS) is a development value locally.
-    for (const [name, def] of Object.entries(manifest.keys ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
+    setLocalSecretValues();
 
     const ddb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, requestHandler: { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 512 }) } });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });

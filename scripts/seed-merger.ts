@@ -2,7 +2,7 @@ import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, PutCommand 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { householdIdOf } from '../functions/commons/id-hash.ts';
 import { manifest } from '../infra/manifest.ts';
-import { tableName } from '../local/names.ts';
+import { setLocalSecretValues, tableName } from '../local/names.ts';
 import { householdWrite, IdFactory } from './seed-population.ts';
 
 /**
@@ -134,7 +134,7 @@ async function mapLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Pro
 export async function seedMerger(s: MergerSeedInput): Promise<MergerSeedResult> {
   const started = Date.now();
   // The seed process hashes ID numbers as the stack does (its local development key).
-  for (const [name, def] of Object.entries(manifest.secrets ?? {})) process.env[def.localValueEnvVar] ??= `local-development-${name}-not-secret`;
+  setLocalSecretValues();
   process.env.HOUSEHOLDS_TABLE ??= tableName('Households');
   const http = async (method: string, path: string, token: string, body?: unknown, contentType = 'application/json') => {
     const res = await fetch(`${s.httpUrl}${path}`, {

@@ -21,6 +21,7 @@ import { compilePolicy, resolvePolicy, type CompiledPolicy } from '../functions/
 import { seedValues } from '../functions/domain/policy-seed.ts';
 import { birthDateOf, checkCharacter, maskId } from '../functions/domain/resident-id.ts';
 import { nextMemberDue, nextReReviewDue } from '../functions/domain/monitoring.ts';
+import { setLocalSecretValues } from '../local/names.ts';
 
 export interface SeedOptions {
   people: number;
@@ -262,7 +263,8 @@ export function argValue(name: string): string | undefined {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const people = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : (process.env.SEED_PEOPLE ?? 100_000));
   const endpoint = argValue('endpoint') ?? process.env.SEED_ENDPOINT ?? 'http://127.0.0.1:4566';
-  process.env.ID_HASH_KEY ??= 'local-development-key-not-secret';
+  // The same development key as the runtime's, so the people it writes match the stack's hashes.
+  setLocalSecretValues();
   process.env.HOUSEHOLDS_TABLE ??= 'jiuzhu-Households';
   const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }), { marshallOptions: { removeUndefinedValues: true } });
   const res = await seedPopulation(doc, { households: process.env.HOUSEHOLDS_TABLE, monitoring: process.env.MONITORING_TABLE ?? 'jiuzhu-Monitoring' }, { people, baseDate: new Date().toISOString().slice(0, 10), villages: DEFAULT_VILLAGES, gapShare: 0.02, seed: 42, monitoredThrough: new Date(Date.now() + 29 * 86_400_000).toISOString().slice(0, 10) }, true);

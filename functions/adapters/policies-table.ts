@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { now } from '../commons/clock.ts';
 import { conflict } from '../commons/errors.ts';
 import { policyPrefixes, type ParameterName, type ParameterValue, type PolicyValue } from '../domain/policy.ts';
@@ -238,18 +238,75 @@ export async function seedPolicies(doc: DynamoDBDocumentClient, policiesTable: s
   const hash = createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 16);
   const marker = await doc.send(new GetCommand({ TableName: policiesTable, Key: SEED_MARKER, ConsistentRead: true }));
   if (marker.Item?.hash === hash) return 0;
-  let written = 0;
   const at = now().toISOString();
-  for (const v of values) {
-    const res = await putPolicyValue(
-      t,
-      { regionCode: v.regionCode, parameter: v.parameter, value: v.value, effectiveFrom: v.effectiveFrom, ...(v.reference ? { reference: v.reference } : {}) },
-      v.setBy ?? 'seed',
-      at,
-      { onlyIfAbsent: true },
-    );
-    if (res.written) written++;
+  // A fresh table takes the whole seed in a few transactions (49 values + their audit entries +
+  // one version bump each: TransactWriteItems' 100-item limit) instead of a read and a
+  // transaction per value; values already present (an admin's, or an earlier seed's) are kept.
+  const present = await presentKeys(doc, policiesTable, values);
+  const absent = values.filter((v) => !present.has(`${v.regionCode}|${v.parameter}#${v.effectiveFrom}`));
+  let written = 0;
+  for (let i = 0; i < absent.length; i += 49) {
+    const chunk = absent.slice(i, i + 49);
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: [...chunk.flatMap((v) => seedItems(policiesTable, auditTable, v, at)), versionBump(policiesTable)] }));
+      written += chunk.length;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      // Someone wrote one of these meanwhile: value by value, each only if still absent.
+      for (const v of chunk) {
+        const res = await putPolicyValue(t, seedWrite(v), v.setBy ?? 'seed', at, { onlyIfAbsent: true });
+        if (res.written) written++;
+      }
+    }
   }
+  if (written) forgetPolicyVersion(t);
   await doc.send(new PutCommand({ TableName: policiesTable, Item: { ...SEED_MARKER, hash, at } }));
   return written;
 }
+
+type SeedValue = ReturnType<typeof seedValues>[number];
+
+const seedWrite = (v: SeedValue): PolicyWrite => ({
+  regionCode: v.regionCode,
+  parameter: v.parameter,
+  value: v.value,
+  effectiveFrom: v.effectiveFrom,
+  ...(v.reference ? { reference: v.reference } : {}),
+});
+
+/** The keys among `values` already in the table (one BatchGetItem per 100). */
+async function presentKeys(doc: DynamoDBDocumentClient, table: string, values: readonly SeedValue[]): Promise<Set<string>> {
+  const keys = [...new Map(values.map((v) => [`${v.regionCode}|${v.parameter}#${v.effectiveFrom}`, { pk: v.regionCode, sk: `${v.parameter}#${v.effectiveFrom}` }])).values()];
+  const found = new Set<string>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean; ProjectionExpression: string }> | undefined = {
+      [table]: { Keys: keys.slice(i, i + 100), ConsistentRead: true, ProjectionExpression: 'pk, sk' },
+    };
+    while (request && Object.keys(request).length) {
+      const res = await doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of res.Responses?.[table] ?? []) found.add(`${item.pk}|${item.sk}`);
+      request = res.UnprocessedKeys as typeof request;
+    }
+  }
+  return found;
+}
+
+/** One seed value and its audit entry, written only if absent. */
+function seedItems(policiesTable: string, auditTable: string, v: SeedValue, at: string) {
+  const w = seedWrite(v);
+  const value: PolicyValue = { ...w, setAt: at, setBy: v.setBy ?? 'seed' };
+  return [
+    { Put: { TableName: policiesTable, Item: { pk: w.regionCode, sk: `${w.parameter}#${w.effectiveFrom}`, ...value, rev: 1 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName: auditTable,
+        Item: { pk: `POLICY#${w.regionCode}#${w.parameter}`, sk: `${at}#${randomUUID()}`, entity: `POLICY#${w.regionCode}#${w.parameter}`, at, by: value.setBy, action: 'PUT_POLICY_VALUE', old: null, new: value },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
+
+const versionBump = (policiesTable: string) => ({
+  Update: { TableName: policiesTable, Key: META, UpdateExpression: 'ADD version :one', ExpressionAttributeValues: { ':one': 1 } },
+});

@@ -138,6 +138,22 @@ describe('rules API on the local stack', () => {
       expect(res.body.parameters['dibaoEdge.depositCapMonths'].value).toBe(40);
     });
 
+    it('a seed writes the absent values with their audit entries and keeps the present ones', async () => {
+      const written = await seedPolicies(stack.ctx.doc, tableName('Policies'), tableName('Audit'), [
+        { regionCode: '620825', parameter: 'dibaoEdge.depositCapMonths', value: 30, effectiveFrom: '2024-08-01', setAt: 'x', reference: 'seed' },
+        { regionCode: '620825', parameter: 'dibaoEdge.depositCapMonths', value: 33, effectiveFrom: '2031-01-01', setAt: 'x', reference: 'seed' },
+      ]);
+      expect(written).toBe(1);
+      const later = await api.request('GET', '/policies?regionCode=620825100200&date=2031-02-01', { token: citizen });
+      expect(later.body.parameters['dibaoEdge.depositCapMonths'].value).toBe(33);
+      const kept = await api.request('GET', '/policies?regionCode=620825100200&date=2024-09-01', { token: citizen });
+      expect(kept.body.parameters['dibaoEdge.depositCapMonths'].value).toBe(40);
+      const audit = await stack.ctx.doc.send(
+        new QueryCommand({ TableName: tableName('Audit'), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'POLICY#620825#dibaoEdge.depositCapMonths' } }),
+      );
+      expect((audit.Items ?? []).filter((i) => i.new?.effectiveFrom === '2031-01-01').map((i) => [i.by, i.old, i.new.value])).toEqual([['seed', null, 33]]);
+    });
+
     it.each([
       ['citizen', 'citizen'],
       ['town reviewer', 'town'],
