@@ -7,6 +7,7 @@ import type { Caller, HttpResponse } from '../commons/http.ts';
 import { getApplication, retakeLockItems, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient, tableNameFrom } from '../adapters/dynamo.ts';
+import { notHeldCheck } from '../adapters/households-table.ts';
 import { decideItem, type ReviewTaskRecord } from '../adapters/review-tasks-table.ts';
 import { startWorkflow } from '../adapters/workflows.ts';
 import { jurisdictionOf } from '../domain/access.ts';
@@ -119,8 +120,10 @@ export async function decideAppeal(task: ReviewTaskRecord, caller: Caller, body:
   const updated = [...appeals];
   updated[i] = { ...appeals[i]!, outcome: body.decision, decidedAt: at, decidedBy: caller.sub, decisionReason: body.reason ?? '', letter } as (typeof appeals)[number];
   const reopened = (app.reopened ?? 0) + (overturn ? 1 : 0);
-  // Reopened, an application holds its categories again, as when it was made (re-reviews hold none).
+  // Reopened, an application holds its categories again, as when it was made (re-reviews hold none):
+  // their open-application locks, and the check that the household does not hold them meanwhile.
   const locks = overturn && app.kind !== 'REREVIEW' ? retakeLockItems(app) : [];
+  const notHeld = locks.length ? app.requested.map((c) => notHeldCheck(app.householdId, c)) : [];
   try {
     await documentClient().send(
       new TransactWriteCommand({
@@ -140,13 +143,17 @@ export async function decideAppeal(task: ReviewTaskRecord, caller: Caller, body:
           },
           auditItem({ entity: `APPLICATION#${app.id}`, action: overturn ? 'APPEAL_OVERTURNED' : 'APPEAL_UPHELD', by: caller.sub, role: caller.role, at, ...(body.reason ? { reason: body.reason } : {}), detail: { taskId: task.id } }),
           ...locks,
+          ...notHeld,
         ],
       }),
     );
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
       const failed = (k: number) => err.CancellationReasons?.[k]?.Code === 'ConditionalCheckFailed';
-      const held = locks.length && !failed(0) && !failed(1) ? app.requested.filter((_c, k) => failed(3 + k)) : [];
+      const mine = locks.length && !failed(0) && !failed(1);
+      const holds = mine ? app.requested.filter((_c, k) => failed(3 + locks.length + k)) : [];
+      if (holds.length) throw conflict(`the household holds ${holds.join(', ')} now: the case cannot reopen for it (uphold, or end that entitlement first)`);
+      const held = mine ? app.requested.filter((_c, k) => failed(3 + k)) : [];
       if (held.length) throw conflict(`the household has another open application for ${held.join(', ')}: the case cannot reopen beside it (uphold, or decide once that case is closed)`);
       throw conflict('this appeal has already been decided, or the case has moved on');
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/runtime.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
+import { writeApprovedHousehold } from '../support/approved.ts';
 import { CONSENT, dibaoHousehold, person, residentId } from '../support/people.ts';
 import { until } from '../support/wait.ts';
 
@@ -247,7 +248,7 @@ describe('appeals', () => {
     expect(again.summary.reopenedByAppeal).toBe(1);
   });
 
-  it('a case reopened by an overturn holds its categories again: never two open cases for one household and category', async () => {
+  it('a case reopened by an overturn holds its categories again: never two open cases for one household and category, nor one for a category it holds', async () => {
     /** A case of `household` refused by the county, with the applicant's appeal waiting at the city. */
     async function refusedAndAppealed(household: unknown) {
       const id = (await submit(household)).body.id as string;
@@ -280,6 +281,15 @@ describe('appeals', () => {
     expect((await view(second.id)).status).toBe('REJECTED');
     // The appeal is still to be heard: upheld, it is decided.
     expect((await decide(second.task.id, { decision: 'uphold', reason: '维持原决定' }, tokens.city!)).status).toBe(200);
+
+    // The household holds DIBAO now (granted meanwhile): the overturn cannot reopen a case for it (409), and changes nothing.
+    const held = dibaoHousehold();
+    const third = await refusedAndAppealed(held);
+    await writeApprovedHousehold(held, [{ category: 'DIBAO', fen: 60_000, startMonth: '2026-10' }]);
+    const refusedHeld = await decide(third.task.id, { decision: 'overturn', reason: '存款来源需重新核实' }, tokens.city!);
+    expect(refusedHeld.status, refusedHeld.text).toBe(409);
+    expect(refusedHeld.body.error.message).toContain('DIBAO');
+    expect((await view(third.id)).status).toBe('REJECTED');
   });
 
   it('an approval is not a refusal: nothing to appeal (409)', async () => {
