@@ -428,6 +428,36 @@ describe('the console’s operations pages', () => {
     await check(village, '14-help-chain-referral');
   });
 
+  it('the village cancels a one-off service order with its reason: the order shows who cancelled it, when and why, and takes no visit', async () => {
+    const villageToken = await api.token('village', '610124121200', 'demo-village-610124121200');
+    // Its own organization, so the scenario stands alone (the city's registration is the one above).
+    const org = await api.request('PUT', '/organizations/baiyanglin-cleaning', {
+      token: await cityToken(),
+      body: { name: '白杨林村家政服务点', kind: 'RAPID_RESPONSE_TEAM', regionCode: '610124121200', services: ['HOME_CLEANING'] },
+    });
+    expect([200, 201]).toContain(org.status);
+    const created = await api.request('POST', '/service-orders', {
+      token: villageToken,
+      body: { householdId: seed.xu.householdId, organizationId: 'baiyanglin-cleaning', items: ['HOME_CLEANING'], recurrence: 'ONCE' },
+    });
+    expect(created.status).toBe(201);
+    const village = await signedIn('白杨林村委会');
+    await village.goto(`${stack.httpUrl}/services/orders/${created.body.id}`);
+    await village.getByLabel('取消原因').fill('家属已接回城区照料，不再需要上门清洁。');
+    await village.getByRole('button', { name: '取消工单', exact: true }).click();
+    await village.locator('.ant-modal-confirm').getByRole('button', { name: '取消工单' }).click();
+    await expect.poll(async () => village.getByTestId('order-status').textContent()).toBe('已取消');
+    expect(await village.getByTestId('order-cancelled').textContent()).toContain('家属已接回城区照料');
+    // Cancelled: the page offers neither a visit nor another cancellation, and the API agrees.
+    expect(await village.getByRole('button', { name: '登记', exact: true }).count()).toBe(0);
+    const order = await get(`/service-orders/${created.body.id}`);
+    expect(order.status).toBe('CANCELLED');
+    expect(order.cancelled.reason).toBe('家属已接回城区照料，不再需要上门清洁。');
+    const visit = await api.request('POST', `/service-orders/${created.body.id}/visits`, { token: villageToken, body: { at: new Date().toISOString(), by: ['李娜'], items: ['HOME_CLEANING'] } });
+    expect(visit.status).toBe(409);
+    await check(village, '14b-service-order-cancelled');
+  });
+
   it('the service directory lists the 16 service items and the other departments’ programmes', async () => {
     const page = await signedIn('白杨林村委会');
     await page.getByRole('link', { name: '服务目录与部门项目' }).click();

@@ -58,6 +58,14 @@ export function useAddVisit(id: string) {
   });
 }
 
+export function useCancelOrder(id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (reason: string) => unwrap(api.POST('/service-orders/{id}/cancel', { params: { path: { id } }, body: { reason } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ['service-orders'] }),
+  });
+}
+
 /** Service item codes → names, from the catalogue the API serves. */
 export function useItemNames(): (code: string) => string {
   const catalog = useCatalog();

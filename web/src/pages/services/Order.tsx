@@ -6,7 +6,7 @@ import { QueryState } from '../../components/States.tsx';
 import { dateOnly, dateTime } from '../../labels.ts';
 import { ORDER_STATUS, RECURRENCE } from '../../labels-ops.ts';
 import { errorText } from '../../services/client.ts';
-import { useAddVisit, useOrder, type ServiceOrder, type VisitBody, useItemNames } from '../../services/services.ts';
+import { useAddVisit, useCancelOrder, useOrder, type ServiceOrder, type VisitBody, useItemNames } from '../../services/services.ts';
 
 /** 工单详情: the order, its visits (who, when, what), and a visit recorded. */
 export default function Order() {
@@ -34,6 +34,11 @@ export default function Order() {
                     <Descriptions.Item label="服务项目">{q.data.items.map(itemName).join('、')}</Descriptions.Item>
                     {q.data.fromWarningId && <Descriptions.Item label="来源预警">{q.data.fromWarningId}</Descriptions.Item>}
                     <Descriptions.Item label="上门次数"><span data-testid="visit-count">{q.data.visitCount}</span></Descriptions.Item>
+                    {q.data.cancelled && (
+                      <Descriptions.Item label="取消" span={2}>
+                        <span data-testid="order-cancelled">{`${dateTime(q.data.cancelled.at)} 由 ${q.data.cancelled.by} 取消。原因：${q.data.cancelled.reason}`}</span>
+                      </Descriptions.Item>
+                    )}
                   </Descriptions>
                   {q.data.recurrence === 'MONTHLY' && <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>每月至少上门一次；某月没有上门记录的，次月触发“服务未上门”预警，由村（社区）核实。</Typography.Paragraph>}
                 </Card>
@@ -58,7 +63,14 @@ export default function Order() {
                 </Card>
               </Space>
             </Col>
-            <Col xs={24} lg={10}>{worker && q.data.status === 'ACTIVE' && <VisitForm order={q.data} itemName={itemName} />}</Col>
+            <Col xs={24} lg={10}>
+              {worker && q.data.status === 'ACTIVE' && (
+                <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+                  <VisitForm order={q.data} itemName={itemName} />
+                  <CancelForm order={q.data} />
+                </Space>
+              )}
+            </Col>
           </Row>
         )}
       </QueryState>
@@ -101,6 +113,39 @@ function VisitForm({ order, itemName }: { order: ServiceOrder; itemName: (c: str
         </Form.Item>
         <Form.Item name="notes" label="服务情况"><Input.TextArea rows={3} maxLength={2000} /></Form.Item>
         <Button type="primary" htmlType="submit" loading={add.isPending} block>登记</Button>
+      </Form>
+    </Card>
+  );
+}
+
+/** 取消工单: only an ACTIVE order, with its reason (audited); its monthly visit checks stop. */
+function CancelForm({ order }: { order: ServiceOrder }) {
+  const [form] = Form.useForm<{ reason: string }>();
+  const cancel = useCancelOrder(order.id);
+  const { message, modal } = App.useApp();
+  const onFinish = ({ reason }: { reason: string }) => {
+    modal.confirm({
+      title: '确认取消该服务工单？',
+      content: order.recurrence === 'MONTHLY' ? '取消后不再登记上门服务，也不再按月检查上门情况。' : '取消后不再登记上门服务。',
+      okText: '取消工单',
+      cancelText: '返回',
+      onOk: async () => {
+        try {
+          await cancel.mutateAsync(reason.trim());
+          message.success('工单已取消');
+        } catch (e) {
+          message.error(`取消失败：${errorText(e)}`);
+        }
+      },
+    });
+  };
+  return (
+    <Card size="small" title="取消工单">
+      <Form form={form} layout="vertical" onFinish={onFinish}>
+        <Form.Item name="reason" label="取消原因" rules={[{ required: true, whitespace: true, message: '请填写取消原因' }]}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Button danger htmlType="submit" loading={cancel.isPending} block>取消工单</Button>
       </Form>
     </Card>
   );
