@@ -42,7 +42,8 @@ createRoot(document.getElementById('root')!).render(
       locale={zhCN}
       button={{ autoInsertSpace: false }}
       // Secondary text dark enough for WCAG AA contrast (axe-core: color-contrast).
-      theme={{ token: { colorPrimary: '#b7312c', borderRadius: 4, colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.62)', colorTextDescription: 'rgba(0,0,0,0.65)', colorTextPlaceholder: 'rgba(0,0,0,0.55)', colorLink: '#8c1f1b' } }}
+      // colorError darker than antd's #ff4d4f: a danger button's text on white needs 4.5:1 (WCAG AA).
+      theme={{ token: { colorPrimary: '#b7312c', colorError: '#c41d1f', borderRadius: 4, colorTextSecondary: 'rgba(0,0,0,0.65)', colorTextTertiary: 'rgba(0,0,0,0.62)', colorTextDescription: 'rgba(0,0,0,0.65)', colorTextPlaceholder: 'rgba(0,0,0,0.55)', colorLink: '#8c1f1b' } }}
     >
       <AntApp>
         <QueryClientProvider client={queryClient}>
