@@ -23,7 +23,7 @@ import { isoDateSchema } from '../domain/policy.ts';
 import { caseDeadline, extendedDeadline } from '../domain/procedure.ts';
 import { jurisdictionOf } from '../domain/access.ts';
 import { shanghaiDate } from '../domain/working-days.ts';
-import { decodeCursor, encodeCursor, pageQuery } from '../commons/paging.ts';
+import { decodeCursor, encodeCursor, pageQuery } from '../commons/pagination.ts';
 import { submitAppeal } from '../services/appeals.ts';
 import { maskId } from '../domain/resident-id.ts';
 import { applicationViewSchema, objectionAcceptedSchema } from './applications-schemas.ts';
@@ -319,7 +319,7 @@ export const listCases = httpHandler({ query: listQuery, response: caseListSchem
         ...(a.deadline ? { deadline: { due: a.deadline.due, ...(a.deadline.extendedTo ? { extendedTo: a.deadline.extendedTo } : {}) } } : {}),
         ...(caller.role !== 'citizen' && a.flags?.length ? { flags: a.flags.map((f) => f.type) } : {}),
       })),
-      nextCursor: encodeCursor(page.next),
+      nextCursor: page.next ? encodeCursor(page.next as Record<string, string | number>) : null,
     },
   };
 });
