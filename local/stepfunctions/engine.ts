@@ -5,7 +5,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from '../names.ts';
 import { checkDefinition, DefinitionError, isJsonataExpr, type Definition, type Graph, type StateDef } from './definition.ts';
 import { Integrations, resourceInfo, TaskError } from './integrations.ts';
 import { evalExpr, evalTemplate, QueryEvaluationError, unexpectedType, type StatesVar } from './jsonata-eval.ts';
-import type { ExecutionRecord, MachineRecord, SfnStore } from './store.ts';
+import { definitionHash, type ExecutionRecord, type HistoryChunk, type MachineRecord, type SfnStore } from './store.ts';
 
 /**
  * The local Step Functions engine (Standard workflows, JSONata).
@@ -156,6 +156,9 @@ export class SfnEngine implements ClockSubscriber {
   readonly machines = new Map<string, MachineRecord>();
   readonly executions = new Map<string, Execution>();
   private readonly timed = new Set<Execution>();
+  private readonly machineHashes = new WeakMap<MachineRecord, string>();
+  /** Parsed definitions by the hash executions name them by: parsed once, shared (never mutated). */
+  private readonly definitions = new Map<string, Definition>();
   private stopped = false;
   /** Steps queued or running, and integration calls in flight (for the clock's `busy`). */
   private active = 0;
@@ -180,12 +183,20 @@ export class SfnEngine implements ClockSubscriber {
   /** Loads machines and executions; resumes every RUNNING execution. */
   async start(): Promise<number> {
     for (const m of await this.store.loadMachines()) this.machines.set(m.arn, m);
+    const texts = await this.store.loadDefinitions();
+    // Machines stored before definitions had their own table: executions will name theirs by hash.
+    for (const m of this.machines.values()) await this.store.putDefinition(m.definition);
     let resumed = 0;
-    for (const rec of await this.store.loadExecutions()) {
-      const ex = this.newExecution(rec);
+    for (const { record: rec, head } of await this.store.loadExecutions()) {
+      const text = rec.definition ?? texts.get(rec.definitionHash ?? '');
+      if (text === undefined) {
+        this.log(`[stepfunctions] ${rec.arn}: definition ${rec.definitionHash} not found; execution not loaded`);
+        continue;
+      }
+      const ex = this.newExecution(rec, this.parsedDefinition(text, rec.definitionHash));
       this.executions.set(rec.arn, ex);
       if (rec.status !== 'RUNNING') continue;
-      const last = await this.store.lastChunk(rec.arn);
+      const last: HistoryChunk | undefined = await this.store.lastChunk(rec.arn, head);
       if (!last) continue;
       ex.snap = last.snapshot as Snapshot;
       resumed++;
@@ -213,11 +224,20 @@ export class SfnEngine implements ClockSubscriber {
     await Promise.race([Promise.all([...this.executions.values()].map((e) => e.queue)), sleep(3000)]);
   }
 
-  private newExecution(rec: ExecutionRecord): Execution {
+  private parsedDefinition(text: string, hash = definitionHash(text)): Definition {
+    let def = this.definitions.get(hash);
+    if (!def) {
+      def = JSON.parse(text) as Definition;
+      this.definitions.set(hash, def);
+    }
+    return def;
+  }
+
+  private newExecution(rec: ExecutionRecord, def: Definition): Execution {
     return {
       rec,
       visible: rec,
-      def: JSON.parse(rec.definition) as Definition,
+      def,
       parsedInput: JSON.parse(rec.input),
       snap: { nextEventId: 1, seq: 0, nonce: 0, threadSeq: 0, threads: {} },
       queue: Promise.resolve(),
@@ -962,10 +982,12 @@ export class SfnEngine implements ClockSubscriber {
       if (existing.rec.status === 'RUNNING' && existing.rec.input === text) return { executionArn: arn, startDate: existing.rec.startDate / 1000 };
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const def = JSON.parse(m.definition) as Definition;
+    const hash = this.machineHashes.get(m) ?? definitionHash(m.definition);
+    this.machineHashes.set(m, hash);
+    const def = this.parsedDefinition(m.definition, hash);
     const now = this.clock.now();
-    const rec: ExecutionRecord = { arn, smArn: m.arn, name, status: 'RUNNING', input: text, startDate: now, definition: m.definition, roleArn: m.roleArn };
-    const ex = this.newExecution(rec);
+    const rec: ExecutionRecord = { arn, smArn: m.arn, name, status: 'RUNNING', input: text, startDate: now, definitionHash: hash, roleArn: m.roleArn };
+    const ex = this.newExecution(rec, def);
     ex.parsedInput = parsed;
     this.executions.set(arn, ex);
     try {
