@@ -71,7 +71,8 @@ export interface ApplicationRecord {
   flags?: { type: string; detail: string; otherApplicationId?: string; otherHouseholdId?: string }[];
   /** The hash of the creating request: the same Idempotency-Key with another body is a 422. */
   requestHash?: string;
-  publicNotice?: { from: string; until: string; round: number };
+  /** `afterTask`: the town review task the notice follows (a run of the posting step again finds it posted). */
+  publicNotice?: { from: string; until: string; round: number; afterTask?: string };
   objections?: { by: string; role?: string; at: string; reason: string; round?: number }[];
   decision?: { approved: ApprovedCategory[]; reasons: string[]; letter?: unknown; decidedBy?: { level: string; sub: string; regionCode?: string }; grants?: unknown[] };
   writtenNotice?: { issuedAt: string; dueBy: string; reasons: string[]; stage: string };
@@ -254,7 +255,8 @@ export async function nextSpotCheckSequence(county: string): Promise<number> {
 export interface Transition {
   from: readonly ApplicationStatus[];
   to?: ApplicationStatus;
-  history?: HistoryEntry;
+  /** One entry, or several recorded by one step (e.g. the cross-check and the recommendation). */
+  history?: HistoryEntry | readonly HistoryEntry[];
   set?: Partial<Omit<ApplicationRecord, 'id' | 'status' | 'version' | 'history'>>;
   remove?: (keyof ApplicationRecord)[];
 }
@@ -271,9 +273,10 @@ export function transitionItem(id: string, t: Transition, now: string) {
     sets.push('#status = :to');
     values[':to'] = t.to;
   }
-  if (t.history) {
+  const history = t.history === undefined ? [] : Array.isArray(t.history) ? t.history : [t.history];
+  if (history.length) {
     names['#history'] = 'history';
-    values[':h'] = [t.history];
+    values[':h'] = history;
     sets.push('#history = list_append(#history, :h)');
   }
   const set: Record<string, unknown> = { ...t.set };

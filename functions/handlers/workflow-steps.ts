@@ -1,5 +1,5 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
@@ -54,11 +54,13 @@ class TransientStepError extends Error {
 }
 
 const stepInput = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('verify'), applicationId: z.string() }),
   z.object({ action: z.literal('crossCheck'), applicationId: z.string() }),
   z.object({ action: z.literal('evaluate'), applicationId: z.string() }),
   z.object({ action: z.literal('openReview'), applicationId: z.string(), level: z.enum(['village', 'town', 'city']), kind: z.enum(['REVIEW', 'EMERGENCY']).optional() }),
   z.object({ action: z.literal('attachReviewToken'), applicationId: z.string(), taskId: z.string(), taskToken: z.string() }),
   z.object({ action: z.literal('escalateReview'), applicationId: z.string(), level: z.enum(['village', 'town', 'city']), taskId: z.string() }),
+  z.object({ action: z.literal('postNotice'), applicationId: z.string(), taskId: z.string(), enteredAt: z.string(), taskToken: z.string() }),
   z.object({ action: z.literal('openNotice'), applicationId: z.string() }),
   z.object({ action: z.literal('attachObjectionToken'), applicationId: z.string(), taskToken: z.string() }),
   z.object({ action: z.literal('grant'), applicationId: z.string(), taskId: z.string().optional() }),
@@ -91,29 +93,84 @@ export function reviewTaskId(app: Pick<ApplicationRecord, 'id' | 'objections' | 
   return `${app.id}.${kind === 'EMERGENCY' ? 'emergency' : level}.${round}${app.reopened ? `.r${app.reopened}` : ''}`;
 }
 
+/** 核对: the declared assets against the departments' facts on each member (one Query per member). */
+async function crossCheckOf(app: ApplicationRecord) {
+  const household = householdSchema.parse(app.household);
+  const factsByMember = await Promise.all(
+    household.members.map(async (m) => ({
+      person: maskId(m.idNumber),
+      facts: (await factsOf(idHash(m.idNumber))).map((f) => ({ kind: f.kind, source: f.source, amount: f.amount })),
+    })),
+  );
+  return crossCheck(
+    { depositsFen: household.depositsFen, vehicles: household.vehicles, properties: household.properties, businessRegistered: household.businessRegistered },
+    factsByMember,
+  );
+}
+
+/** The rules' recommendation on the verified assets, the TEKUN spot-check draw, and whether the town grants at once (急难型). */
+async function evaluationOf(app: ApplicationRecord) {
+  const asOf = shanghaiDate(nowMs());
+  const outcome = await evaluateApplication(app, asOf);
+  const recommendation = recommendationOf(app, outcome);
+  let spotCheck = app.spotCheck;
+  if (!spotCheck && (app.requested.includes('TEKUN') || recommendation.eligible.includes('TEKUN'))) {
+    const county = app.regionCode.slice(0, 6);
+    const sequence = await nextSpotCheckSequence(county);
+    spotCheck = { drawn: spotCheckDrawn(sequence), sequence, share: TEKUN_SPOT_CHECK_SHARE, county };
+  }
+  const policy = await procedurePolicy(app.regionCode, asOf);
+  const emergencyTown =
+    app.emergency?.kind === 'URGENT' && app.requested.length === 1 && app.requested[0] === 'TEMPORARY' && Math.round(app.emergency.amount * 100) <= policy.townApprovalCapFen;
+  return { outcome, recommendation, spotCheck, emergencyTown };
+}
+
+const crossCheckHistory = (discrepancies: number, at: string) => ({ stage: 'CROSS_CHECK', decision: discrepancies ? 'DISCREPANCIES' : 'CONSISTENT', by: SYSTEM, at });
+const recommendationHistory = (recommendation: NonNullable<ApplicationRecord['recommendation']>, at: string) => ({
+  stage: 'RECOMMENDATION',
+  decision: recommendation.eligible.length ? 'ELIGIBLE' : 'DOUBTFUL',
+  by: SYSTEM,
+  at,
+  reason: recommendation.reasons.join('；').slice(0, 2000),
+});
+
 const steps = {
-  async crossCheck({ applicationId }: Extract<StepInput, { action: 'crossCheck' }>) {
+  /**
+   * 核对 and the rules' recommendation as one step (the Verify state): one read of the case, one
+   * conditional write with both history entries. A run again after the write (at-least-once)
+   * recomputes the same and records neither entry twice.
+   */
+  async verify({ applicationId }: Extract<StepInput, { action: 'verify' }>) {
     const app = await load(applicationId);
-    const household = householdSchema.parse(app.household);
-    const factsByMember = await Promise.all(
-      household.members.map(async (m) => ({
-        person: maskId(m.idNumber),
-        facts: (await factsOf(idHash(m.idNumber))).map((f) => ({ kind: f.kind, source: f.source, amount: f.amount })),
-      })),
-    );
-    const result = crossCheck(
-      { depositsFen: household.depositsFen, vehicles: household.vehicles, properties: household.properties, businessRegistered: household.businessRegistered },
-      factsByMember,
-    );
+    const checked = await crossCheckOf(app);
+    const verified: ApplicationRecord = { ...app, discrepancies: checked.discrepancies, verifiedAssets: checked.verified };
+    const { outcome, recommendation, spotCheck, emergencyTown } = await evaluationOf(verified);
     const at = iso(nowMs());
     await transition(
       applicationId,
       {
         from: ['SUBMITTED', 'VERIFYING'],
         to: 'VERIFYING',
-        ...(app.status === 'SUBMITTED'
-          ? { history: { stage: 'CROSS_CHECK', decision: result.discrepancies.length ? 'DISCREPANCIES' : 'CONSISTENT', by: SYSTEM, at } }
-          : {}),
+        history: [...(app.status === 'SUBMITTED' ? [crossCheckHistory(checked.discrepancies.length, at)] : []), ...(app.recommendation ? [] : [recommendationHistory(recommendation, at)])],
+        set: { discrepancies: checked.discrepancies, verifiedAssets: checked.verified, eligibility: outcome.result, recommendation, ...(spotCheck ? { spotCheck } : {}) },
+      },
+      at,
+    );
+    return { discrepancies: checked.discrepancies.length, emergencyTown, eligible: recommendation.eligible };
+  },
+
+  // crossCheck and evaluate: the two steps Verify replaced, kept for executions started on an
+  // earlier definition (an execution runs to its end on the definition it started with).
+  async crossCheck({ applicationId }: Extract<StepInput, { action: 'crossCheck' }>) {
+    const app = await load(applicationId);
+    const result = await crossCheckOf(app);
+    const at = iso(nowMs());
+    await transition(
+      applicationId,
+      {
+        from: ['SUBMITTED', 'VERIFYING'],
+        to: 'VERIFYING',
+        ...(app.status === 'SUBMITTED' ? { history: crossCheckHistory(result.discrepancies.length, at) } : {}),
         set: { discrepancies: result.discrepancies, verifiedAssets: result.verified },
       },
       at,
@@ -124,25 +181,14 @@ const steps = {
   /** The rules recommend, they never refuse: every case goes on to people (and TEKUN cases to the spot-check draw). */
   async evaluate({ applicationId }: Extract<StepInput, { action: 'evaluate' }>) {
     const app = await load(applicationId);
-    const asOf = shanghaiDate(nowMs());
-    const outcome = await evaluateApplication(app, asOf);
-    const recommendation = recommendationOf(app, outcome);
+    const { outcome, recommendation, spotCheck, emergencyTown } = await evaluationOf(app);
     const at = iso(nowMs());
-    let spotCheck = app.spotCheck;
-    if (!spotCheck && (app.requested.includes('TEKUN') || recommendation.eligible.includes('TEKUN'))) {
-      const county = app.regionCode.slice(0, 6);
-      const sequence = await nextSpotCheckSequence(county);
-      spotCheck = { drawn: spotCheckDrawn(sequence), sequence, share: TEKUN_SPOT_CHECK_SHARE, county };
-    }
-    const policy = await procedurePolicy(app.regionCode, asOf);
-    const emergencyTown =
-      app.emergency?.kind === 'URGENT' && app.requested.length === 1 && app.requested[0] === 'TEMPORARY' && Math.round(app.emergency.amount * 100) <= policy.townApprovalCapFen;
     await transition(
       applicationId,
       {
         from: ['VERIFYING'],
         set: { eligibility: outcome.result, recommendation, ...(spotCheck ? { spotCheck } : {}) },
-        ...(app.recommendation ? {} : { history: { stage: 'RECOMMENDATION', decision: recommendation.eligible.length ? 'ELIGIBLE' : 'DOUBTFUL', by: SYSTEM, at, reason: recommendation.reasons.join('；').slice(0, 2000) } }),
+        ...(app.recommendation ? {} : { history: recommendationHistory(recommendation, at) }),
       },
       at,
     );
@@ -154,39 +200,45 @@ const steps = {
     const now = nowMs();
     const at = iso(now);
     const taskId = reviewTaskId(app, level, kind);
-    const existing = await getTask(taskId);
-    const dueAt = existing ? Date.parse(existing.dueAt) : reviewDueAt(level, app.requested, now);
-    const nextAt = existing?.nextEscalationAt ? Date.parse(existing.nextEscalationAt) : nextEscalationAt(dueAt, app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
-    if (!existing) {
-      const rec = app.recommendation;
-      await putTaskIfAbsent({
-        id: taskId,
-        applicationId,
-        level,
-        kind: kind ?? 'REVIEW',
-        caseKind: app.kind ?? 'APPLICATION',
-        regionCode: app.regionCode,
-        status: 'OPEN',
-        createdAt: at,
-        dueAt: iso(dueAt),
-        nextEscalationAt: iso(nextAt),
-        summary: {
-          requested: app.requested,
-          members: (app.household.members as unknown[] | undefined)?.length ?? 0,
-          address: app.household.address,
-          discrepancies: app.discrepancies?.length ?? 0,
-          flags: app.flags?.map((f) => f.type) ?? [],
-          ...(rec ? { recommendation: { eligible: rec.eligible, proposed: rec.proposed, monthlyAmount: rec.monthlyAmount } } : {}),
-          ...(app.deadline ? { caseDue: app.deadline.extendedTo ?? app.deadline.due } : {}),
-          ...(app.proposal && level === 'city' ? { townProposal: app.proposal } : {}),
-          ...(app.spotCheck ? { spotCheck: { drawn: app.spotCheck.drawn, sequence: app.spotCheck.sequence } } : {}),
-          ...(app.staffRelative ? { nearRelativeOfStaff: true } : {}),
-          ...(app.emergency ? { emergency: app.emergency } : {}),
-          ...(app.change ? { change: { kind: app.change.kind, effectiveOn: app.change.effectiveOn } } : {}),
-          ...(app.reopened ? { reopenedByAppeal: app.reopened } : {}),
-          ...((app.objections?.length ?? 0) > 0 && level === 'town' ? { objections: app.objections?.map((o) => o.reason) } : {}),
-        },
-      });
+    let dueAt = reviewDueAt(level, app.requested, now);
+    let nextAt = nextEscalationAt(dueAt, app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+    const rec = app.recommendation;
+    // The task is written if absent, not read first: only a step run again finds it there, and
+    // then its own due times stand.
+    const created = await putTaskIfAbsent({
+      id: taskId,
+      applicationId,
+      level,
+      kind: kind ?? 'REVIEW',
+      caseKind: app.kind ?? 'APPLICATION',
+      regionCode: app.regionCode,
+      status: 'OPEN',
+      createdAt: at,
+      dueAt: iso(dueAt),
+      nextEscalationAt: iso(nextAt),
+      summary: {
+        requested: app.requested,
+        members: (app.household.members as unknown[] | undefined)?.length ?? 0,
+        address: app.household.address,
+        discrepancies: app.discrepancies?.length ?? 0,
+        flags: app.flags?.map((f) => f.type) ?? [],
+        ...(rec ? { recommendation: { eligible: rec.eligible, proposed: rec.proposed, monthlyAmount: rec.monthlyAmount } } : {}),
+        ...(app.deadline ? { caseDue: app.deadline.extendedTo ?? app.deadline.due } : {}),
+        ...(app.proposal && level === 'city' ? { townProposal: app.proposal } : {}),
+        ...(app.spotCheck ? { spotCheck: { drawn: app.spotCheck.drawn, sequence: app.spotCheck.sequence } } : {}),
+        ...(app.staffRelative ? { nearRelativeOfStaff: true } : {}),
+        ...(app.emergency ? { emergency: app.emergency } : {}),
+        ...(app.change ? { change: { kind: app.change.kind, effectiveOn: app.change.effectiveOn } } : {}),
+        ...(app.reopened ? { reopenedByAppeal: app.reopened } : {}),
+        ...((app.objections?.length ?? 0) > 0 && level === 'town' ? { objections: app.objections?.map((o) => o.reason) } : {}),
+      },
+    });
+    if (!created) {
+      const existing = await getTask(taskId);
+      if (existing) {
+        dueAt = Date.parse(existing.dueAt);
+        nextAt = existing.nextEscalationAt ? Date.parse(existing.nextEscalationAt) : nextEscalationAt(dueAt, app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+      }
     }
     if (app.status !== STATUS_OF_LEVEL[level]) {
       await transition(
@@ -233,6 +285,48 @@ const steps = {
     return { taskId, timeoutSeconds: Math.max(1, Math.ceil((nextAt - now) / 1000)) };
   },
 
+  /**
+   * 公示 posted and watched in one step (the PublicNotice state, a waitForTaskToken task whose
+   * TimeoutSeconds is the notice's 7 days): the notice runs from the state's entry, so the
+   * timeout ends it exactly at `until`; the same conditional write stores the token an objection
+   * fails. The notice remembers the town task it follows, so a run again (or a late duplicate
+   * after an objection) never posts it twice: it attaches its token, or fails it at once when the
+   * case is no longer on notice.
+   */
+  async postNotice({ applicationId, taskId, enteredAt, taskToken }: Extract<StepInput, { action: 'postNotice' }>) {
+    let app = await load(applicationId);
+    const at = iso(nowMs());
+    if (app.publicNotice?.afterTask !== taskId) {
+      const from = Date.parse(enteredAt);
+      const notice = { from: iso(from), until: iso(noticeUntil(from)), round: (app.objections?.length ?? 0) + 1, afterTask: taskId };
+      const item = transitionItem(
+        applicationId,
+        { from: ['TOWN_REVIEW'], to: 'PUBLIC_NOTICE', set: { publicNotice: notice, objectionToken: taskToken }, history: { stage: 'PUBLIC_NOTICE', decision: 'POSTED', by: SYSTEM, at: notice.from } },
+        at,
+      );
+      try {
+        await documentClient().send(
+          new UpdateCommand({
+            ...item,
+            ConditionExpression: `${item.ConditionExpression} AND (attribute_not_exists(publicNotice.afterTask) OR publicNotice.afterTask <> :afterTask)`,
+            ExpressionAttributeValues: { ...item.ExpressionAttributeValues, ':afterTask': taskId },
+          }),
+        );
+        return {};
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+      app = await load(applicationId);
+      if (app.publicNotice?.afterTask !== taskId) throw new Error(`case ${applicationId} is ${app.status}, not at the town review: the notice cannot be posted`);
+    }
+    const attached = await transition(applicationId, { from: ['PUBLIC_NOTICE'], set: { objectionToken: taskToken } }, at);
+    // Not on notice any more: an objection has ended it already.
+    if (!attached) await sendFailure(taskToken, 'Objection.Raised', 'an objection was raised during the public notice');
+    return {};
+  },
+
+  // openNotice and attachObjectionToken: the notice's two steps before PublicNotice did both,
+  // kept for executions started on an earlier definition.
   async openNotice({ applicationId }: Extract<StepInput, { action: 'openNotice' }>) {
     const app = await load(applicationId);
     const now = nowMs();
@@ -504,6 +598,7 @@ const STEP_METRICS: Partial<Record<StepInput['action'], string>> = {
   escalateReview: 'ReviewsEscalated',
   stall: 'ApplicationsStalled',
   openNotice: 'PublicNoticesPosted',
+  postNotice: 'PublicNoticesPosted',
 };
 
 export async function handler(event: unknown): Promise<unknown> {

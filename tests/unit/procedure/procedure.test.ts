@@ -6,6 +6,7 @@ import { appealReason, changeLine, failedRuleLine, opinionOf, RULE_TEXT } from '
 import { RULES } from '../../../functions/domain/eligibility.ts';
 import { manifest } from '../../../infra/manifest.ts';
 import { checkDefinition } from '../../../local/stepfunctions/definition.ts';
+import { PUBLIC_NOTICE_DAYS } from '../../../functions/domain/application.ts';
 import { appealBy, appealLevel, caseDeadline, nextEscalationAt, noticeRequired, routeAfter, spotCheckDrawn } from '../../../functions/domain/procedure.ts';
 
 describe('routing: the rules recommend, people decide', () => {
@@ -106,6 +107,14 @@ describe('the workflows', () => {
     const wf = manifest.workflows[name];
     expect(wf.definition).toBe(`workflows/${name}.asl.json`);
     expect(() => checkDefinition(readFileSync(wf.definition, 'utf8'))).not.toThrow();
+  });
+
+  it('the application’s public notice lasts PUBLIC_NOTICE_DAYS: the notice state’s timeout is its end', () => {
+    const def = JSON.parse(readFileSync('workflows/application.asl.json', 'utf8')) as { States: Record<string, { TimeoutSeconds?: unknown; Catch?: { ErrorEquals: string[]; Next: string }[] }> };
+    const notice = def.States.PublicNotice!;
+    expect(notice.TimeoutSeconds).toBe(PUBLIC_NOTICE_DAYS * 86_400);
+    expect(notice.Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'))?.Next).toBe('AfterNotice');
+    expect(notice.Catch?.find((c) => c.ErrorEquals.includes('Objection.Raised'))?.Next).toBe('PlanTownReview');
   });
 
   /** Every path from Start to the refusal step passes a town review (where the investigation is required). */
