@@ -172,8 +172,21 @@ export async function markDelivered(id: string): Promise<void> {
  * is gone (already resolved, or superseded after an escalation) is retried with the current one.
  * Returns whether the decision is now delivered (false: no token yet; the token step sends it).
  */
-export async function deliverDecision(taskId: string, send: (token: string, decision: unknown) => Promise<'delivered' | 'gone' | string>): Promise<boolean> {
+export async function deliverDecision(
+  taskId: string,
+  send: (token: string, decision: unknown) => Promise<'delivered' | 'gone' | string>,
+  known?: { token: string | undefined; decision: NonNullable<ReviewTaskRecord['decision']> },
+): Promise<boolean> {
   let lastToken: string | undefined;
+  // The decider read the token with the task before committing: try it without reading the task
+  // again. Only a token superseded meanwhile (an escalation) or none yet needs the read below.
+  if (known?.token) {
+    if ((await send(known.token, known.decision)) === 'delivered') {
+      await markDelivered(taskId);
+      return true;
+    }
+    lastToken = known.token;
+  }
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await getTask(taskId);
     if (!current || current.status !== 'DECIDED' || !current.decision) return false;

@@ -252,7 +252,7 @@ export const decide = httpHandler({ roles: REVIEWERS, params: taskParams, body: 
     throw err;
   }
   await failpoint('after-decision-commit');
-  await deliverDecision(task.id, sendSuccess);
+  await deliverDecision(task.id, sendSuccess, { token: task.taskToken, decision: record });
   const status = rereview && (routed.route === 'GRANT' || routed.route === 'REJECT') ? 'DECIDED' : STATUS_AFTER[routed.route];
   return { status: 200, body: { applicationId: task.applicationId, decision: body.decision, status } };
 });
