@@ -431,6 +431,7 @@ const steps = {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }));
+    const decision = { approved, reasons, letter, decidedBy, grants, ...(task?.kind === 'EMERGENCY' ? { papersDue: addWorkingDays(today, 10) } : {}) } as NonNullable<ApplicationRecord['decision']>;
     try {
       await documentClient().send(
         new TransactWriteCommand({
@@ -442,7 +443,7 @@ const steps = {
                   from: ['CITY_REVIEW', 'TOWN_REVIEW', 'PUBLIC_NOTICE'],
                   to: 'APPROVED',
                   set: {
-                    decision: { approved, reasons, letter, decidedBy, grants, ...(task?.kind === 'EMERGENCY' ? { papersDue: addWorkingDays(today, 10) } : {}) } as ApplicationRecord['decision'],
+                    decision,
                     eligibility: outcome.result,
                   },
                   history: { stage: 'GRANT', decision: 'APPROVED', by: decidedBy.sub, at },
@@ -492,7 +493,8 @@ const steps = {
       }
       throw err;
     }
-    return decided(await load(applicationId));
+    // What was written, without reading the case again (the condition held: it is APPROVED now).
+    return decided({ ...app, status: 'APPROVED', decision });
   },
 
   /** A refusal: only after the town's household investigation, with its letter (reasons, rules, appeal). */
@@ -528,6 +530,7 @@ const steps = {
     });
     // The written notice with reasons is due within 3 working days (审核确认办法).
     const writtenNotice = { issuedAt: at, dueBy: addWorkingDays(shanghaiDate(now), 3), reasons: texts, stage: stage ?? `${level.toUpperCase()}_REVIEW` };
+    const refusal = { approved: [], reasons: texts, letter, decidedBy } as NonNullable<ApplicationRecord['decision']>;
     try {
       await documentClient().send(
         new TransactWriteCommand({
@@ -538,7 +541,7 @@ const steps = {
                 {
                   from: OPEN_STATUSES,
                   to: 'REJECTED',
-                  set: { writtenNotice, decision: { approved: [], reasons: texts, letter, decidedBy } },
+                  set: { writtenNotice, decision: refusal },
                   history: { stage: writtenNotice.stage, decision: 'REJECTED', by: decidedBy.sub, at, reason: texts.join('；').slice(0, 2000) },
                   remove: ['objectionToken'],
                 },
@@ -558,7 +561,7 @@ const steps = {
       }
       throw err;
     }
-    return decided(await load(applicationId));
+    return decided({ ...app, status: 'REJECTED', decision: refusal });
   },
 
   async stall({ applicationId, error }: Extract<StepInput, { action: 'stall' }>) {
