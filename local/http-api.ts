@@ -171,8 +171,9 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void
     return send(res, 200, result);
   }
   const r = result as APIGatewayProxyStructuredResultV2;
-  const body = r.body === undefined ? '' : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body;
-  res.writeHead(r.statusCode ?? 200, { ...(r.headers as Record<string, string> | undefined) });
+  // Encoded once with its length, as API Gateway answers (a string body went out chunked).
+  const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body, r.isBase64Encoded ? 'base64' : 'utf8');
+  res.writeHead(r.statusCode ?? 200, { ...(r.headers as Record<string, string> | undefined), 'content-length': body.length });
   res.end(body);
 }
 

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { resolveInCounty, type CountyRecord, type RegionRef } from '../domain/regions.ts';
+import { existsInCounty, type CountyRecord, type RegionRef } from '../domain/regions.ts';
 import { documentClient, tableNameFrom } from './dynamo.ts';
 
 /**
@@ -63,7 +63,7 @@ export async function cachedCounty(countyCode: string): Promise<CountyRecord | u
 export async function regionExists(code: string): Promise<boolean> {
   if (code.length >= 6) {
     const county = await cachedCounty(code.slice(0, 6));
-    return county !== undefined && resolveInCounty(code, county) !== undefined;
+    return county !== undefined && existsInCounty(code, county);
   }
   return (await areaChain(code)) !== undefined;
 }

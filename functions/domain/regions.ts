@@ -81,6 +81,12 @@ export function resolveInCounty(code: string, county: CountyRecord): RegionView 
   return toView(chain);
 }
 
+/** Whether a county-or-below code exists in its county record (resolveInCounty without the view). */
+export function existsInCounty(code: string, county: CountyRecord): boolean {
+  if (code.length >= 9 && county.towns[code.slice(6, 9)] === undefined) return false;
+  return code.length !== 12 || county.villages[code.slice(6, 12)] !== undefined;
+}
+
 export function toView(chain: RegionRef[]): RegionView {
   const self = chain[chain.length - 1]!;
   return { ...self, ancestors: chain.slice(0, -1), path: chain.map((r) => r.name).join(' › ') };

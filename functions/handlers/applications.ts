@@ -4,9 +4,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { nowMs } from '../commons/clock.ts';
 import { AppError, conflict, forbidden, notFound, validationFailed } from '../commons/errors.ts';
-import { httpHandler, routeGroup, type Caller } from '../commons/http.ts';
+import { httpHandler, RawJson, routeGroup, type Caller } from '../commons/http.ts';
 import { ensureIdHashKey, idHash } from '../commons/id-hash.ts';
-import { addFlag, createApplication, DuplicateOpenApplication, getApplication, HeldCategories, householdClaimItem, HouseholdClaimTaken, listByOwner, listByRegion, objectionLockItem, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
+import { addFlag, createApplication, DuplicateOpenApplication, getApplication, getApplicationTraceText, HeldCategories, householdClaimItem, HouseholdClaimTaken, listByOwner, listByRegion, objectionLockItem, openApplicationFor, transition, transitionItem, type ApplicationRecord } from '../adapters/applications-table.ts';
 import { STATUSES } from '../domain/application.ts';
 import { auditItem } from '../adapters/audit-table.ts';
 import { documentClient } from '../adapters/dynamo.ts';
@@ -257,7 +257,10 @@ export const submit = httpHandler({ body: applyBody, roles: ['citizen'], status:
 });
 
 async function readable(caller: Caller, id: string): Promise<ApplicationRecord> {
-  const app = await getApplication(id);
+  return readableOr404(caller, id, await getApplication(id));
+}
+
+function readableOr404(caller: Caller, id: string, app: ApplicationRecord | undefined): ApplicationRecord {
   if (!app) throw notFound(`application ${id} not found`);
   if (!canRead(caller, app)) {
     // A citizen learns nothing about other people's cases; a reviewer is told it is outside their jurisdiction.
@@ -268,10 +271,13 @@ async function readable(caller: Caller, id: string): Promise<ApplicationRecord> 
 }
 
 export const get = httpHandler({ params: idParams, response: applicationViewSchema, summary: 'One case: status, history, eligibility, notice, decision' }, async ({ params, caller }) => {
-  const app = await readable(caller, params.id);
+  const read = await getApplicationTraceText(params.id);
+  const app = readableOr404(caller, params.id, read?.app);
   // Referrals carrying a case's id come only from its submission's `programmes`.
   const referrals = app.programmes?.length === 0 ? [] : await referralsOf(app.householdId, app.id);
-  return { status: 200, body: { ...applicationView(app as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' }), referrals: referrals.map(referralView) } };
+  // The rules trace goes out as the JSON text it is stored as (it holds masked IDs only).
+  const record = read!.eligibilityJson === undefined ? app : { ...app, eligibility: new RawJson(read!.eligibilityJson) };
+  return { status: 200, body: { ...applicationView(record as unknown as Record<string, unknown>, { reviewer: caller.role !== 'citizen' }), referrals: referrals.map(referralView) } };
 });
 
 const listQuery = z

@@ -3,7 +3,7 @@ import { eligibilityResultSchema } from './eligibility-schemas.ts';
 import { regionExists } from '../adapters/regions-table.ts';
 import { todayInShanghai } from '../commons/clock.ts';
 import { AppError, validationFailed } from '../commons/errors.ts';
-import { httpHandler } from '../commons/http.ts';
+import { httpHandler, rawJsonOnce } from '../commons/http.ts';
 import { evaluateEligibility } from '../domain/eligibility.ts';
 import { bornAfter, householdSchema } from '../domain/household.ts';
 import { isoDateSchema, PolicyIncompleteError } from '../domain/policy.ts';
@@ -25,7 +25,9 @@ export const handler = httpHandler({ body: evaluateRequestSchema, response: elig
     throw validationFailed('unknown region', [{ path: 'household.regionCode', message: 'no such village/community code' }]);
   }
   try {
-    return { status: 200, body: evaluateEligibility(household, await policyFor(household.regionCode, asOf), asOf) };
+    const result = evaluateEligibility(household, await policyFor(household.regionCode, asOf), asOf);
+    // The policy's part (6 of the 14 KB) is the same for every household under that policy.
+    return { status: 200, body: { ...result, policy: rawJsonOnce(result.policy) } };
   } catch (err) {
     if (err instanceof PolicyIncompleteError) throw new AppError('UNPROCESSABLE', `policy incomplete for ${household.regionCode} on ${asOf}: ${err.message}`);
     throw err;
