@@ -74,3 +74,47 @@ export async function seriousViolations(page: Page): Promise<AxeFinding[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
 }
+
+/** Polls `fn` until it gives something truthy (every 250 ms), or fails naming `what`. */
+export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * A scenario file's signed-in pages and form submissions. `prefix` names its screenshots
+ * (`ops-` for the operations file), so two files' artifacts never overwrite each other.
+ */
+export function consoleSession(chrome: () => Chromium, baseUrl: () => string, prefix = '') {
+  const pages = new Map<string, Page>();
+  return {
+    /** A page signed in as one of the login page's demo people (a phone's width when asked). */
+    async signedIn(who: string, width = 1280): Promise<Page> {
+      const key = `${who}@${width}`;
+      const known = pages.get(key);
+      if (known) return known;
+      const page = await newPage(chrome(), width);
+      pages.set(key, page);
+      await page.goto(`${baseUrl()}/login`);
+      await page.getByRole('button', { name: new RegExp(`^以${who}（`) }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      return page;
+    },
+    /** Clicks a form's button and waits for where it leads; on failure the page's messages say why. */
+    async submitThen(page: Page, button: string, done: () => Promise<unknown>, name: string): Promise<void> {
+      await page.getByRole('button', { name: button, exact: true }).click();
+      try {
+        await done();
+      } catch (err) {
+        await shot(page, `${prefix}failed-${name}`);
+        const said = await page.locator('.ant-message-notice, .ant-form-item-explain-error, .ant-alert').allTextContents();
+        throw new Error(`${name}: ${(err as Error).message}; the page says: ${said.join(' | ')}`);
+      }
+    },
+  };
+}

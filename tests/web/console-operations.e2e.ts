@@ -9,7 +9,7 @@ import { seedDemo, type SeedResult } from '../../scripts/seed-demo.ts';
 import { fullIdsIn } from '../support/id-scan.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
 import { CONSENT, dibaoHousehold, person, residentId } from '../support/people.ts';
-import { ARTIFACTS, launchChromium, newPage, seriousViolations, shot, type AxeFinding, type Chromium } from './browser.ts';
+import { ARTIFACTS, consoleSession, launchChromium, newPage, seriousViolations, shot, until, type AxeFinding, type Chromium } from './browser.ts';
 
 /**
  * The operations pages in a real browser against the real local stack with the demo's data:
@@ -24,31 +24,10 @@ let stack: LocalStack;
 let api: ApiClient;
 let chrome: Chromium;
 let seed: SeedResult;
-const pages = new Map<string, Page>();
+const { signedIn, submitThen } = consoleSession(() => chrome, () => stack.httpUrl, 'ops-');
 const axe: Record<string, AxeFinding[]> = {};
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-/** A page signed in as one of the login page's demo people (a phone's width when asked). */
-async function signedIn(who: string, width = 1280): Promise<Page> {
-  const key = `${who}@${width}`;
-  const known = pages.get(key);
-  if (known) return known;
-  const page = await newPage(chrome, width);
-  pages.set(key, page);
-  await page.goto(`${stack.httpUrl}/login`);
-  await page.getByRole('button', { name: new RegExp(`^以${who}（`) }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
-}
 
 /** A page signed in as someone the login page does not list (a token from /_local/token, as the login page gets one). */
 async function signedInAs(sub: string, role: string, name: string): Promise<Page> {
@@ -68,16 +47,6 @@ async function check(page: Page, name: string): Promise<void> {
   expect(fullIdsIn(await page.locator('body').innerText()), `${name}: a full ID number on the page`).toEqual([]);
 }
 
-async function submitThen(page: Page, button: string, done: () => Promise<unknown>, name: string): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  try {
-    await done();
-  } catch (err) {
-    await shot(page, `ops-failed-${name}`);
-    const said = await page.locator('.ant-message-notice, .ant-form-item-explain-error, .ant-alert').allTextContents();
-    throw new Error(`${name}: ${(err as Error).message}; the page says: ${said.join(' | ')}`);
-  }
-}
 
 /** Chooses options of a multiple select by typing each (its list is virtual: unseen options are not in the DOM). */
 async function pick(page: Page, label: string, options: string[]): Promise<void> {

@@ -7,7 +7,7 @@ import { ensureWebBuilt } from '../../local/web-console.ts';
 import { seedDemo, type SeedResult } from '../../scripts/seed-demo.ts';
 import { ApiClient, startTestStack } from '../support/local-stack.ts';
 import { residentId } from '../support/people.ts';
-import { ARTIFACTS, launchChromium, newPage, seriousViolations, shot, type AxeFinding, type Chromium } from './browser.ts';
+import { ARTIFACTS, consoleSession, launchChromium, newPage, seriousViolations, shot, until, type AxeFinding, type Chromium } from './browser.ts';
 
 /**
  * The console in a real browser against the real local stack with the demo's data: a citizen
@@ -20,34 +20,13 @@ let stack: LocalStack;
 let api: ApiClient;
 let chrome: Chromium;
 let seed: SeedResult;
-const pages = new Map<string, Page>();
+const { signedIn, submitThen } = consoleSession(() => chrome, () => stack.httpUrl);
 const axe: Record<string, AxeFinding[]> = {};
 const timings: Record<string, number> = {};
 
 const ADDRESS = '周至县白杨林村5组（网页申请）';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
-/** A browser context signed in as one of the login page's demo people. */
-async function signedIn(who: string, width = 1280): Promise<Page> {
-  const key = `${who}@${width}`;
-  const known = pages.get(key);
-  if (known) return known;
-  const page = await newPage(chrome, width);
-  pages.set(key, page);
-  await page.goto(`${stack.httpUrl}/login`);
-  await page.getByRole('button', { name: new RegExp(`^以${who}`) }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return page;
-}
 
 /** Checks the page with axe-core (kept per page name, asserted at the end) and screenshots it. */
 async function check(page: Page, name: string): Promise<void> {
@@ -56,17 +35,6 @@ async function check(page: Page, name: string): Promise<void> {
   axe[name] = await seriousViolations(page);
 }
 
-/** Clicks a form's button and waits for where it leads; on failure the page's message says why. */
-async function submitThen(page: Page, button: string, done: () => Promise<unknown>, name: string): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  try {
-    await done();
-  } catch (err) {
-    await shot(page, `failed-${name}`);
-    const said = await page.locator('.ant-message-notice, .ant-form-item-explain-error').allTextContents();
-    throw new Error(`${name}: ${(err as Error).message}; the page says: ${said.join(' | ')}`);
-  }
-}
 
 async function adminToken() {
   return api.token('admin', undefined, 'e2e-admin');
@@ -191,6 +159,10 @@ describe('the web console', () => {
     await expect.poll(async () => page.getByTestId('case-status').textContent()).toBe('已批准');
     await page.getByTestId('letter-title').waitFor();
     expect(await page.getByTestId('letter-title').textContent()).toContain('决定书');
+    // The letter's 决定事项 as the server worded them (what is given, how much, from when).
+    const letter = (await api.request('GET', `/applications/${applicationId}`, { token: await adminToken() })).body.decision.letter as { decisionItems: string[] };
+    expect(letter.decisionItems.length).toBeGreaterThan(0);
+    expect(await page.getByTestId('letter-decision-items').locator('li').allTextContents()).toEqual(letter.decisionItems);
     await check(page, '08-citizen-approved-letter');
   });
 

@@ -90,10 +90,18 @@ export function LetterCard({ letter }: { letter: Letter }) {
   return (
     <Card size="small" title={<span data-testid="letter-title">{letter.title}</span>} extra={<span>{letter.number}</span>}>
       <Typography.Paragraph>决定日期：{letter.issuedOn}</Typography.Paragraph>
-      {letter.categories.length > 0 && (
-        <Typography.Paragraph>
-          决定事项：{letter.categories.map((c) => `${categoryText(c.code)}${c.monthlyAmount !== undefined ? ` 每月 ${yuan(c.monthlyAmount)}` : ''}${c.from ? `（自 ${c.from} 起）` : ''}`).join('；')}
-        </Typography.Paragraph>
+      {/* The letter's own 决定事项 (reductions say from what to what, terminations when payment stops); letters issued before they existed: from the categories. */}
+      {letter.decisionItems && letter.decisionItems.length > 0 ? (
+        <>
+          <Typography.Text strong>决定事项</Typography.Text>
+          <ol data-testid="letter-decision-items">{letter.decisionItems.map((d, i) => <li key={i}>{d}</li>)}</ol>
+        </>
+      ) : (
+        letter.categories.length > 0 && (
+          <Typography.Paragraph>
+            决定事项：{letter.categories.map((c) => `${categoryText(c.code)}${c.monthlyAmount !== undefined ? ` 每月 ${yuan(c.monthlyAmount)}` : ''}${c.from ? `（自 ${c.from} 起）` : ''}`).join('；')}
+          </Typography.Paragraph>
+        )
       )}
       {letter.reasons.length > 0 && (
         <>
