@@ -193,7 +193,7 @@ async function load(opts: { path: string; route: string; method: 'GET' | 'POST';
   const b = snapshot();
   const handled = (b.counts.get(`lambda ${opts.method} ${opts.route}`) ?? 0) - (a.counts.get(`lambda ${opts.method} ${opts.route}`) ?? 0);
   const d = delta(a, b, Math.max(1, handled));
-  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, total: result.requests.total, bad: result.non2xx + result.errors, d };
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, total: result.requests.total, bad: result.non2xx + result.errors, non2xx: result.non2xx, timeouts: result.timeouts, errors: result.errors, d };
 }
 
 /** `count` calls of `fn`, `width` at a time; results in order. */
@@ -261,7 +261,7 @@ for (const [name, r] of [
   ['POST /applications, 10 connections', submit10],
   ['POST /applications, open loop 100/s', submit100],
 ] as const) {
-  console.log(`\n== ${name}: ${r.rps.toFixed(1)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.total} requests, ${r.bad} non-2xx/errors)`);
+  console.log(`\n== ${name}: ${r.rps.toFixed(1)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  (${r.total} requests, ${r.non2xx} non-2xx; ${r.timeouts} not answered within autocannon's 10 s, ${r.errors - r.timeouts} other client errors)`);
   console.log(`  per submission, with its workflow to the village review: CPU ${(r.d.cpuNode + r.d.cpuDynamo).toFixed(1)} ms (node ${r.d.cpuNode.toFixed(1)} + DynamoDB Local ${r.d.cpuDynamo.toFixed(1)}) = ${((r.d.cpuNode + r.d.cpuDynamo) / rawCpu).toFixed(1)} raw writes`);
   console.log(`  DynamoDB calls ${f1(r.d.c('ddb'))} (${show(r.d, 'ddb ')}), of them writes ${f1(r.d.c('ddb writes'))}; ${f1(r.d.c('rru'))} RRU + ${f1(r.d.c('wru'))} WRU`);
   console.log(`  Lambda invocations ${f1(r.d.c('lambda'))} (${show(r.d, 'lambda ')}); state transitions ${f1(r.d.transitions)}; Step Functions API ${show(r.d, 'AWSStepFunctions')}`);
