@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const all = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts')
+  // profile-http.ts is a profiler (a map of where CPU goes), not a benchmark with a figure.
+  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && f !== 'profile-http.ts')
   .map((f) => f.replace(/\.ts$/, ''))
   .sort();
 const wanted = process.argv.slice(2);
