@@ -125,6 +125,10 @@ async function evaluationOf(app: ApplicationRecord) {
   return { outcome, recommendation, spotCheck, emergencyTown };
 }
 
+/** When a review task escalates next: its own due time, the case's deadline, or a grace of working days from now. */
+const escalationAfter = (dueAt: number, deadline: ApplicationRecord['deadline'], now: number) =>
+  nextEscalationAt(dueAt, deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+
 const crossCheckHistory = (discrepancies: number, at: string) => ({ stage: 'CROSS_CHECK', decision: discrepancies ? 'DISCREPANCIES' : 'CONSISTENT', by: SYSTEM, at });
 const recommendationHistory = (recommendation: NonNullable<ApplicationRecord['recommendation']>, at: string) => ({
   stage: 'RECOMMENDATION',
@@ -201,7 +205,7 @@ const steps = {
     const at = iso(now);
     const taskId = reviewTaskId(app, level, kind);
     let dueAt = reviewDueAt(level, app.requested, now);
-    let nextAt = nextEscalationAt(dueAt, app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+    let nextAt = escalationAfter(dueAt, app.deadline, now);
     const rec = app.recommendation;
     // The task is written if absent, not read first: only a step run again finds it there, and
     // then its own due times stand.
@@ -237,7 +241,7 @@ const steps = {
       const existing = await getTask(taskId);
       if (existing) {
         dueAt = Date.parse(existing.dueAt);
-        nextAt = existing.nextEscalationAt ? Date.parse(existing.nextEscalationAt) : nextEscalationAt(dueAt, app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+        nextAt = existing.nextEscalationAt ? Date.parse(existing.nextEscalationAt) : escalationAfter(dueAt, app.deadline, now);
       }
     }
     if (app.status !== STATUS_OF_LEVEL[level]) {
@@ -262,7 +266,7 @@ const steps = {
     const now = nowMs();
     const [task, app] = await Promise.all([getTask(taskId), load(applicationId)]);
     if (!task) throw new Error(`review task ${taskId} does not exist`);
-    const next = nextEscalationAt(Date.parse(task.dueAt), app.deadline, now, workingDayDeadline(now, ESCALATION_GRACE_WORKING_DAYS));
+    const next = escalationAfter(Date.parse(task.dueAt), app.deadline, now);
     const reason = escalationReason(app.deadline, now);
     const recorded = await recordEscalation(taskId, { at: iso(now), reason }, task.nextEscalationAt, iso(next));
     let nextAt = next;
