@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type GetCommandOutput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ApplicationStatus, Discrepancy, HistoryEntry } from '../domain/application.ts';
 import type { DeclaredAssets } from '../domain/cross-check.ts';
@@ -176,10 +176,15 @@ export async function openApplicationFor(householdId: string, category: string):
   return res.Item?.applicationId as string | undefined;
 }
 
+/** The case item as stored (a consistent read: reviewers and the citizen see its status change). */
+async function caseItem(id: string): Promise<GetCommandOutput['Item']> {
+  return (await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `APP#${id}`, sk: 'APP' }, ConsistentRead: true }))).Item;
+}
+
 export async function getApplication(id: string): Promise<ApplicationRecord | undefined> {
-  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `APP#${id}`, sk: 'APP' }, ConsistentRead: true }));
-  if (!res.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...rest } = unpackItem(res.Item);
+  const item = await caseItem(id);
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, ...rest } = unpackItem(item);
   return rest as ApplicationRecord;
 }
 
@@ -189,9 +194,9 @@ export async function getApplication(id: string): Promise<ApplicationRecord | un
  * and parsing 14 KB only to serialize it again was a fifth of that route's handler time.
  */
 export async function getApplicationTraceText(id: string): Promise<{ app: ApplicationRecord; eligibilityJson: string | undefined } | undefined> {
-  const res = await documentClient().send(new GetCommand({ TableName: table(), Key: { pk: `APP#${id}`, sk: 'APP' }, ConsistentRead: true }));
-  if (!res.Item) return undefined;
-  const { pk: _pk, sk: _sk, [TRACE_GZ]: gz, [TRACE]: plain, ...rest } = res.Item;
+  const item = await caseItem(id);
+  if (!item) return undefined;
+  const { pk: _pk, sk: _sk, [TRACE_GZ]: gz, [TRACE]: plain, ...rest } = item;
   const eligibilityJson = gz ? gunzipSync(gz as Uint8Array).toString('utf8') : plain === undefined ? undefined : JSON.stringify(plain);
   return { app: rest as ApplicationRecord, eligibilityJson };
 }
